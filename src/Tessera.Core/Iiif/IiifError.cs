@@ -1,0 +1,19 @@
+namespace Tessera.Core.Iiif;
+
+/// <summary>
+/// A failure the client should hear about, as a value. It becomes an HTTP status in exactly one place (the server's
+/// error writer), so the core never knows about HTTP beyond the number.
+/// </summary>
+/// <param name="Status">The HTTP status the IIIF spec asks for: 400 malformed, 404 unknown, 501 not offered, ...</param>
+/// <param name="Parameter">The URI component or option at fault (<c>region</c>, <c>size</c>, <c>identifier</c>, ...).</param>
+/// <param name="Message">What was expected and what came, for a human.</param>
+public sealed record IiifError(int Status, string Parameter, string Message)
+{
+    public static IiifError BadRequest(string parameter, string message) => new(400, parameter, message);
+
+    public static IiifError NotFound(string parameter, string message) => new(404, parameter, message);
+
+    public static IiifError NotImplemented(string parameter, string message) => new(501, parameter, message);
+
+    public override string ToString() => $"{Status} {Parameter}: {Message}";
+}
