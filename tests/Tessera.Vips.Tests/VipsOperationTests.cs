@@ -1,0 +1,118 @@
+using Tessera.Vips;
+
+namespace Tessera.Vips.Tests;
+
+public sealed class VipsOperationTests
+{
+    [Fact]
+    public void The_binding_reports_libvips_8()
+    {
+        Assert.StartsWith("8.", VipsRuntime.Version);
+    }
+
+    [Fact]
+    public void Raw_pixels_survive_a_round_trip_through_libvips()
+    {
+        byte[] pixels = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+        using var image = VipsImage.FromPixels(pixels, 2, 2, 3);
+
+        Assert.Equal((2, 2, 3), (image.Width, image.Height, image.Bands));
+        Assert.Equal(pixels, image.ToPixels());
+        Assert.Equal([10.0, 11.0, 12.0], image.GetPoint(1, 1));
+    }
+
+    [Fact]
+    public void An_encoded_jpeg_decodes_to_the_same_size()
+    {
+        using var black = VipsOperation.Image("black", ("width", 64), ("height", 32), ("bands", 3));
+        var jpeg = black.SaveToBuffer("jpegsave_buffer", ("Q", 80), ("strip", true));
+        using var decoded = VipsImage.NewFromBuffer(jpeg);
+
+        Assert.Equal([0xFF, 0xD8], jpeg[..2]);
+        Assert.Equal((64, 32, 3), (decoded.Width, decoded.Height, decoded.Bands));
+    }
+
+    [Fact]
+    public void Enum_arguments_take_their_nicks_and_array_arguments_take_doubles()
+    {
+        using var black = VipsOperation.Image("black", ("width", 10), ("height", 20), ("bands", 3));
+        using var rotated = black.Rot("d90");
+        using var embedded = rotated.Call("embed", ("x", 5), ("y", 5), ("width", 30), ("height", 20), ("extend", "background"), ("background", new double[] { 255, 0, 0 }));
+
+        Assert.Equal((20, 10), (rotated.Width, rotated.Height));
+        Assert.Equal([255.0, 0, 0], embedded.GetPoint(0, 0));
+        Assert.Equal([0.0, 0, 0], embedded.GetPoint(6, 6));
+    }
+
+    [Fact]
+    public void Image_arrays_join_images()
+    {
+        using var a = VipsOperation.Image("black", ("width", 10), ("height", 10));
+        using var b = VipsOperation.Image("black", ("width", 10), ("height", 10));
+        using var joined = VipsOperation.Image("arrayjoin", ("in", new[] { a, b }), ("across", 2));
+
+        Assert.Equal((20, 10), (joined.Width, joined.Height));
+    }
+
+    [Fact]
+    public void An_unknown_operation_is_a_clear_error()
+    {
+        var e = Assert.Throws<VipsException>(() => VipsOperation.Image("no_such_operation"));
+        Assert.Contains("no_such_operation", e.Message);
+    }
+
+    [Fact]
+    public void A_misspelt_argument_is_an_error_not_a_warning()
+    {
+        var e = Assert.Throws<VipsException>(() => VipsOperation.Image("black", ("width", 1), ("height", 1), ("widht", 3)));
+        Assert.Contains("widht", e.Message);
+    }
+
+    [Fact]
+    public void A_bad_enum_nick_names_the_argument()
+    {
+        using var black = VipsOperation.Image("black", ("width", 4), ("height", 4));
+        var e = Assert.Throws<VipsException>(() => black.Rot("d45"));
+        Assert.Contains("angle", e.Message);
+    }
+
+    [Fact]
+    public void A_failing_operation_carries_the_libvips_error_text()
+    {
+        using var black = VipsOperation.Image("black", ("width", 4), ("height", 4));
+        var e = Assert.Throws<VipsException>(() => black.ExtractArea(2, 2, 10, 10));
+        Assert.Contains("extract_area", e.Message);
+        Assert.NotEmpty(e.NativeMessage);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_an_image_are_refused()
+    {
+        Assert.Throws<VipsException>(() => VipsImage.NewFromBuffer("not an image at all"u8.ToArray()));
+    }
+
+    [Fact]
+    public void A_truncated_jpeg_fails_when_decoded_strictly()
+    {
+        using var black = VipsOperation.Image("black", ("width", 256), ("height", 256), ("bands", 3));
+        var jpeg = black.SaveToBuffer("jpegsave_buffer");
+        var truncated = jpeg[..(jpeg.Length / 2)];
+
+        Assert.Throws<VipsException>(() =>
+        {
+            using var image = VipsImage.NewFromBuffer(truncated, ("fail_on", "truncated"));
+            image.Average();
+        });
+    }
+
+    [Fact]
+    public void Header_fields_are_read_by_name()
+    {
+        using var black = VipsOperation.Image("black", ("width", 4), ("height", 4));
+        using var withOrientation = black.Call("copy", ("xres", 2.0));
+
+        Assert.Null(black.GetInt("orientation"));
+        Assert.False(black.HasField("icc-profile-data"));
+        Assert.True(withOrientation.HasField("xres"));
+    }
+}
