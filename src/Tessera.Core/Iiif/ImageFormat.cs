@@ -1,6 +1,6 @@
 namespace Tessera.Core.Iiif;
 
-/// <summary>The output formats (Image API 3.0 §4.5). The enum name is not the extension: see <see cref="ImageFormats"/>.</summary>
+/// <summary>The output formats (Image API 3.0 §4.5).</summary>
 public enum ImageFormat
 {
     Jpg,

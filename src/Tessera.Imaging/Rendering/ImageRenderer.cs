@@ -1,0 +1,260 @@
+using Tessera.Core.Iiif;
+using Tessera.Core.Planning;
+using Tessera.Imaging.Sources;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Rendering;
+
+/// <summary>
+/// Turns a plan into encoded bytes: the only step that touches pixels. Reads the planned pyramid level, crops,
+/// resizes to the exact planned size, converts to sRGB, applies quality, mirroring and rotation, strips metadata
+/// and encodes.
+/// </summary>
+public sealed class ImageRenderer(RenderOptions options)
+{
+    private static readonly double[] White = [255, 255, 255];
+
+    public RenderOptions Options { get; } = options;
+
+    /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
+    public RenderedImage Render(ImagePlan plan, SourceDescription source)
+    {
+        using var chain = new Chain(Open(source, plan.Level));
+        if (source.Info.Orientation != 1)
+        {
+            chain.Then(chain.Current.Call("autorot"));
+        }
+
+        Crop(chain, plan, source.Info);
+        ResizeExactly(chain, plan.Width, plan.Height);
+        ToSrgb(chain);
+        ApplyQuality(chain, plan.Quality);
+        if (plan.Mirror)
+        {
+            chain.Then(chain.Current.FlipHorizontal());
+        }
+
+        Rotate(chain, plan.Rotation, plan.Format);
+        var image = chain.Current;
+        var bytes = Encode(chain, plan.Format);
+        return new RenderedImage(bytes, MediaTypes.Of(plan.Format), image.Width, image.Height);
+    }
+
+    private static VipsImage Open(SourceDescription source, PyramidLevel level)
+    {
+        var path = source.Source.Path;
+        const string strict = "truncated";
+        return source.Loader switch
+        {
+            // Tiled pyramids are read region by region: random access avoids decoding from the top.
+            SourceLoader.Tiff => VipsImage.NewFromFile(path, ("page", level.Index), ("access", level.IsTiled ? "random" : "sequential"), ("fail_on", strict)),
+            SourceLoader.Jpeg => VipsImage.NewFromFile(path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
+            SourceLoader.Jpeg2000 => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict)),
+            _ => VipsImage.NewFromFile(path, ("access", "sequential"), ("fail_on", strict)),
+        };
+    }
+
+    private static void Crop(Chain chain, ImagePlan plan, SourceInfo info)
+    {
+        var image = chain.Current;
+        if (plan.IsFullRegion)
+        {
+            return;
+        }
+
+        // The level may be a reduction of the full resolution: map the region's edges into it.
+        var sx = (double)image.Width / info.Width;
+        var sy = (double)image.Height / info.Height;
+        var left = Math.Clamp((int)Math.Floor((plan.Region.X * sx) + 1e-6), 0, image.Width - 1);
+        var top = Math.Clamp((int)Math.Floor((plan.Region.Y * sy) + 1e-6), 0, image.Height - 1);
+        var right = Math.Clamp((int)Math.Ceiling((plan.Region.Right * sx) - 1e-6), left + 1, image.Width);
+        var bottom = Math.Clamp((int)Math.Ceiling((plan.Region.Bottom * sy) - 1e-6), top + 1, image.Height);
+        if (left == 0 && top == 0 && right == image.Width && bottom == image.Height)
+        {
+            return;
+        }
+
+        chain.Then(image.ExtractArea(left, top, right - left, bottom - top));
+    }
+
+    private static void ResizeExactly(Chain chain, int width, int height)
+    {
+        var image = chain.Current;
+        if (image.Width == width && image.Height == height)
+        {
+            return;
+        }
+
+        chain.Then(image.Resize((double)width / image.Width, (double)height / image.Height));
+
+        // resize rounds each axis itself; never send a size other than the planned one.
+        var resized = chain.Current;
+        if (resized.Width != width || resized.Height != height)
+        {
+            if (resized.Width >= width && resized.Height >= height)
+            {
+                chain.Then(resized.ExtractArea(0, 0, width, height));
+            }
+            else
+            {
+                chain.Then(resized.Call("embed", ("x", 0), ("y", 0), ("width", width), ("height", height), ("extend", "copy")));
+                if (chain.Current.Width != width || chain.Current.Height != height)
+                {
+                    chain.Then(chain.Current.ExtractArea(0, 0, width, height));
+                }
+            }
+        }
+    }
+
+    /// <summary>Colour-manage to 8-bit sRGB (or 8-bit grey): embedded ICC profiles are honoured, CMYK and 16-bit converted.</summary>
+    private static void ToSrgb(Chain chain)
+    {
+        var image = chain.Current;
+        if (image.HasField("icc-profile-data"))
+        {
+            try
+            {
+                chain.Then(image.Call("icc_transform", ("output_profile", "srgb"), ("embedded", true), ("intent", "relative"), ("depth", 8)));
+                return;
+            }
+            catch (VipsException)
+            {
+                // A broken embedded profile: fall back to the plain colourspace conversion below.
+            }
+        }
+
+        image = chain.Current;
+        switch (image.Interpretation)
+        {
+            case Interpretation.Cmyk:
+                chain.Then(image.Call("icc_transform", ("input_profile", "cmyk"), ("output_profile", "srgb"), ("intent", "relative"), ("depth", 8)));
+                break;
+            case Interpretation.Srgb when image.Format == BandFormat.UChar:
+            case Interpretation.BW when image.Format == BandFormat.UChar:
+                break;
+            case Interpretation.BW:
+            case Interpretation.Grey16:
+                chain.Then(image.Colourspace("b-w"));
+                break;
+            case Interpretation.Multiband when image.Bands <= 2 && image.Format == BandFormat.UChar:
+                chain.Then(image.Call("copy", ("interpretation", "b-w")));
+                break;
+            case Interpretation.Multiband when image.Bands >= 3 && image.Format == BandFormat.UChar:
+                chain.Then(image.Call("copy", ("interpretation", "srgb")));
+                break;
+            default:
+                chain.Then(image.Colourspace("srgb"));
+                break;
+        }
+
+        if (chain.Current.Format != BandFormat.UChar)
+        {
+            chain.Then(chain.Current.Cast(BandFormat.UChar));
+        }
+    }
+
+    private static void ApplyQuality(Chain chain, Quality quality)
+    {
+        switch (quality)
+        {
+            case Quality.Gray:
+                if (chain.Current.Interpretation != Interpretation.BW)
+                {
+                    chain.Then(chain.Current.Colourspace("b-w"));
+                }
+
+                break;
+            case Quality.Bitonal:
+                if (chain.Current.HasAlpha)
+                {
+                    chain.Then(chain.Current.Call("flatten", ("background", White)));
+                }
+
+                if (chain.Current.Interpretation != Interpretation.BW || chain.Current.Bands != 1)
+                {
+                    chain.Then(chain.Current.Colourspace("b-w"));
+                }
+
+                // Each pixel black or white: threshold at the middle grey (relational ops give 0 or 255).
+                chain.Then(chain.Current.Call("relational_const", ("relational", "moreeq"), ("c", new double[] { 128 })));
+                break;
+        }
+    }
+
+    private static void Rotate(Chain chain, double degrees, ImageFormat format)
+    {
+        switch (degrees)
+        {
+            case 0:
+                return;
+            case 90:
+                chain.Then(chain.Current.Rot("d90"));
+                return;
+            case 180:
+                chain.Then(chain.Current.Rot("d180"));
+                return;
+            case 270:
+                chain.Then(chain.Current.Rot("d270"));
+                return;
+        }
+
+        // Arbitrary angles leave corners outside the picture: transparent where the format can say so, else white.
+        double[] background;
+        if (format is ImageFormat.Jpg or ImageFormat.Jp2)
+        {
+            background = [.. Enumerable.Repeat(255.0, chain.Current.Bands)];
+        }
+        else
+        {
+            if (!chain.Current.HasAlpha)
+            {
+                chain.Then(chain.Current.Call("bandjoin_const", ("c", new double[] { 255 })));
+            }
+
+            background = new double[chain.Current.Bands];
+        }
+
+        // libvips' rotate turns anticlockwise for positive angles; IIIF rotates clockwise.
+        chain.Then(chain.Current.Call("rotate", ("angle", -degrees), ("background", background)));
+    }
+
+    private byte[] Encode(Chain chain, ImageFormat format)
+    {
+        var image = chain.Current;
+        if (format == ImageFormat.Jpg && image.HasAlpha)
+        {
+            chain.Then(image.Call("flatten", ("background", White[..(image.Bands - 1 >= 3 ? 3 : 1)])));
+            image = chain.Current;
+        }
+
+        return format switch
+        {
+            ImageFormat.Jpg => image.SaveToBuffer("jpegsave_buffer", ("Q", Options.JpegQuality), ("strip", true)),
+            ImageFormat.Png => image.SaveToBuffer("pngsave_buffer", ("compression", Options.PngCompression), ("strip", true)),
+            ImageFormat.Webp => image.SaveToBuffer("webpsave_buffer", ("Q", Options.WebpQuality), ("strip", true)),
+            ImageFormat.Tif => image.SaveToBuffer("tiffsave_buffer", ("compression", "deflate"), ("strip", true)),
+            ImageFormat.Gif => image.SaveToBuffer("gifsave_buffer", ("strip", true)),
+            ImageFormat.Jp2 => image.SaveToBuffer("jp2ksave_buffer", ("Q", Options.Jp2Quality), ("strip", true)),
+            ImageFormat.Avif => image.SaveToBuffer("heifsave_buffer", ("compression", "av1"), ("Q", Options.AvifQuality), ("effort", 2), ("bitdepth", 8), ("strip", true)),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+        };
+    }
+
+    /// <summary>The images of one pipeline, disposed together once the result is encoded.</summary>
+    private sealed class Chain(VipsImage first) : IDisposable
+    {
+        private readonly List<VipsImage> _images = [first];
+
+        public VipsImage Current => _images[^1];
+
+        public void Then(VipsImage next) => _images.Add(next);
+
+        public void Dispose()
+        {
+            foreach (var image in _images)
+            {
+                image.Dispose();
+            }
+        }
+    }
+}

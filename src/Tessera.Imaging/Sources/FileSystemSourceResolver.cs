@@ -1,0 +1,131 @@
+using Tessera.Core.Iiif;
+
+namespace Tessera.Imaging.Sources;
+
+/// <summary>
+/// Identifiers are paths relative to a root folder, extension included (<c>maps/1850.tif</c>). Anything that could
+/// point outside the root is refused before the file system is asked: absolute paths, <c>..</c> and <c>.</c>
+/// segments, backslashes, NUL and control characters; symbolic links are followed only while they stay inside.
+/// </summary>
+public sealed class FileSystemSourceResolver : ISourceResolver
+{
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".tif", ".tiff", ".ptif", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".jp2", ".j2k", ".jpx", ".heic", ".heif", ".avif",
+    };
+
+    private readonly string _root;
+
+    public FileSystemSourceResolver(string root)
+    {
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"Expected an existing folder for the image root but received \"{root}\"");
+        }
+
+        // Compare against the real root, so a root that is itself a symlink still works.
+        _root = Path.TrimEndingDirectorySeparator(new DirectoryInfo(full).ResolveLinkTarget(true)?.FullName ?? full);
+    }
+
+    public string Root => _root;
+
+    public Outcome<ResolvedSource> Resolve(string identifier)
+    {
+        var problem = IdentifierProblem(identifier);
+        if (problem is not null)
+        {
+            return IiifError.BadRequest("identifier", problem);
+        }
+
+        var current = _root;
+        foreach (var segment in identifier.Split('/'))
+        {
+            var next = Path.Combine(current, segment);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (!info.Exists)
+            {
+                return NotFound(identifier);
+            }
+
+            if (info.LinkTarget is not null)
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                if (target is null || !target.Exists || !IsInsideRoot(target.FullName))
+                {
+                    return NotFound(identifier);
+                }
+
+                next = target.FullName;
+            }
+
+            current = next;
+        }
+
+        var file = new FileInfo(current);
+        if (!file.Exists || (file.Attributes & FileAttributes.Directory) != 0)
+        {
+            return NotFound(identifier);
+        }
+
+        return new ResolvedSource(identifier, file.FullName, file.LastWriteTimeUtc, file.Length);
+    }
+
+    public IEnumerable<string> List()
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
+        return Directory.EnumerateFiles(_root, "*", options)
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
+            .Select(f => Path.GetRelativePath(_root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(id => IdentifierProblem(id) is null)
+            .Order(NaturalStringComparer.Instance);
+    }
+
+    /// <summary>Why an identifier is refused outright, or null when it is acceptable as a relative path.</summary>
+    public static string? IdentifierProblem(string identifier)
+    {
+        if (string.IsNullOrEmpty(identifier))
+        {
+            return "Expected a non-empty identifier";
+        }
+
+        if (identifier.Length > 1024)
+        {
+            return $"Expected an identifier of at most 1024 characters but received {identifier.Length}";
+        }
+
+        foreach (var c in identifier)
+        {
+            if (char.IsControl(c))
+            {
+                return "Expected an identifier without control characters (NUL, newline, ...)";
+            }
+
+            if (c == '\\')
+            {
+                return "Expected an identifier without backslashes";
+            }
+        }
+
+        if (identifier[0] == '/')
+        {
+            return "Expected a relative identifier but received an absolute path";
+        }
+
+        foreach (var segment in identifier.Split('/'))
+        {
+            if (segment is "" or "." or "..")
+            {
+                return $"Expected an identifier without empty, \".\" or \"..\" path segments but received \"{identifier}\"";
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsInsideRoot(string path) =>
+        path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || path == _root;
+
+    private static IiifError NotFound(string identifier) =>
+        IiifError.NotFound("identifier", $"No image with identifier \"{identifier}\"");
+}

@@ -1,0 +1,117 @@
+using Tessera.Core.Planning;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Sources;
+
+/// <summary>
+/// Reads the facts of a source from its header (no pixels are decoded): size, EXIF orientation, alpha, and the
+/// directly readable resolutions: TIFF pyramid pages, JPEG shrink-on-load factors, JPEG 2000 reductions.
+/// </summary>
+public static class SourceInspector
+{
+    private const int MaxLevels = 24;
+
+    /// <exception cref="VipsException">The file is not an image libvips can read, or its header is corrupt.</exception>
+    public static SourceDescription Inspect(ResolvedSource source)
+    {
+        var loaderName = VipsImage.FindLoader(source.Path);
+        var loader = loaderName switch
+        {
+            "tiffload" => SourceLoader.Tiff,
+            "jpegload" => SourceLoader.Jpeg,
+            "jp2kload" => SourceLoader.Jpeg2000,
+            _ => SourceLoader.Other,
+        };
+
+        using var image = VipsImage.NewFromFile(source.Path, ("access", "sequential"));
+        var width = image.Width;
+        var height = image.Height;
+        if (loader == SourceLoader.Other && image.PageCount > 1 && image.GetInt("page-height") is { } pageHeight && pageHeight > 0)
+        {
+            // Animated GIF/WebP and multi-image HEIF: the first frame is the image.
+            height = Math.Min(height, pageHeight);
+        }
+
+        var orientation = image.GetInt("orientation") is { } o and >= 1 and <= 8 ? o : 1;
+        var levels = loader switch
+        {
+            SourceLoader.Tiff => TiffLevels(source.Path, width, height, image.PageCount),
+            SourceLoader.Jpeg => ShrinkLevels(width, height, 3),
+            SourceLoader.Jpeg2000 => Jpeg2000Levels(source.Path, width, height),
+            _ => [new PyramidLevel(0, width, height)],
+        };
+
+        var swap = orientation >= 5;
+        var info = new SourceInfo(swap ? height : width, swap ? width : height, levels, orientation, image.HasAlpha);
+        return new SourceDescription(source, info, loader, loaderName);
+    }
+
+    private static List<PyramidLevel> ShrinkLevels(int width, int height, int count)
+    {
+        var levels = new List<PyramidLevel> { new(0, width, height) };
+        for (var i = 1; i <= count; i++)
+        {
+            var shrink = 1 << i;
+            if (width / shrink < 1 || height / shrink < 1)
+            {
+                break;
+            }
+
+            levels.Add(new PyramidLevel(i, (width + shrink - 1) / shrink, (height + shrink - 1) / shrink));
+        }
+
+        return levels;
+    }
+
+    private static List<PyramidLevel> TiffLevels(string path, int width, int height, int pages)
+    {
+        var tiles = TiffTileSizes(path);
+        var levels = new List<PyramidLevel> { new(0, width, height, tiles.GetValueOrDefault(0).Width, tiles.GetValueOrDefault(0).Height) };
+        var previousWidth = width;
+        for (var page = 1; page < Math.Min(pages, MaxLevels); page++)
+        {
+            using var level = VipsImage.NewFromFile(path, ("page", page), ("access", "sequential"));
+
+            // A pyramid page is a smaller copy of the same picture; anything else (a scan's second side, a mask)
+            // is another image and ends the pyramid.
+            var aspect = Math.Abs(((double)level.Width / level.Height) - ((double)width / height));
+            if (level.Width >= previousWidth || aspect > 0.02 * width / height + 2.0 / level.Height)
+            {
+                break;
+            }
+
+            levels.Add(new PyramidLevel(page, level.Width, level.Height, tiles.GetValueOrDefault(page).Width, tiles.GetValueOrDefault(page).Height));
+            previousWidth = level.Width;
+        }
+
+        return levels;
+    }
+
+    private static Dictionary<int, (int Width, int Height)> TiffTileSizes(string path) => TiffTiles.Read(path);
+
+    private static List<PyramidLevel> Jpeg2000Levels(string path, int width, int height)
+    {
+        var levels = new List<PyramidLevel> { new(0, width, height) };
+        for (var page = 1; page < 8; page++)
+        {
+            var shrink = 1 << page;
+            if (width / shrink < 64 && height / shrink < 64)
+            {
+                break;
+            }
+
+            try
+            {
+                using var level = VipsImage.NewFromFile(path, ("page", page));
+                levels.Add(new PyramidLevel(page, level.Width, level.Height));
+            }
+            catch (VipsException)
+            {
+                // Fewer decomposition levels than asked for: that is the end of the pyramid.
+                break;
+            }
+        }
+
+        return levels;
+    }
+}

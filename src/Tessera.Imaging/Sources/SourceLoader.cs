@@ -1,0 +1,17 @@
+namespace Tessera.Imaging.Sources;
+
+/// <summary>Which libvips loader reads a source, which decides what a pyramid level means for it.</summary>
+public enum SourceLoader
+{
+    /// <summary>TIFF: each pyramid level is a page.</summary>
+    Tiff,
+
+    /// <summary>JPEG: levels are shrink-on-load factors 1, 2, 4, 8.</summary>
+    Jpeg,
+
+    /// <summary>JPEG 2000: levels are resolution reductions.</summary>
+    Jpeg2000,
+
+    /// <summary>Everything else (PNG, WebP, GIF, HEIF/AVIF): one level.</summary>
+    Other,
+}
