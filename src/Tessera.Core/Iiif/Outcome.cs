@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Tessera.Core.Iiif;
 
 /// <summary>Either a value or an <see cref="IiifError"/>. Parsing and planning return this instead of throwing.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "Success/Failure factories are the intended way to build an outcome.")]
 public readonly struct Outcome<T>
 {
     private readonly T? _value;

@@ -28,4 +28,62 @@ public sealed record ImagePlan(
     ImageFormat Format,
     PyramidLevel Level,
     bool IsFullRegion,
-    SourceInfo Source);
+    SourceInfo Source)
+{
+    /// <summary>The limits the plan was made under; <c>max</c> in a canonical path means "fitted to these".</summary>
+    public ServerLimits Limits { get; init; } = ServerLimits.Default;
+
+    /// <summary>True when the output is larger than the region on either axis.</summary>
+    public bool IsUpscaled => Width > Region.Width || Height > Region.Height;
+
+    /// <summary>
+    /// The canonical <c>{region}/{size}/{rotation}/{quality}.{format}</c> (no identifier) for a version: the value of
+    /// <c>Link: rel="canonical"</c>. 3.0 §4.8: region "full if the full image is requested, otherwise the x,y,w,h
+    /// syntax"; size "max if the maximum size without upscaling is requested, ^max if the maximum upscaled size is
+    /// requested, otherwise w,h if the size requested does not require upscaling, or ^w,h"; rotation "! if the image is
+    /// mirrored, followed by an integer if possible"; quality "default if the server's default quality is requested".
+    /// 2.1 §4.7: size "full if the default size is requested, the w, syntax for images that should be scaled maintaining
+    /// the aspect ratio, and the w,h syntax for explicit sizes that change the aspect ratio".
+    /// </summary>
+    public string CanonicalPath(ApiVersion version) =>
+        $"{CanonicalRegion}/{CanonicalSize(version)}/{CanonicalRotation}/{Quality.Name()}.{Format.Extension()}";
+
+    /// <summary>
+    /// A version-independent key for the derivative cache: <c>{full|x,y,w,h}/{w},{h}/{rotation}/{quality}.{format}</c>,
+    /// so <c>full/max</c> and <c>0,0,W,H/max</c>, or a 2.1 and a 3.0 request for the same pixels, share one entry.
+    /// Qualities are kept as requested (<c>default</c> and <c>color</c> are two keys even for a colour source): simpler
+    /// than knowing the source's colour model here, and the cost is one duplicate derivative at most.
+    /// The identifier is not part of it; the cache prefixes it.
+    /// </summary>
+    public string CacheKey => $"{CanonicalRegion}/{Width},{Height}/{CanonicalRotation}/{Quality.Name()}.{Format.Extension()}";
+
+    private string CanonicalRegion => IsFullRegion ? "full" : Region.ToString();
+
+    private string CanonicalRotation => (Mirror ? "!" : "") + IiifNumber.Format(Rotation >= 360 ? 0 : Rotation);
+
+    private string CanonicalSize(ApiVersion version)
+    {
+        var (rw, rh) = (Region.Width, Region.Height);
+        if (version == ApiVersion.V2)
+        {
+            if (Width == rw && Height == rh)
+            {
+                return "full";
+            }
+
+            return Height == SizeMath.HeightForWidth(Width, rw, rh) ? $"{Width}," : $"{Width},{Height}";
+        }
+
+        if ((Width, Height) == SizeMath.FitWithin(rw, rh, Limits, upscale: false))
+        {
+            return "max";
+        }
+
+        if (IsUpscaled && (Width, Height) == SizeMath.FitWithin(rw, rh, Limits, upscale: true))
+        {
+            return "^max";
+        }
+
+        return IsUpscaled ? $"^{Width},{Height}" : $"{Width},{Height}";
+    }
+}
