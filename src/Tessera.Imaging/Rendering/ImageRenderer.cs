@@ -37,7 +37,7 @@ public sealed class ImageRenderer(RenderOptions options)
         Rotate(chain, plan.Rotation, plan.Format);
         var image = chain.Current;
         var bytes = Encode(chain, plan.Format);
-        return new RenderedImage(bytes, MediaTypes.Of(plan.Format), image.Width, image.Height);
+        return new RenderedImage(bytes, plan.Format.MediaType(), image.Width, image.Height);
     }
 
     private static VipsImage Open(SourceDescription source, PyramidLevel level)

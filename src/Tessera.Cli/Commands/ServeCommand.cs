@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Tessera.Server.Hosting;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary><c>tessera serve</c>: the IIIF Image API over every image under a folder.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var root = new Option<string?>("--root") { Description = "Folder of images to serve. Identifiers are paths relative to it, extension included (sub/photo.tif is requested as sub%2Fphoto.tif)." };
+        var port = new Option<int>("--port", "-p") { Description = "TCP port to listen on.", DefaultValueFactory = _ => 8182 };
+        var host = new Option<string>("--host") { Description = "Address to listen on: 127.0.0.1 for this machine only, 0.0.0.0 for every interface.", DefaultValueFactory = _ => "127.0.0.1" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Public URL of the server (e.g. https://images.example.org), used for ids in info.json and canonical links. Default: taken from each request." };
+        var trustForwarded = new Option<bool>("--trust-forwarded-headers") { Description = "Believe X-Forwarded-Proto/-Host/-Prefix (only behind a proxy that sets them)." };
+        var maxWidth = new Option<int?>("--max-width") { Description = "Widest image returned, in pixels (default 10000)." };
+        var maxHeight = new Option<int?>("--max-height") { Description = "Tallest image returned, in pixels (default 10000)." };
+        var maxArea = new Option<long?>("--max-area") { Description = "Most pixels in one returned image (default 50000000)." };
+        var rights = new Option<string?>("--rights") { Description = "Rights URI advertised in info.json (Creative Commons or RightsStatements.org)." };
+        var cacheMaxAge = new Option<int?>("--cache-max-age") { Description = "Seconds clients and CDNs may keep responses (default 86400; 0 = no-cache)." };
+        var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
+
+        var command = new Command(
+            "serve",
+            """
+            Serve the IIIF Image API 3.0 (/iiif/3/...) and 2.1 (/iiif/2/...) for every image under --root.
+
+            Examples:
+              tessera serve --root ./samples
+              tessera serve --root /data --host 0.0.0.0 --port 8080 --base-url https://images.example.org
+              curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
+            """)
+        {
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, rights, cacheMaxAge, config,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var configuration = new ConfigurationBuilder();
+            if (result.GetValue(config) is { } file)
+            {
+                if (!file.Exists)
+                {
+                    await Console.Error.WriteLineAsync($"Expected an existing settings file for --config but received \"{file.FullName}\"");
+                    return 2;
+                }
+
+                configuration.AddJsonFile(file.FullName, optional: false);
+            }
+
+            configuration.AddEnvironmentVariables();
+            var options = configuration.Build().GetSection("Tessera").Get<TesseraServerOptions>() ?? new TesseraServerOptions();
+            options = options with
+            {
+                Root = result.GetValue(root) ?? options.Root,
+                BaseUrl = result.GetValue(baseUrl) ?? options.BaseUrl,
+                TrustForwardedHeaders = result.GetValue(trustForwarded) || options.TrustForwardedHeaders,
+                MaxWidth = result.GetValue(maxWidth) ?? options.MaxWidth,
+                MaxHeight = result.GetValue(maxHeight) ?? options.MaxHeight,
+                MaxArea = result.GetValue(maxArea) ?? options.MaxArea,
+                Rights = result.GetValue(rights) ?? options.Rights,
+                CacheMaxAgeSeconds = result.GetValue(cacheMaxAge) ?? options.CacheMaxAgeSeconds,
+            };
+
+            var errors = options.Validate();
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors)
+                {
+                    await Console.Error.WriteLineAsync(error);
+                }
+
+                return 2;
+            }
+
+            var url = $"http://{FormatHost(result.GetValue(host)!)}:{result.GetValue(port)}";
+            await using var app = TesseraServer.Build(options, [url]);
+            await app.StartAsync(cancellationToken);
+            Console.WriteLine($"Tessera serving {Path.GetFullPath(options.Root)} at {url}/ (IIIF at {url}/iiif/3/ and {url}/iiif/2/). Ctrl+C stops.");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary>The <c>tessera</c> root command: one tool for the server and the batch pipeline.</summary>
+internal static class TesseraCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            """
+            Tessera: a IIIF Image API 3.0 and 2.1 server and image pipeline on libvips.
+
+            Examples:
+              tessera serve --root ./samples
+              tessera serve --root /data/images --port 8080 --base-url https://images.example.org
+            """);
+        root.Subcommands.Add(ServeCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Tessera.Core.Iiif;
+using Tessera.Core.Info;
+using Tessera.Imaging.Pipeline;
+using Tessera.Server.Hosting;
+using Tessera.Server.Http;
+
+namespace Tessera.Server.Endpoints;
+
+/// <summary>
+/// The Image API, both versions: <c>/iiif/{2|3}/{identifier}</c> (303 to info.json), <c>.../info.json</c> and
+/// <c>.../{region}/{size}/{rotation}/{quality}.{format}</c>.
+/// </summary>
+public static class ImageEndpoints
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static IEndpointRouteBuilder MapImageApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods("/iiif/{version}/{**rest}", ["GET", "HEAD"], Handle);
+        endpoints.MapMethods("/iiif/{version}/{**rest}", ["OPTIONS"], Preflight);
+        return endpoints;
+    }
+
+    private static IResult Preflight(HttpContext context)
+    {
+        IiifHeaders.Cors(context.Response);
+        context.Response.Headers.AccessControlAllowMethods = "GET, HEAD, OPTIONS";
+        var requested = context.Request.Headers.AccessControlRequestHeaders.ToString();
+        context.Response.Headers.AccessControlAllowHeaders = string.IsNullOrEmpty(requested) ? "*" : requested;
+        context.Response.Headers.AccessControlMaxAge = "86400";
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> Handle(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions)
+    {
+        var response = context.Response;
+        IiifHeaders.Cors(response);
+        if (!TryVersion(context, out var version, out var rawRest))
+        {
+            return ErrorResults.From(IiifError.BadRequest("version", $"Expected /iiif/2/ or /iiif/3/ but received \"{context.Request.Path}\""));
+        }
+
+        if (!IiifPath.Parse(rawRest).TryGetValue(out var path, out var error))
+        {
+            return ErrorResults.From(error);
+        }
+
+        switch (path.Kind)
+        {
+            case IiifPathKind.Base:
+                response.Headers.Location = urls.ImageId(context.Request, version, path.Identifier) + "/info.json";
+                return Results.StatusCode(StatusCodes.Status303SeeOther);
+            case IiifPathKind.Info:
+                return Info(context, pipeline, urls, options, infoOptions, version, path.Identifier);
+        }
+
+        var p = path.Parameters;
+        if (!ImageRequestParser.Parse(version, path.Identifier, p[0], p[1], p[2], p[3]).TryGetValue(out var request, out error))
+        {
+            return ErrorResults.From(error);
+        }
+
+        if (!pipeline.Plan(request).TryGetValue(out var planned, out error))
+        {
+            return ErrorResults.From(error);
+        }
+
+        var id = urls.ImageId(context.Request, version, path.Identifier);
+        IiifHeaders.CanonicalLink(response, $"{id}/{planned.Plan.CanonicalPath(version)}");
+        IiifHeaders.ProfileLink(response, version);
+        CacheHeaders(response, options);
+
+        if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
+        {
+            response.Headers.Remove("Link");
+            response.Headers.CacheControl = "no-store";
+            return ErrorResults.From(error);
+        }
+
+        return Results.Bytes(image.Data, image.MediaType);
+    }
+
+    private static IResult Info(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions, ApiVersion version, string identifier)
+    {
+        if (!pipeline.Catalog.Describe(identifier).TryGetValue(out var source, out var error))
+        {
+            return ErrorResults.From(error);
+        }
+
+        var id = urls.ImageId(context.Request, version, identifier);
+        var document = InfoDocument.Build(version, id, source.Info, pipeline.Limits, infoOptions);
+        IiifHeaders.ProfileLink(context.Response, version);
+        CacheHeaders(context.Response, options);
+        context.Response.Headers.Vary = "Accept";
+        return Results.Text(document.ToJsonString(Indented), IiifHeaders.JsonMediaType(context.Request, version));
+    }
+
+    private static void CacheHeaders(HttpResponse response, TesseraServerOptions options)
+    {
+        response.Headers.CacheControl = options.CacheMaxAgeSeconds > 0 ? $"public, max-age={options.CacheMaxAgeSeconds}" : "no-cache";
+    }
+
+    /// <summary>The version and the raw, undecoded rest of the path after <c>/iiif/{version}/</c>.</summary>
+    private static bool TryVersion(HttpContext context, out ApiVersion version, out string rest)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            raw = raw[..query];
+        }
+
+        var pathBase = context.Request.PathBase.Value;
+        if (!string.IsNullOrEmpty(pathBase) && raw.StartsWith(pathBase, StringComparison.OrdinalIgnoreCase))
+        {
+            raw = raw[pathBase.Length..];
+        }
+
+        (version, rest) = (ApiVersion.V3, string.Empty);
+        if (raw.StartsWith("/iiif/3/", StringComparison.Ordinal))
+        {
+            rest = raw[8..];
+            return true;
+        }
+
+        if (raw.StartsWith("/iiif/2/", StringComparison.Ordinal))
+        {
+            version = ApiVersion.V2;
+            rest = raw[8..];
+            return true;
+        }
+
+        return false;
+    }
+}

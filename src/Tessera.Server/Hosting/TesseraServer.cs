@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tessera.Core.Iiif;
+using Tessera.Core.Info;
+using Tessera.Imaging.Pipeline;
+using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Sources;
+using Tessera.Server.Endpoints;
+using Tessera.Server.Http;
+using Tessera.Vips;
+
+namespace Tessera.Server.Hosting;
+
+/// <summary>Builds the Tessera web application: one registration entry point for services, one for endpoints.</summary>
+public static class TesseraServer
+{
+    /// <summary>Registers the pipeline and everything the endpoints need, from validated options.</summary>
+    /// <exception cref="InvalidOperationException">The options are invalid; the message lists every problem.</exception>
+    public static IServiceCollection AddTessera(this IServiceCollection services, TesseraServerOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid Tessera options:\n  " + string.Join("\n  ", errors));
+        }
+
+        VipsRuntime.Initialize();
+        VipsRuntime.BlockUntrustedLoaders();
+
+        // One request per core already keeps the cores busy; libvips' own worker threads would only contend.
+        VipsRuntime.Concurrency = 1;
+
+        var infoOptions = new InfoOptions
+        {
+            Rights = options.Rights,
+            PreferredFormats = [.. options.PreferredFormats.Select(f => ImageFormats.TryParse(f, out var format) ? format : ImageFormat.Jpg)],
+        };
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(options.Root));
+        var renderer = new ImageRenderer(new RenderOptions { JpegQuality = options.JpegQuality });
+        services.AddSingleton(options);
+        services.AddSingleton(infoOptions);
+        services.AddSingleton(new ImagePipeline(catalog, renderer, options.Limits, infoOptions.Profile, options.MaxConcurrentRenders));
+        services.AddSingleton<PublicUrls>();
+        return services;
+    }
+
+    /// <summary>Maps the home page and the Image API.</summary>
+    public static WebApplication MapTessera(this WebApplication app)
+    {
+        app.MapHome();
+        app.MapImageApi();
+        return app;
+    }
+
+    /// <summary>A ready application listening on <paramref name="urls"/> (e.g. <c>http://127.0.0.1:8182</c>).</summary>
+    public static WebApplication Build(TesseraServerOptions options, IEnumerable<string> urls, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls([.. urls]);
+        builder.Services.AddTessera(options);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapTessera();
+        return app;
+    }
+}

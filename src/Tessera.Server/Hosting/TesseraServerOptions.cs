@@ -1,0 +1,103 @@
+using Tessera.Core.Planning;
+
+namespace Tessera.Server.Hosting;
+
+/// <summary>
+/// Everything a deployment can set, bound from the <c>Tessera</c> configuration section (appsettings.json, environment
+/// variables such as <c>Tessera__Root</c>) and overridden by command-line flags. <c>appsettings.sample.json</c>
+/// documents every key.
+/// </summary>
+public sealed record TesseraServerOptions
+{
+    /// <summary>The folder whose images are served; identifiers are paths relative to it. Required.</summary>
+    public string Root { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The public URL of the server (e.g. <c>https://images.example.org</c>), used for <c>id</c> in info.json and
+    /// canonical links. Unset: taken from each request.
+    /// </summary>
+    public string? BaseUrl { get; init; }
+
+    /// <summary>Believe <c>X-Forwarded-Proto</c>, <c>X-Forwarded-Host</c> and <c>X-Forwarded-Prefix</c> (set this only behind a proxy that sets them).</summary>
+    public bool TrustForwardedHeaders { get; init; }
+
+    /// <summary>The widest image returned, in pixels.</summary>
+    public int MaxWidth { get; init; } = ServerLimits.Default.MaxWidth;
+
+    /// <summary>The tallest image returned, in pixels.</summary>
+    public int MaxHeight { get; init; } = ServerLimits.Default.MaxHeight;
+
+    /// <summary>The most pixels in one returned image.</summary>
+    public long MaxArea { get; init; } = ServerLimits.Default.MaxArea;
+
+    /// <summary>A rights URI (Creative Commons or RightsStatements.org) advertised in info.json.</summary>
+    public string? Rights { get; init; }
+
+    /// <summary>Formats advertised as preferred in info.json, best first, e.g. <c>["webp", "jpg"]</c>.</summary>
+    public IReadOnlyList<string> PreferredFormats { get; init; } = [];
+
+    /// <summary>Seconds clients and CDNs may keep a response (<c>Cache-Control: public, max-age</c>). 0 sends <c>no-cache</c>.</summary>
+    public int CacheMaxAgeSeconds { get; init; } = 86_400;
+
+    /// <summary>JPEG quality of rendered images, 1..100.</summary>
+    public int JpegQuality { get; init; } = 90;
+
+    /// <summary>Renders running at once; 0 means twice the processor count. Requests beyond wait their turn.</summary>
+    public int MaxConcurrentRenders { get; init; }
+
+    public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea);
+
+    /// <summary>Every problem with these options, so a misconfigured server says all of them at start.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Root))
+        {
+            errors.Add("Expected a folder for Root (--root) but received nothing");
+        }
+        else if (!Directory.Exists(Root))
+        {
+            errors.Add($"Expected an existing folder for Root (--root) but received \"{Root}\"");
+        }
+
+        if (BaseUrl is not null && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"Expected an absolute http(s) URL for BaseUrl (--base-url) but received \"{BaseUrl}\"");
+        }
+
+        if (MaxWidth < 1)
+        {
+            errors.Add($"Expected a positive integer for MaxWidth but received {MaxWidth}");
+        }
+
+        if (MaxHeight < 1)
+        {
+            errors.Add($"Expected a positive integer for MaxHeight but received {MaxHeight}");
+        }
+
+        if (MaxArea < 1)
+        {
+            errors.Add($"Expected a positive integer for MaxArea but received {MaxArea}");
+        }
+
+        if (CacheMaxAgeSeconds < 0)
+        {
+            errors.Add($"Expected 0 or more for CacheMaxAgeSeconds but received {CacheMaxAgeSeconds}");
+        }
+
+        if (JpegQuality is < 1 or > 100)
+        {
+            errors.Add($"Expected 1..100 for JpegQuality but received {JpegQuality}");
+        }
+
+        foreach (var format in PreferredFormats)
+        {
+            if (!Core.Iiif.ImageFormats.TryParse(format, out _))
+            {
+                errors.Add($"Expected one of jpg, png, webp, tif, gif, jp2, avif in PreferredFormats but received \"{format}\"");
+            }
+        }
+
+        return errors;
+    }
+}

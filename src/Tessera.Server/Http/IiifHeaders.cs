@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+using Tessera.Core.Iiif;
+
+namespace Tessera.Server.Http;
+
+/// <summary>Headers every IIIF response carries: CORS (3.0 §7.1), JSON-LD media types (§7.2), Link headers.</summary>
+public static class IiifHeaders
+{
+    public static string ProfileUri(ApiVersion version) => version == ApiVersion.V3
+        ? "http://iiif.io/api/image/3/level2.json"
+        : "http://iiif.io/api/image/2/level2.json";
+
+    public static string Context(ApiVersion version) => version == ApiVersion.V3
+        ? "http://iiif.io/api/image/3/context.json"
+        : "http://iiif.io/api/image/2/context.json";
+
+    public static void Cors(HttpResponse response)
+    {
+        response.Headers.AccessControlAllowOrigin = "*";
+    }
+
+    /// <summary>
+    /// "If the client explicitly wants the JSON-LD content-type, then it must specify this in an Accept header,
+    /// otherwise the server must return the regular JSON content-type." (3.0 §7.2)
+    /// </summary>
+    public static string JsonMediaType(HttpRequest request, ApiVersion version)
+    {
+        var accept = request.Headers.Accept.ToString();
+        return accept.Contains("application/ld+json", StringComparison.OrdinalIgnoreCase)
+            ? $"application/ld+json;profile=\"{Context(version)}\""
+            : "application/json";
+    }
+
+    public static void ProfileLink(HttpResponse response, ApiVersion version) =>
+        response.Headers.Append("Link", $"<{ProfileUri(version)}>;rel=\"profile\"");
+
+    public static void CanonicalLink(HttpResponse response, string uri) =>
+        response.Headers.Append("Link", $"<{uri}>;rel=\"canonical\"");
+}
