@@ -33,10 +33,10 @@ public static class HomeEndpoints
         {
             var escaped = Uri.EscapeDataString(id);
             var text = WebUtility.HtmlEncode(id);
-            html.Append(CultureInfo(
+            html.Append(
                 $"<li><img loading=\"lazy\" alt=\"\" src=\"iiif/3/{escaped}/full/!96,96/0/default.jpg\"><span><code>{text}</code><br>" +
                 $"<a href=\"iiif/3/{escaped}/info.json\">info.json (3.0)</a> · <a href=\"iiif/2/{escaped}/info.json\">info.json (2.1)</a> · " +
-                $"<a href=\"iiif/3/{escaped}/full/max/0/default.jpg\">full image</a></span></li>\n"));
+                $"<a href=\"iiif/3/{escaped}/full/max/0/default.jpg\">full image</a></span></li>\n");
             count++;
         }
 
@@ -48,6 +48,4 @@ public static class HomeEndpoints
         html.Append("</ul></body></html>\n");
         return html.ToString();
     }
-
-    private static string CultureInfo(FormattableString s) => FormattableString.Invariant(s);
 }
