@@ -1,0 +1,13 @@
+using Tessera.Core.Iiif;
+
+namespace Tessera.Core.Tests;
+
+public class ArchitectureTests
+{
+    [Fact]
+    public void Core_references_nothing_but_the_base_class_library()
+    {
+        var references = typeof(ImageRequestParser).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.All(references, name => Assert.True(name.StartsWith("System", StringComparison.Ordinal) || name == "netstandard", name));
+    }
+}
