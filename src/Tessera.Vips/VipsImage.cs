@@ -220,5 +220,18 @@ public sealed unsafe class VipsImage : IDisposable
         return Utf8.FromNative(value);
     }
 
+    /// <summary>A copy of this image with an integer header field set, e.g. <c>WithInt("orientation", 6)</c>.</summary>
+    public VipsImage WithInt(string name, int value)
+    {
+        // Header fields of a shared image must not change under other users: set them on a fresh copy.
+        var copy = Call("copy");
+        fixed (byte* n = Utf8.Z(name))
+        {
+            VipsNative.vips_image_set_int(copy.Pointer, n, value);
+        }
+
+        return copy;
+    }
+
     public void Dispose() => _handle.Dispose();
 }

@@ -163,4 +163,7 @@ internal static unsafe partial class VipsNative
 
     [LibraryImport(Libraries.Vips)]
     public static partial int* vips_value_get_array_int(GValue* value, int* n);
+
+    [LibraryImport(Libraries.Vips)]
+    public static partial void vips_image_set_int(nint image, byte* name, int value);
 }

@@ -1,0 +1,108 @@
+using Tessera.Vips;
+
+namespace Tessera.Server.Tests.Fixtures;
+
+/// <summary>
+/// The images the server tests serve, made by the tests themselves with libvips: a photo (from the bundled samples),
+/// a tiled pyramidal TIFF, a colour grid with known pixels, alpha, 16-bit, CMYK, grey, EXIF-rotated, and hostile files.
+/// </summary>
+public static class TestImages
+{
+    /// <summary>The grid: 10×10 squares of 100 px, each a distinct colour given by <see cref="GridColour"/>.</summary>
+    public const string Grid = "grid.png";
+    public const string Photo = "photo.jpg";
+    public const string Pyramid = "pyramid.tif";
+    public const string Alpha = "alpha.png";
+    public const string Deep = "deep16.tif";
+    public const string Cmyk = "cmyk.jpg";
+    public const string Grey = "grey.jpg";
+    public const string Rotated = "rotated.jpg";
+    public const string Truncated = "truncated.jpg";
+    public const string Fake = "fake.jpg";
+    public const string Empty = "empty.png";
+    public const string Nested = "sub/dir/nested.jpg";
+    public const string EscapingLink = "escape.jpg";
+
+    /// <summary>The colour of grid square (col, row): distinct, far from each other, never grey.</summary>
+    public static (byte R, byte G, byte B) GridColour(int col, int row) => ((byte)(col * 25 + 10), (byte)(row * 25 + 10), (byte)(((col + row) % 2) * 200 + 20));
+
+    public static string SamplesFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var samples = Path.Combine(dir.FullName, "samples");
+            if (File.Exists(Path.Combine(samples, "LICENSES.md")))
+            {
+                return samples;
+            }
+        }
+
+        throw new DirectoryNotFoundException("The repository's samples folder was not found above " + AppContext.BaseDirectory);
+    }
+
+    public static void Create(string root, string outside)
+    {
+        using (var grid = MakeGrid())
+        {
+            grid.SaveToFile("pngsave", Path.Combine(root, Grid));
+        }
+
+        using (var photo = VipsOperation.Image("thumbnail", ("filename", Path.Combine(SamplesFolder(), "sunset_by_Aitzol_Berasategi.jpg")), ("width", 1200)))
+        {
+            photo.SaveToFile("jpegsave", Path.Combine(root, Photo), ("Q", 90));
+            photo.SaveToFile("tiffsave", Path.Combine(root, Pyramid), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 90));
+            using var grey = photo.Colourspace("b-w");
+            grey.SaveToFile("jpegsave", Path.Combine(root, Grey));
+            using var cmyk = photo.Call("icc_export", ("output_profile", "cmyk"));
+            cmyk.SaveToFile("jpegsave", Path.Combine(root, Cmyk));
+            using var rotated = photo.WithInt("orientation", 6);
+            rotated.SaveToFile("jpegsave", Path.Combine(root, Rotated));
+            Directory.CreateDirectory(Path.Combine(root, "sub", "dir"));
+            photo.SaveToFile("jpegsave", Path.Combine(root, Nested));
+            photo.SaveToFile("jpegsave", Path.Combine(outside, "secret.jpg"));
+            var jpeg = File.ReadAllBytes(Path.Combine(root, Photo));
+            File.WriteAllBytes(Path.Combine(root, Truncated), jpeg[..(jpeg.Length / 3)]);
+        }
+
+        using (var small = VipsOperation.Image("black", ("width", 200), ("height", 100), ("bands", 3)))
+        using (var red = small.Call("linear", ("a", new double[] { 1, 1, 1 }), ("b", new double[] { 255, 0, 0 })))
+        using (var red8 = red.Cast(BandFormat.UChar))
+        using (var alpha = red8.Call("bandjoin_const", ("c", new double[] { 128 })))
+        using (var alpha8 = alpha.Cast(BandFormat.UChar))
+        {
+            alpha8.SaveToFile("pngsave", Path.Combine(root, Alpha));
+        }
+
+        using (var ramp = VipsOperation.Image("xyz", ("width", 300), ("height", 200)))
+        using (var x = ramp.ExtractBand(0))
+        using (var scaled = x.Call("linear", ("a", new double[] { 200 }), ("b", new double[] { 0 })))
+        using (var three = VipsOperation.Image("bandjoin", ("in", new[] { scaled, scaled, scaled })))
+        using (var deep = three.Cast(BandFormat.UShort))
+        using (var rgb16 = deep.Call("copy", ("interpretation", "rgb16")))
+        {
+            rgb16.SaveToFile("tiffsave", Path.Combine(root, Deep));
+        }
+
+        File.WriteAllText(Path.Combine(root, Fake), "this is not a JPEG, just text with a .jpg name\n");
+        File.WriteAllBytes(Path.Combine(root, Empty), []);
+        File.CreateSymbolicLink(Path.Combine(root, EscapingLink), Path.Combine(outside, "secret.jpg"));
+    }
+
+    private static VipsImage MakeGrid()
+    {
+        var pixels = new byte[1000 * 1000 * 3];
+        for (var y = 0; y < 1000; y++)
+        {
+            for (var x = 0; x < 1000; x++)
+            {
+                var (r, g, b) = GridColour(x / 100, y / 100);
+                var i = ((y * 1000) + x) * 3;
+                pixels[i] = r;
+                pixels[i + 1] = g;
+                pixels[i + 2] = b;
+            }
+        }
+
+        return VipsImage.FromPixels(pixels, 1000, 1000, 3);
+    }
+}
