@@ -121,21 +121,21 @@ internal static class JpegTileAssembler
             return false;
         }
 
-        int maxH = 1;
+        int maxH = 1, maxV = 1;
         for (int c = 0; c < frameComponents; c++)
         {
             maxH = Math.Max(maxH, sof[10 + (3 * c) + 1] >> 4);
+            maxV = Math.Max(maxV, sof[10 + (3 * c) + 1] & 15);
         }
 
-        // Decoders derive the number of MCUs in a row from the frame width. A narrower width is safe only while it
-        // still needs as many MCUs per row as are stored; otherwise every row after the first is misread. Height is
-        // different: fewer rows only make the decoder stop early.
+        // Decoders derive the number of MCUs in a row from the frame width, so a narrower width alone is safe only
+        // while it still needs as many MCUs per row as are stored; otherwise every row after the first is misread.
+        // A shorter height alone would leave unread MCU rows before EOI, which decoders warn about. Either way the
+        // entropy-coded data is then cut to the MCUs kept.
         int mcuWidth = frameComponents == 1 ? 8 : 8 * maxH;
-        if ((width + mcuWidth - 1) / mcuWidth != (frameWidth + mcuWidth - 1) / mcuWidth)
-        {
-            reason = $"Cropping the frame width from {frameWidth} to {width} drops whole {mcuWidth}-pixel MCU columns, which needs re-encoding.";
-            return false;
-        }
+        int mcuHeight = frameComponents == 1 ? 8 : 8 * maxV;
+        bool dropsMcus = (width + mcuWidth - 1) / mcuWidth != (frameWidth + mcuWidth - 1) / mcuWidth
+            || (height + mcuHeight - 1) / mcuHeight != (frameHeight + mcuHeight - 1) / mcuHeight;
 
         bool hasColourMarker = header.HasJfif || header.HasAdobe;
         byte[] marker = hasColourMarker ? [] : rgb ? AdobeRgbApp14 : JfifApp0;
@@ -153,6 +153,18 @@ internal static class JpegTileAssembler
         Span<byte> newSof = output[(at + header.SofOffset)..];
         BinaryPrimitives.WriteUInt16BigEndian(newSof[5..], (ushort)height);
         BinaryPrimitives.WriteUInt16BigEndian(newSof[7..], (ushort)width);
+        if (dropsMcus)
+        {
+            if (!JpegEntropyCropper.TryCrop(jpeg, frameWidth, frameHeight, out byte[] cropped, out reason))
+            {
+                jpeg = [];
+                reason = $"Cropping {frameWidth}x{frameHeight} to {width}x{height}: {reason}";
+                return false;
+            }
+
+            jpeg = cropped;
+        }
+
         reason = string.Empty;
         return true;
     }
