@@ -48,8 +48,9 @@ public sealed class JpegTilePassthroughTests
         VipsCli.Vips("extract_area", TiffFixtures.VipsLevel(name, page, subIfd), stem + "-ref.v", $"{g.X}", $"{g.Y}", $"{g.Width}", $"{g.Height}");
         double difference = VipsCli.MeanAbsoluteDifference(stem + ".v", stem + "-ref.v", TiffFixtures.Directory);
 
-        // The same coefficients decoded by the same libjpeg: only chroma upsampling at a cut edge may differ.
-        Assert.InRange(difference, 0, g.IsCropped ? 0.5 : 0.0);
+        // The same coefficients decoded by the same libjpeg: bit-exact, except that at an even-width cut the last
+        // column's chroma is upsampled from a replicated edge instead of the neighbour the stored tile has.
+        Assert.InRange(difference, 0, g.IsCropped ? 0.25 : 0.0);
     }
 
     [Theory]

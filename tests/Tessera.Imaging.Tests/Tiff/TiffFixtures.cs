@@ -26,6 +26,7 @@ internal static class TiffFixtures
     {
         string dir = Path.Combine(Path.GetTempPath(), "tessera-tiff-tests-" + Environment.ProcessId);
         System.IO.Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(dir, recursive: true);
         string source = Path.Combine(dir, "source.v");
 
         // 667x999 (from a 2560x3837 photo): edges of 155 and 231 pixels at level 0, neither a multiple of 16.

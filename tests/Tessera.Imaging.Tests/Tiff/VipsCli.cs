@@ -62,11 +62,6 @@ internal static class VipsCli
                 $"{tool} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}: {stderr.Result}");
         }
 
-        LastStandardError = stderr.Result;
         return stdout.Result;
     }
-
-    /// <summary>Standard error of the last successful run on this thread (decoder warnings land here).</summary>
-    [ThreadStatic]
-    public static string? LastStandardError;
 }
