@@ -154,6 +154,11 @@ internal static class JpegEntropyCropper
     {
         block.Clear();
         int size = component.Dc.Decode(ref reader);
+        if (size > 16)
+        {
+            throw new InvalidDataException($"a DC difference of {size} bits is out of range.");
+        }
+
         prediction += Extend(reader.ReadBits(size), size);
         block[0] = prediction;
         for (int k = 1; k < 64;)
@@ -225,7 +230,7 @@ internal static class JpegEntropyCropper
 
     private static int Extend(int bits, int size) => size == 0 ? 0 : bits < (1 << (size - 1)) ? bits - (1 << size) + 1 : bits;
 
-    private static int Category(int value) => value == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(value));
+    private static int Category(int value) => 64 - (int)long.LeadingZeroCount(Math.Abs((long)value));
 
     private static int Magnitude(int value, int size) => value >= 0 ? value : value + (1 << size) - 1;
 
