@@ -1,0 +1,73 @@
+using Tessera.Imaging.Tiff;
+
+namespace Tessera.Imaging.Tests.Tiff;
+
+public sealed class JpegTileAssemblerTests
+{
+    private static (byte[] Tables, byte[] Tile) StoredTile()
+    {
+        string path = TiffFixtures.PathOf("ycbcr");
+        TiffDirectory level = TiffDirectoryReader.Read(path)[0];
+        using var stream = File.OpenRead(path);
+        var tile = new byte[level.TileByteCounts[0]];
+        stream.Position = level.TileOffsets[0];
+        stream.ReadExactly(tile);
+        return (level.JpegTables.ToArray(), tile);
+    }
+
+    [Theory]
+    [InlineData(256, 256)]
+    [InlineData(155, 231)]
+    [InlineData(250, 250)]
+    public void A_stored_tile_with_its_tables_assembles(int width, int height)
+    {
+        (byte[] tables, byte[] tile) = StoredTile();
+
+        Assert.True(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, width, height, out byte[] jpeg, out string reason), reason);
+        Assert.Equal([0xFF, 0xD8], jpeg[..2]);
+        Assert.Equal([0xFF, 0xD9], jpeg[^2..]);
+    }
+
+    [Fact]
+    public void A_tile_that_is_not_jpeg_is_refused_with_a_reason()
+    {
+        (byte[] tables, _) = StoredTile();
+
+        Assert.False(JpegTileAssembler.TryAssemble(tables, [0x89, 0x50, 0x4E, 0x47, 0, 0], false, 3, 256, 256, out _, out string reason));
+        Assert.Contains("SOI", reason);
+    }
+
+    [Fact]
+    public void A_crop_larger_than_the_stored_frame_is_refused()
+    {
+        (byte[] tables, byte[] tile) = StoredTile();
+
+        Assert.False(JpegTileAssembler.TryAssemble(tables, tile, false, 3, 257, 256, out _, out _));
+    }
+
+    [Fact]
+    public void A_component_count_other_than_the_tiffs_is_refused()
+    {
+        (byte[] tables, byte[] tile) = StoredTile();
+
+        Assert.False(JpegTileAssembler.TryAssemble(tables, tile, false, 1, 256, 256, out _, out string reason));
+        Assert.Contains("components", reason);
+    }
+
+    [Fact]
+    public void Corrupt_or_truncated_tiles_are_refused_or_assembled_but_never_throw()
+    {
+        (byte[] tables, byte[] tile) = StoredTile();
+        var random = new Random(7);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] damaged = tile[..random.Next(2, tile.Length)];
+            for (int flips = random.Next(0, 8); flips > 0; flips--)
+            {
+                damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
+            }
+
+            JpegTileAssembler.TryAssemble(tables, damaged, false, 3, 155, 100, out _, out _);
+        }
+    }
+}
