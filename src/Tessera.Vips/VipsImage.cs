@@ -59,7 +59,15 @@ public sealed unsafe class VipsImage : IDisposable
             throw new VipsException("Not a readable image", VipsRuntime.TakeError());
         }
 
-        return Utf8.FromNative(name)!;
+        return Nickname(name);
+    }
+
+    /// <summary>find_load answers with a class name (VipsForeignLoadJpegFile); callers want the nickname (jpegload).</summary>
+    private static string Nickname(nint className)
+    {
+        var type = GObjectNative.g_type_from_name((byte*)className);
+        var nickname = type == 0 ? 0 : VipsNative.vips_nickname_find(type);
+        return Utf8.FromNative(nickname == 0 ? className : nickname)!;
     }
 
     /// <summary>Decodes an encoded image held in memory.</summary>
@@ -80,7 +88,7 @@ public sealed unsafe class VipsImage : IDisposable
         var args = new VipsArg[options.Length + 1];
         args[0] = new VipsArg("buffer", data);
         options.CopyTo(args.AsSpan(1));
-        return VipsOperation.Image(Utf8.FromNative(name)!, args);
+        return VipsOperation.Image(Nickname(name), args);
     }
 
     /// <summary>An image made from raw interleaved pixels (copied).</summary>
@@ -218,6 +226,13 @@ public sealed unsafe class VipsImage : IDisposable
         }
 
         return Utf8.FromNative(value);
+    }
+
+    /// <summary>Computes the image into memory, so it can be read many times and in any order (sequential sources cannot).</summary>
+    public VipsImage CopyMemory()
+    {
+        var copy = VipsNative.vips_image_copy_memory(Pointer);
+        return copy == 0 ? throw new VipsException("vips_image_copy_memory failed", VipsRuntime.TakeError()) : new VipsImage(copy);
     }
 
     /// <summary>A copy of this image with an integer header field set, e.g. <c>WithInt("orientation", 6)</c>.</summary>

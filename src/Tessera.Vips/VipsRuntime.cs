@@ -89,6 +89,19 @@ public static unsafe class VipsRuntime
         VipsNative.vips_block_untrusted_set(block ? 1 : 0);
     }
 
+    /// <summary>
+    /// Blocks or unblocks one operation and its subclasses by class name (e.g. <c>VipsForeignLoadJp2k</c>): how a
+    /// server that blocks untrusted loaders lets back in the few it has decided to rely on.
+    /// </summary>
+    public static void SetBlocked(string operationClass, bool blocked)
+    {
+        Initialize();
+        fixed (byte* name = Utf8.Z(operationClass))
+        {
+            VipsNative.vips_operation_block_set(name, blocked ? 1 : 0);
+        }
+    }
+
     /// <summary>Bytes of pixel memory libvips is tracking now.</summary>
     public static long TrackedMemory
     {

@@ -19,15 +19,26 @@ public sealed class ImageRenderer(RenderOptions options)
     /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
     public RenderedImage Render(ImagePlan plan, SourceDescription source)
     {
+        var info = source.Info;
         using var chain = new Chain(Open(source, plan.Level));
-        if (source.Info.Orientation != 1)
+
+        // Crop and resize in the stored orientation, so a sequential (streaming) read suffices; turn upright only
+        // once the image is output-sized.
+        var swap = info.SwapsAxes;
+        Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
+        ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height);
+        ToSrgb(chain);
+        if (info.Orientation != 1 || plan.Rotation != 0)
+        {
+            // Turning reads pixels out of order: materialise the (output-sized, bounded) image first.
+            chain.Then(chain.Current.CopyMemory());
+        }
+
+        if (info.Orientation != 1)
         {
             chain.Then(chain.Current.Call("autorot"));
         }
 
-        Crop(chain, plan, source.Info);
-        ResizeExactly(chain, plan.Width, plan.Height);
-        ToSrgb(chain);
         ApplyQuality(chain, plan.Quality);
         if (plan.Mirror)
         {
@@ -35,9 +46,8 @@ public sealed class ImageRenderer(RenderOptions options)
         }
 
         Rotate(chain, plan.Rotation, plan.Format);
-        var image = chain.Current;
         var bytes = Encode(chain, plan.Format);
-        return new RenderedImage(bytes, plan.Format.MediaType(), image.Width, image.Height);
+        return new RenderedImage(bytes, plan.Format.MediaType(), chain.Current.Width, chain.Current.Height);
     }
 
     private static VipsImage Open(SourceDescription source, PyramidLevel level)
@@ -54,21 +64,22 @@ public sealed class ImageRenderer(RenderOptions options)
         };
     }
 
-    private static void Crop(Chain chain, ImagePlan plan, SourceInfo info)
+    /// <summary>Cuts <paramref name="region"/> (full-resolution, stored orientation) out of the opened level.</summary>
+    private static void Crop(Chain chain, PixelRect region, int storedWidth, int storedHeight, bool isFull)
     {
         var image = chain.Current;
-        if (plan.IsFullRegion)
+        if (isFull)
         {
             return;
         }
 
         // The level may be a reduction of the full resolution: map the region's edges into it.
-        var sx = (double)image.Width / info.Width;
-        var sy = (double)image.Height / info.Height;
-        var left = Math.Clamp((int)Math.Floor((plan.Region.X * sx) + 1e-6), 0, image.Width - 1);
-        var top = Math.Clamp((int)Math.Floor((plan.Region.Y * sy) + 1e-6), 0, image.Height - 1);
-        var right = Math.Clamp((int)Math.Ceiling((plan.Region.Right * sx) - 1e-6), left + 1, image.Width);
-        var bottom = Math.Clamp((int)Math.Ceiling((plan.Region.Bottom * sy) - 1e-6), top + 1, image.Height);
+        var sx = (double)image.Width / storedWidth;
+        var sy = (double)image.Height / storedHeight;
+        var left = Math.Clamp((int)Math.Floor((region.X * sx) + 1e-6), 0, image.Width - 1);
+        var top = Math.Clamp((int)Math.Floor((region.Y * sy) + 1e-6), 0, image.Height - 1);
+        var right = Math.Clamp((int)Math.Ceiling((region.Right * sx) - 1e-6), left + 1, image.Width);
+        var bottom = Math.Clamp((int)Math.Ceiling((region.Bottom * sy) - 1e-6), top + 1, image.Height);
         if (left == 0 && top == 0 && right == image.Width && bottom == image.Height)
         {
             return;

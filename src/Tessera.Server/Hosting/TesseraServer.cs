@@ -28,6 +28,10 @@ public static class TesseraServer
         VipsRuntime.Initialize();
         VipsRuntime.BlockUntrustedLoaders();
 
+        // libvips 8.14 counts OpenJPEG among the untrusted loaders, but JPEG 2000 is a master format of the archives
+        // Tessera serves: let that one back in, on purpose, and keep ImageMagick, PDF, SVG, FITS, MAT and the rest out.
+        VipsRuntime.SetBlocked("VipsForeignLoadJp2k", blocked: false);
+
         // One request per core already keeps the cores busy; libvips' own worker threads would only contend.
         VipsRuntime.Concurrency = 1;
 

@@ -83,6 +83,9 @@ internal static unsafe partial class GObjectNative
     [LibraryImport(Libraries.GObject)]
     public static partial nint g_type_name(nuint type);
 
+    [LibraryImport(Libraries.GObject)]
+    public static partial nuint g_type_from_name(byte* name);
+
     [LibraryImport(Libraries.GLib)]
     public static partial void g_free(nint mem);
 }

@@ -166,4 +166,10 @@ internal static unsafe partial class VipsNative
 
     [LibraryImport(Libraries.Vips)]
     public static partial void vips_image_set_int(nint image, byte* name, int value);
+
+    [LibraryImport(Libraries.Vips)]
+    public static partial nint vips_nickname_find(nuint type);
+
+    [LibraryImport(Libraries.Vips)]
+    public static partial void vips_operation_block_set(byte* name, int state);
 }

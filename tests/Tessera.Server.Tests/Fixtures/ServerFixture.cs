@@ -27,7 +27,7 @@ public sealed class ServerFixture : IAsyncLifetime
         TestImages.Create(Root, Outside);
         _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, MaxWidth = 5000, MaxHeight = 5000, MaxArea = 10_000_000 }, ["http://127.0.0.1:0"]);
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }

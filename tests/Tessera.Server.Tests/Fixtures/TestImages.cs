@@ -47,7 +47,8 @@ public static class TestImages
             grid.SaveToFile("pngsave", Path.Combine(root, Grid));
         }
 
-        using (var photo = VipsOperation.Image("thumbnail", ("filename", Path.Combine(SamplesFolder(), "sunset_by_Aitzol_Berasategi.jpg")), ("width", 1200)))
+        using (var thumbnail = VipsOperation.Image("thumbnail", ("filename", Path.Combine(SamplesFolder(), "sunset_by_Aitzol_Berasategi.jpg")), ("width", 1200)))
+        using (var photo = thumbnail.CopyMemory())
         {
             photo.SaveToFile("jpegsave", Path.Combine(root, Photo), ("Q", 90));
             photo.SaveToFile("tiffsave", Path.Combine(root, Pyramid), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 90));
