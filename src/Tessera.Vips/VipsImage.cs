@@ -228,6 +228,9 @@ public sealed unsafe class VipsImage : IDisposable
         return Utf8.FromNative(value);
     }
 
+    /// <summary>Another owner of the same image: each holder disposes its own, and the image lives while any does.</summary>
+    public VipsImage Share() => new(GObjectNative.g_object_ref(Pointer));
+
     /// <summary>Computes the image into memory, so it can be read many times and in any order (sequential sources cannot).</summary>
     public VipsImage CopyMemory()
     {

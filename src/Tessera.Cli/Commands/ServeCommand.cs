@@ -21,6 +21,8 @@ internal static class ServeCommand
         var maxArea = new Option<long?>("--max-area") { Description = "Most pixels in one returned image (default 50000000)." };
         var rights = new Option<string?>("--rights") { Description = "Rights URI advertised in info.json (Creative Commons or RightsStatements.org)." };
         var cacheMaxAge = new Option<int?>("--cache-max-age") { Description = "Seconds clients and CDNs may keep responses (default 86400; 0 = no-cache)." };
+        var cache = new Option<CacheMode?>("--cache") { Description = "Derivative caches: none, memory, disk or both (default both). 'none' measures uncached speed." };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Folder of the disk cache (default: tessera-cache in the system's temporary folder)." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -34,7 +36,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, rights, cacheMaxAge, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, rights, cacheMaxAge, cache, cacheDir, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -63,6 +65,8 @@ internal static class ServeCommand
                 MaxArea = result.GetValue(maxArea) ?? options.MaxArea,
                 Rights = result.GetValue(rights) ?? options.Rights,
                 CacheMaxAgeSeconds = result.GetValue(cacheMaxAge) ?? options.CacheMaxAgeSeconds,
+                Cache = result.GetValue(cache) ?? options.Cache,
+                CacheDirectory = result.GetValue(cacheDir) ?? options.CacheDirectory,
             };
 
             var errors = options.Validate();

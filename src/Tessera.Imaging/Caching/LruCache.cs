@@ -13,11 +13,18 @@ public sealed class LruCache<TKey, TValue>
     private readonly Lock _lock = new();
     private long _weight;
 
-    public LruCache(long capacity, Func<TValue, long>? weigh = null, IEqualityComparer<TKey>? comparer = null)
+    private readonly Action<TKey, TValue>? _evicted;
+
+    /// <param name="capacity">The most total weight kept.</param>
+    /// <param name="weigh">An entry's weight; 1 by default (a count bound).</param>
+    /// <param name="evicted">Called, under the cache's lock, with each entry that leaves it (evicted for room, or removed; not when its key is set again): keep it cheap.</param>
+    /// <param name="comparer">Key equality.</param>
+    public LruCache(long capacity, Func<TValue, long>? weigh = null, Action<TKey, TValue>? evicted = null, IEqualityComparer<TKey>? comparer = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         Capacity = capacity;
         _weigh = weigh ?? (_ => 1);
+        _evicted = evicted;
         _map = new Dictionary<TKey, LinkedListNode<Entry>>(comparer);
     }
 
@@ -68,9 +75,16 @@ public sealed class LruCache<TKey, TValue>
         var weight = _weigh(value);
         lock (_lock)
         {
-            RemoveLocked(key);
+            // Replacing a key is not a departure: the old value is not reported (a rewritten file is the same file).
+            if (_map.Remove(key, out var old))
+            {
+                _order.Remove(old);
+                _weight -= old.Value.Weight;
+            }
+
             if (weight > Capacity)
             {
+                _evicted?.Invoke(key, value);
                 return;
             }
 
@@ -115,6 +129,7 @@ public sealed class LruCache<TKey, TValue>
 
         _order.Remove(node);
         _weight -= node.Value.Weight;
+        _evicted?.Invoke(node.Value.Key, node.Value.Value);
         return true;
     }
 

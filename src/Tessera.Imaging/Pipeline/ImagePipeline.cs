@@ -1,8 +1,10 @@
 using Tessera.Core.Compliance;
 using Tessera.Core.Iiif;
 using Tessera.Core.Planning;
+using Tessera.Imaging.Caching;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
+using Tessera.Imaging.Tiff;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Pipeline;
@@ -15,9 +17,10 @@ public sealed class ImagePipeline
 {
     private readonly SemaphoreSlim _renderSlots;
 
-    public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0)
+    public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null)
     {
         Catalog = catalog;
+        Cache = cache;
         Profile = profile ?? ServiceProfile.Default;
         Renderer = renderer;
         Limits = limits;
@@ -30,6 +33,9 @@ public sealed class ImagePipeline
     public ImageRenderer Renderer { get; }
 
     public ServerLimits Limits { get; }
+
+    /// <summary>The derivative cache, or null when caching is off.</summary>
+    public IDerivativeCache? Cache { get; }
 
     /// <summary>The features, formats and qualities offered: what is switched off answers 501 (features) or 400.</summary>
     public ServiceProfile Profile { get; }
@@ -50,13 +56,29 @@ public sealed class ImagePipeline
         return (plan, source);
     }
 
-    /// <summary>Renders a plan. Bounded: at most a fixed number of renders run at once, the rest wait their turn.</summary>
+    /// <summary>
+    /// The image of a plan: from the derivative cache; else, for a plan that is exactly one stored JPEG tile of a
+    /// pyramid TIFF, that tile's bytes (no decode, no encode); else rendered, then cached. Rendering is bounded: at
+    /// most a fixed number run at once, the rest wait their turn.
+    /// </summary>
     public async Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, CancellationToken cancellationToken = default)
     {
+        var key = DerivativeKey.Of(plan, source);
+        if (Cache is not null && Cache.TryGet(key, out var cached))
+        {
+            return cached with { Origin = RenderOrigin.Cache };
+        }
+
+        if (ReadStoredTile(plan, source) is { } tile)
+        {
+            return tile;
+        }
+
         await _renderSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        RenderedImage image;
         try
         {
-            return Renderer.Render(plan, source);
+            image = Renderer.Render(plan, source);
         }
         catch (VipsException e)
         {
@@ -65,6 +87,41 @@ public sealed class ImagePipeline
         finally
         {
             _renderSlots.Release();
+        }
+
+        Cache?.Set(key, image);
+        return image;
+    }
+
+    /// <summary>Forgets everything cached of an identifier: its facts, open levels and derivatives.</summary>
+    public int Purge(string identifier)
+    {
+        var purged = Cache?.Purge(identifier) ?? 0;
+        if (Catalog.Resolver.Resolve(identifier).TryGetValue(out var source, out _))
+        {
+            purged += Catalog.Forget(source.Path) + Renderer.OpenImages.Forget(source.Path);
+        }
+
+        return purged;
+    }
+
+    private static RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source)
+    {
+        if (!StoredTile.TryMatch(plan, source, out var directory, out var column, out var row))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var file = File.OpenHandle(source.Source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+            var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
+            return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException)
+        {
+            // The renderer will say what is wrong with the file, or render what it can.
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 using Tessera.Core.Iiif;
 using Tessera.Core.Planning;
+using Tessera.Imaging.Caching;
 using Tessera.Imaging.Sources;
 using Tessera.Vips;
 
@@ -10,11 +11,14 @@ namespace Tessera.Imaging.Rendering;
 /// resizes to the exact planned size, converts to sRGB, applies quality, mirroring and rotation, strips metadata
 /// and encodes.
 /// </summary>
-public sealed class ImageRenderer(RenderOptions options)
+public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openImages = null)
 {
     private static readonly double[] White = [255, 255, 255];
 
     public RenderOptions Options { get; } = options;
+
+    /// <summary>Random-access levels kept open between requests.</summary>
+    public OpenImageCache OpenImages { get; } = openImages ?? new OpenImageCache();
 
     /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
     public RenderedImage Render(ImagePlan plan, SourceDescription source)
@@ -50,16 +54,20 @@ public sealed class ImageRenderer(RenderOptions options)
         return new RenderedImage(bytes, plan.Format.MediaType(), chain.Current.Width, chain.Current.Height);
     }
 
-    private static VipsImage Open(SourceDescription source, PyramidLevel level)
+    private VipsImage Open(SourceDescription source, PyramidLevel level)
     {
         var path = source.Source.Path;
         const string strict = "truncated";
+        var key = $"{path}\n{source.Source.Version}\n{level.Index}";
         return source.Loader switch
         {
-            // Tiled pyramids are read region by region: random access avoids decoding from the top.
-            SourceLoader.Tiff => VipsImage.NewFromFile(path, ("page", level.Index), ("access", level.IsTiled ? "random" : "sequential"), ("fail_on", strict)),
+            // Tiled pyramids and JPEG 2000 are read region by region: open once, keep open, read any part.
+            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict))),
+            SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict))),
+
+            // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
+            SourceLoader.Tiff => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
             SourceLoader.Jpeg => VipsImage.NewFromFile(path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
-            SourceLoader.Jpeg2000 => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict)),
             _ => VipsImage.NewFromFile(path, ("access", "sequential"), ("fail_on", strict)),
         };
     }

@@ -41,8 +41,8 @@ public sealed class SourceCatalog(ISourceResolver resolver, int capacity = 4096)
         return description;
     }
 
-    /// <summary>Forgets what was read of a source (a purge).</summary>
-    public int Forget(string identifier) => _descriptions.RemoveWhere(k => k.Contains(identifier, StringComparison.Ordinal));
+    /// <summary>Forgets what was read of the file at <paramref name="path"/> (a purge).</summary>
+    public int Forget(string path) => _descriptions.RemoveWhere(k => k.StartsWith(path + "\n", StringComparison.Ordinal));
 
     internal static IiifError Unreadable(string identifier, VipsException e) =>
         new(500, "identifier", $"The image \"{identifier}\" could not be read: {FirstLine(e.NativeMessage.Length > 0 ? e.NativeMessage : e.Message)}");

@@ -1,4 +1,5 @@
 using Tessera.Core.Planning;
+using Tessera.Imaging.Tiff;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Sources;
@@ -33,9 +34,10 @@ public static class SourceInspector
         }
 
         var orientation = image.GetInt("orientation") is { } o and >= 1 and <= 8 ? o : 1;
+        var directories = loader == SourceLoader.Tiff ? ReadDirectories(source.Path) : [];
         var levels = loader switch
         {
-            SourceLoader.Tiff => TiffLevels(source.Path, width, height, image.PageCount),
+            SourceLoader.Tiff => TiffLevels(source.Path, width, height, image.PageCount, directories),
             SourceLoader.Jpeg => ShrinkLevels(width, height, 3),
             SourceLoader.Jpeg2000 => Jpeg2000Levels(source.Path, width, height),
             _ => [new PyramidLevel(0, width, height)],
@@ -43,7 +45,11 @@ public static class SourceInspector
 
         var swap = orientation >= 5;
         var info = new SourceInfo(swap ? height : width, swap ? width : height, levels, orientation, image.HasAlpha);
-        return new SourceDescription(source, info, loader, loaderName);
+        return new SourceDescription(source, info, loader, loaderName)
+        {
+            TiffDirectories = directories,
+            HasIccProfile = image.HasField("icc-profile-data"),
+        };
     }
 
     private static List<PyramidLevel> ShrinkLevels(int width, int height, int count)
@@ -63,9 +69,22 @@ public static class SourceInspector
         return levels;
     }
 
-    private static List<PyramidLevel> TiffLevels(string path, int width, int height, int pages)
+    /// <summary>The main-chain directories, or none when our stricter reader refuses a file libvips accepted (then it is served untiled).</summary>
+    private static IReadOnlyList<TiffDirectory> ReadDirectories(string path)
     {
-        var tiles = TiffTileSizes(path);
+        try
+        {
+            return [.. TiffDirectoryReader.Read(path).Where(d => !d.IsSubIfd)];
+        }
+        catch (TiffFormatException)
+        {
+            return [];
+        }
+    }
+
+    private static List<PyramidLevel> TiffLevels(string path, int width, int height, int pages, IReadOnlyList<TiffDirectory> directories)
+    {
+        var tiles = directories.Where(d => d.IsTiled).ToDictionary(d => d.Page, d => (Width: d.TileWidth, Height: d.TileLength));
         var levels = new List<PyramidLevel> { new(0, width, height, tiles.GetValueOrDefault(0).Width, tiles.GetValueOrDefault(0).Height) };
         var previousWidth = width;
         for (var page = 1; page < Math.Min(pages, MaxLevels); page++)
@@ -86,8 +105,6 @@ public static class SourceInspector
 
         return levels;
     }
-
-    private static Dictionary<int, (int Width, int Height)> TiffTileSizes(string path) => TiffTiles.Read(path);
 
     private static List<PyramidLevel> Jpeg2000Levels(string path, int width, int height)
     {

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
+using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
+using Tessera.Imaging.Rendering;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
 
@@ -73,15 +75,29 @@ public static class ImageEndpoints
         var id = urls.ImageId(context.Request, version, path.Identifier);
         IiifHeaders.CanonicalLink(response, $"{id}/{planned.Plan.CanonicalPath(version)}");
         IiifHeaders.ProfileLink(response, version);
-        CacheHeaders(response, options);
+
+        // The bytes are a pure function of the source version and the canonical plan: validators need no render.
+        var etag = DerivativeKey.ETag(DerivativeKey.Of(planned.Plan, planned.Source));
+        if (HttpCaching.Apply(context, options, etag, planned.Source.Source.LastModified))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
 
         if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
         {
             response.Headers.Remove("Link");
+            response.Headers.Remove("ETag");
+            response.Headers.Remove("Last-Modified");
             response.Headers.CacheControl = "no-store";
             return ErrorResults.From(error);
         }
 
+        response.Headers["X-Tessera-Origin"] = image.Origin switch
+        {
+            RenderOrigin.StoredTile => "stored-tile",
+            RenderOrigin.Cache => "cache",
+            _ => "rendered",
+        };
         return Results.Bytes(image.Data, image.MediaType);
     }
 
@@ -93,16 +109,16 @@ public static class ImageEndpoints
         }
 
         var id = urls.ImageId(context.Request, version, identifier);
-        var document = InfoDocument.Build(version, id, source.Info, pipeline.Limits, infoOptions);
+        var json = InfoDocument.Build(version, id, source.Info, pipeline.Limits, infoOptions).ToJsonString(Indented);
+        var mediaType = IiifHeaders.JsonMediaType(context.Request, version);
         IiifHeaders.ProfileLink(context.Response, version);
-        CacheHeaders(context.Response, options);
         context.Response.Headers.Vary = "Accept";
-        return Results.Text(document.ToJsonString(Indented), IiifHeaders.JsonMediaType(context.Request, version));
-    }
+        if (HttpCaching.Apply(context, options, DerivativeKey.ETag(mediaType + json), source.Source.LastModified))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
 
-    private static void CacheHeaders(HttpResponse response, TesseraServerOptions options)
-    {
-        response.Headers.CacheControl = options.CacheMaxAgeSeconds > 0 ? $"public, max-age={options.CacheMaxAgeSeconds}" : "no-cache";
+        return Results.Text(json, mediaType);
     }
 
     /// <summary>The version and the raw, undecoded rest of the path after <c>/iiif/{version}/</c>.</summary>

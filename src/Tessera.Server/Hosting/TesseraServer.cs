@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
+using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
@@ -42,11 +43,31 @@ public static class TesseraServer
         };
         var catalog = new SourceCatalog(new FileSystemSourceResolver(options.Root));
         var renderer = new ImageRenderer(new RenderOptions { JpegQuality = options.JpegQuality });
+        var cache = CreateCache(options);
+        if (cache is IDisposable disposable)
+        {
+            services.AddSingleton(disposable);
+        }
+
         services.AddSingleton(options);
         services.AddSingleton(infoOptions);
-        services.AddSingleton(new ImagePipeline(catalog, renderer, options.Limits, infoOptions.Profile, options.MaxConcurrentRenders));
+        services.AddSingleton(new ImagePipeline(catalog, renderer, options.Limits, infoOptions.Profile, options.MaxConcurrentRenders, cache));
         services.AddSingleton<PublicUrls>();
         return services;
+    }
+
+    private static IDerivativeCache? CreateCache(TesseraServerOptions options)
+    {
+        const long MiB = 1024 * 1024;
+        IDerivativeCache Memory() => new MemoryDerivativeCache(options.MemoryCacheMegabytes * MiB);
+        IDerivativeCache Disk() => new DiskDerivativeCache(options.ResolvedCacheDirectory, options.DiskCacheMegabytes * MiB);
+        return options.Cache switch
+        {
+            CacheMode.Memory => Memory(),
+            CacheMode.Disk => Disk(),
+            CacheMode.Both => new TieredDerivativeCache(Memory(), Disk()),
+            _ => null,
+        };
     }
 
     /// <summary>Maps the home page and the Image API.</summary>
@@ -54,6 +75,7 @@ public static class TesseraServer
     {
         app.MapHome();
         app.MapImageApi();
+        app.MapAdmin();
         return app;
     }
 

@@ -45,7 +45,27 @@ public sealed record TesseraServerOptions
     /// <summary>Renders running at once; 0 means twice the processor count. Requests beyond wait their turn.</summary>
     public int MaxConcurrentRenders { get; init; }
 
+    /// <summary>Derivative caches: None, Memory, Disk or Both.</summary>
+    public CacheMode Cache { get; init; } = CacheMode.Both;
+
+    /// <summary>Folder of the disk cache; default <c>tessera-cache</c> under the system's temporary folder.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Bytes of derivatives kept in memory, in MiB.</summary>
+    public int MemoryCacheMegabytes { get; init; } = 64;
+
+    /// <summary>Bytes of derivatives kept on disk, in MiB.</summary>
+    public int DiskCacheMegabytes { get; init; } = 2048;
+
+    /// <summary>
+    /// A secret that enables <c>DELETE /admin/cache/{identifier}</c> (send <c>Authorization: Bearer {token}</c>) to purge
+    /// an identifier's cached facts and derivatives. Unset: the endpoint does not exist.
+    /// </summary>
+    public string? AdminToken { get; init; }
+
     public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea);
+
+    public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
 
     /// <summary>Every problem with these options, so a misconfigured server says all of them at start.</summary>
     public IReadOnlyList<string> Validate()
@@ -88,6 +108,16 @@ public sealed record TesseraServerOptions
         if (JpegQuality is < 1 or > 100)
         {
             errors.Add($"Expected 1..100 for JpegQuality but received {JpegQuality}");
+        }
+
+        if (MemoryCacheMegabytes < 0 || DiskCacheMegabytes < 0)
+        {
+            errors.Add($"Expected 0 or more MiB for MemoryCacheMegabytes and DiskCacheMegabytes but received {MemoryCacheMegabytes} and {DiskCacheMegabytes}");
+        }
+
+        if (AdminToken is { Length: < 16 })
+        {
+            errors.Add("Expected an AdminToken of at least 16 characters (it guards the purge endpoint)");
         }
 
         foreach (var format in PreferredFormats)

@@ -18,14 +18,18 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public string Outside { get; } = Directory.CreateTempSubdirectory("tessera-outside-").FullName;
 
+    public string CacheDirectory { get; } = Directory.CreateTempSubdirectory("tessera-cache-").FullName;
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
 
+    public const string AdminToken = "test-admin-token-0123456789";
+
     public async ValueTask InitializeAsync()
     {
         TestImages.Create(Root, Outside);
-        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, MaxWidth = 5000, MaxHeight = 5000, MaxArea = 10_000_000 }, ["http://127.0.0.1:0"]);
+        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, MaxWidth = 5000, MaxHeight = 5000, MaxArea = 10_000_000, CacheDirectory = CacheDirectory, AdminToken = AdminToken }, ["http://127.0.0.1:0"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -51,5 +55,6 @@ public sealed class ServerFixture : IAsyncLifetime
 
         Directory.Delete(Root, recursive: true);
         Directory.Delete(Outside, recursive: true);
+        Directory.Delete(CacheDirectory, recursive: true);
     }
 }

@@ -11,7 +11,11 @@ public static class TestImages
     /// <summary>The grid: 10×10 squares of 100 px, each a distinct colour given by <see cref="GridColour"/>.</summary>
     public const string Grid = "grid.png";
     public const string Photo = "photo.jpg";
+    /// <summary>A 1200×800 pyramid of 256 px JPEG tiles at Q90 (libvips stores RGB photometric at Q ≥ 90).</summary>
     public const string Pyramid = "pyramid.tif";
+
+    /// <summary>The same at Q85 (YCbCr photometric).</summary>
+    public const string PyramidYCbCr = "pyramid-ycbcr.tif";
     public const string Alpha = "alpha.png";
     public const string Deep = "deep16.tif";
     public const string Cmyk = "cmyk.jpg";
@@ -52,6 +56,7 @@ public static class TestImages
         {
             photo.SaveToFile("jpegsave", Path.Combine(root, Photo), ("Q", 90));
             photo.SaveToFile("tiffsave", Path.Combine(root, Pyramid), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 90));
+            photo.SaveToFile("tiffsave", Path.Combine(root, PyramidYCbCr), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 85));
             using var grey = photo.Colourspace("b-w");
             grey.SaveToFile("jpegsave", Path.Combine(root, Grey));
             using var cmyk = photo.Call("icc_export", ("output_profile", "cmyk"));

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Tessera.Server.Tests.Fixtures;
+using Tessera.Vips;
+
+namespace Tessera.Server.Tests.Endpoints;
+
+/// <summary>Stored-tile passthrough, derivative caches and HTTP validators, through the real server.</summary>
+public sealed class CachingTests(ServerFixture server)
+{
+    private static string Origin(HttpResponseMessage response) => response.Headers.GetValues("X-Tessera-Origin").Single();
+
+    [Theory]
+    [InlineData(TestImages.Pyramid, "0,0,256,256/256,256")]
+    [InlineData(TestImages.Pyramid, "256,512,256,256/256,256")]
+    [InlineData(TestImages.Pyramid, "1024,512,176,256/176,256")]
+    [InlineData(TestImages.Pyramid, "1024,768,176,32/176,32")]
+    [InlineData(TestImages.Pyramid, "512,512,512,288/256,144")]
+    [InlineData(TestImages.Pyramid, "0,0,1200,800/150,100")]
+    [InlineData(TestImages.PyramidYCbCr, "0,0,256,256/256,256")]
+    [InlineData(TestImages.PyramidYCbCr, "1024,768,176,32/176,32")]
+    [InlineData(TestImages.PyramidYCbCr, "1024,0,176,512/88,256")]
+    public async Task A_stored_tile_is_sent_as_it_is_and_shows_the_same_pixels_as_a_render(string identifier, string regionAndSize)
+    {
+        using var tile = await server.Client.GetAsync($"/iiif/3/{identifier}/{regionAndSize}/0/default.jpg");
+        using var rendered = await server.Client.GetAsync($"/iiif/3/{identifier}/{regionAndSize}/0/default.png");
+        using var fromTile = VipsImage.NewFromBuffer(await tile.Content.ReadAsByteArrayAsync());
+        using var fromRender = VipsImage.NewFromBuffer(await rendered.Content.ReadAsByteArrayAsync());
+        var size = regionAndSize.Split('/')[1].Split(',').Select(int.Parse).ToArray();
+
+        Assert.Equal("stored-tile", Origin(tile));
+        Assert.Equal((size[0], size[1]), (fromTile.Width, fromTile.Height));
+        Assert.Equal((size[0], size[1]), (fromRender.Width, fromRender.Height));
+        using var difference = VipsOperation.Image("subtract", ("left", fromTile), ("right", fromRender));
+        using var absolute = difference.Call("abs");
+        Assert.True(absolute.Average() < 1.5, $"mean difference {absolute.Average()}");
+    }
+
+    [Theory]
+    [InlineData("/iiif/3/pyramid.tif/0,0,256,256/128,128/0/default.jpg")]
+    [InlineData("/iiif/3/pyramid.tif/0,0,256,256/256,256/90/default.jpg")]
+    [InlineData("/iiif/3/pyramid.tif/0,0,256,256/256,256/0/gray.jpg")]
+    [InlineData("/iiif/3/pyramid.tif/10,0,256,256/256,256/0/default.jpg")]
+    [InlineData("/iiif/3/photo.jpg/0,0,256,256/256,256/0/default.jpg")]
+    public async Task Anything_but_exactly_one_stored_tile_is_rendered(string path)
+    {
+        using var response = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual("stored-tile", Origin(response));
+    }
+
+    [Fact]
+    public async Task A_second_request_for_the_same_image_in_another_syntax_comes_from_the_cache()
+    {
+        using var first = await server.Client.GetAsync("/iiif/3/grid.png/pct:10,10,50,50/!217,217/0/default.webp");
+        using var second = await server.Client.GetAsync("/iiif/2/grid.png/100,100,500,500/217,/0/default.webp");
+
+        Assert.Equal("rendered", Origin(first));
+        Assert.Equal("cache", Origin(second));
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task A_conditional_request_with_the_etag_is_answered_304_without_a_body()
+    {
+        const string path = "/iiif/3/photo.jpg/full/90,/0/default.jpg";
+        using var first = await server.Client.GetAsync(path);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, path);
+        conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var second = await server.Client.SendAsync(conditional);
+        using var stale = new HttpRequestMessage(HttpMethod.Get, path);
+        stale.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"something-else\""));
+        using var third = await server.Client.SendAsync(stale);
+
+        Assert.NotNull(first.Headers.ETag);
+        Assert.NotNull(first.Content.Headers.LastModified);
+        Assert.Equal("public, max-age=86400", first.Headers.CacheControl!.ToString());
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+        Assert.Empty(await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task If_modified_since_the_source_changed_nothing_is_sent_again()
+    {
+        const string path = "/iiif/3/photo.jpg/info.json";
+        using var first = await server.Client.GetAsync(path);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, path);
+        conditional.Headers.IfModifiedSince = first.Content.Headers.LastModified;
+        using var second = await server.Client.SendAsync(conditional);
+        using var older = new HttpRequestMessage(HttpMethod.Get, path);
+        older.Headers.IfModifiedSince = first.Content.Headers.LastModified!.Value.AddDays(-1);
+        using var third = await server.Client.SendAsync(older);
+
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_purge_needs_the_token_and_makes_the_next_request_render_again()
+    {
+        const string path = "/iiif/3/grey.jpg/full/77,/0/default.png";
+        using (await server.Client.GetAsync(path))
+        {
+        }
+
+        using var denied = await server.Client.DeleteAsync("/admin/cache/grey.jpg");
+        using var purge = new HttpRequestMessage(HttpMethod.Delete, "/admin/cache/grey.jpg");
+        purge.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerFixture.AdminToken);
+        using var purged = await server.Client.SendAsync(purge);
+        using var again = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, purged.StatusCode);
+        Assert.Equal("rendered", Origin(again));
+    }
+}
