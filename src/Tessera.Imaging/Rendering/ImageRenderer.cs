@@ -248,7 +248,8 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
 
         return format switch
         {
-            ImageFormat.Jpg => image.SaveToBuffer("jpegsave_buffer", ("Q", Options.JpegQuality), ("strip", true)),
+            // 4:2:0 chroma always: libvips would drop subsampling at Q >= 90, doubling chroma data for little visible gain.
+            ImageFormat.Jpg => image.SaveToBuffer("jpegsave_buffer", ("Q", Options.JpegQuality), ("subsample_mode", "on"), ("strip", true)),
             ImageFormat.Png => image.SaveToBuffer("pngsave_buffer", ("compression", Options.PngCompression), ("strip", true)),
             ImageFormat.Webp => image.SaveToBuffer("webpsave_buffer", ("Q", Options.WebpQuality), ("strip", true)),
             ImageFormat.Tif => image.SaveToBuffer("tiffsave_buffer", ("compression", "deflate"), ("strip", true)),

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Tessera against iipsrv (and nginx serving pre-cut tiles) on the same mosaic, same URL lists, same machine.
+
+Every measurement is a wrk run (-t2 -c16 by default) over a deterministic URL list; runs alternate A B A B and the
+table reports the better-of-rounds median figures per server. Server RSS is sampled from /proc after each run.
+Usage: bench/run.sh (which installs packages, builds the mosaic and calls this).
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = Path(os.environ.get("WORK", HERE / "work"))
+REPO = HERE.parent
+DURATION = os.environ.get("DURATION", "15s")
+ROUNDS = int(os.environ.get("ROUNDS", "2"))
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
+ID = "mosaic.tif"
+PORTS = {"tessera": 8200, "tessera-cached": 8203, "iipsrv": 8201, "nginx": 8202}
+
+
+def wait_for(url, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.5)
+    raise SystemExit(f"bench: {url} did not answer within {seconds}s")
+
+
+def rss_kb(pids):
+    total = peak = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+        peak += int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+    return total, peak
+
+
+def pids_of(name):
+    out = subprocess.run(["pgrep", "-f", name], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def start_tessera(port, cache):
+    log = open(WORK / f"tessera-{port}.log", "w")
+    proc = subprocess.Popen([str(REPO / "tessera"), "serve", "--root", str(WORK / "root"), "--port", str(port), "--cache", cache,
+                             "--cache-dir", str(WORK / f"cache-{port}"), "--max-width", "20000", "--max-height", "20000", "--max-area", "400000000"],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    wait_for(f"http://127.0.0.1:{port}/iiif/3/{ID}/info.json")
+    return proc
+
+
+def start_iipsrv():
+    conf = WORK / "lighttpd.conf"
+    conf.write_text(f"""
+server.document-root = "{WORK}"
+server.port = {PORTS['iipsrv']}
+server.bind = "127.0.0.1"
+server.errorlog = "{WORK}/lighttpd-error.log"
+server.pid-file = "{WORK}/lighttpd.pid"
+server.modules = ("mod_fastcgi")
+server.max-connections = 1024
+fastcgi.server = ( "/fcgi-bin/iipsrv.fcgi" => ((
+    "socket" => "{WORK}/iipsrv.sock",
+    "check-local" => "disable",
+    "max-procs" => {os.cpu_count()},
+    "bin-path" => "/usr/lib/iipimage-server/iipsrv.fcgi",
+    "bin-environment" => (
+        "FILESYSTEM_PREFIX" => "{WORK}/root/",
+        "JPEG_QUALITY" => "90",
+        "MAX_CVT" => "20000",
+        "VERBOSITY" => "0",
+        "LOGFILE" => "{WORK}/iipsrv.log"
+    )
+)))
+""")
+    proc = subprocess.Popen(["lighttpd", "-D", "-f", str(conf)], start_new_session=True)
+    wait_for(f"http://127.0.0.1:{PORTS['iipsrv']}/fcgi-bin/iipsrv.fcgi?IIIF={ID}/info.json")
+    return proc
+
+
+def start_nginx():
+    conf = WORK / "nginx.conf"
+    conf.write_text(f"""
+worker_processes {os.cpu_count()};
+pid {WORK}/nginx.pid;
+error_log {WORK}/nginx-error.log;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    open_file_cache max=20000 inactive=60s;
+    types {{ image/jpeg jpg; }}
+    server {{
+        listen 127.0.0.1:{PORTS['nginx']};
+        location /iiif/3/ {{ alias {WORK}/static/; }}
+    }}
+}}
+""")
+    proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(WORK)], start_new_session=True)
+    wait_for(f"http://127.0.0.1:{PORTS['nginx']}/iiif/3/mosaic/0,0,256,256/256,256/0/default.jpg")
+    return proc
+
+
+def stop(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except Exception:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wrk(port, prefix, urls, connections=CONNECTIONS, duration=DURATION):
+    env = dict(os.environ, URLS=str(WORK / "urls" / urls), PREFIX=prefix)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", "--timeout", "10s", "-s", str(HERE / "paths.lua"),
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, env=env).stdout
+
+    def latency(p):
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        if not m:
+            return float("nan")
+        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non2xx.group(1)) if non2xx else 0
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
+
+
+def prefix_for(server):
+    return {"iipsrv": f"/fcgi-bin/iipsrv.fcgi?IIIF={ID}/", "nginx": "/iiif/3/mosaic/"}.get(server, f"/iiif/3/{ID}/")
+
+
+def measure(server, port, urls, pids, **kw):
+    result = wrk(port, prefix_for(server), urls, **kw)
+    result["rss_mb"], result["peak_mb"] = [v / 1024 for v in rss_kb(pids())]
+    print(f"  {server:16} {urls:12} {result['rps']:9.1f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:8.2f} ms  "
+          f"errors {result['errors']}  rss {result['rss_mb']:.0f} MB", flush=True)
+    return result
+
+
+def best(runs):
+    return max(runs, key=lambda r: r["rps"])
+
+
+def main():
+    subprocess.run([sys.executable, str(HERE / "urls.py"), "20000", "20000", str(WORK / "urls")], check=True)
+    results = {}
+    tessera = start_tessera(PORTS["tessera"], "none")
+    iipsrv = start_iipsrv()
+    try:
+        print(f"uncached, {CONNECTIONS} connections, {DURATION} per run, A B alternating x{ROUNDS}")
+        for urls in ("tiles.txt", "regions.txt", "thumbs.txt"):
+            for _ in range(ROUNDS):
+                results.setdefault(("tessera", urls), []).append(measure("tessera", PORTS["tessera"], urls, lambda: [tessera.pid]))
+                results.setdefault(("iipsrv", urls), []).append(measure("iipsrv", PORTS["iipsrv"], urls, lambda: pids_of("iipsrv.fcgi")))
+        print("memory: Tessera uncached under 64 connections (regions, the heaviest)")
+        results[("tessera-64", "regions.txt")] = [measure("tessera", PORTS["tessera"], "regions.txt", lambda: [tessera.pid], connections=64)]
+    finally:
+        stop(tessera)
+
+    cached = start_tessera(PORTS["tessera-cached"], "both")
+    nginx = start_nginx()
+    try:
+        print("cached: warm-up pass over each list, then measured")
+        for urls in ("tiles.txt", "regions.txt", "thumbs.txt"):
+            wrk(PORTS["tessera-cached"], prefix_for("tessera"), urls, duration="20s")
+            for _ in range(ROUNDS):
+                results.setdefault(("tessera-cached", urls), []).append(measure("tessera-cached", PORTS["tessera-cached"], urls, lambda: [cached.pid]))
+                if urls == "tiles.txt":
+                    results.setdefault(("nginx", urls), []).append(measure("nginx", PORTS["nginx"], urls, lambda: pids_of("nginx: worker")))
+    finally:
+        stop(cached)
+        stop(nginx)
+        stop(iipsrv)
+
+    write_table(results)
+
+
+def write_table(results):
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), "?")
+    mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024 // 1024
+    lines = [
+        f"# Tessera vs iipsrv: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {os.cpu_count()} cores ({cpu}), {mem} GiB; Debian 12, libvips 8.14, iipsrv 1.1 ({os.cpu_count()} FastCGI processes behind lighttpd), nginx 1.22.",
+        f"Image: 20000x20000 mosaic of the sample photos, tiled pyramidal JPEG TIFF, 256 px tiles, Q90. wrk -t2 -c{CONNECTIONS}, {DURATION} a run, "
+        f"A B alternating, best of {ROUNDS} rounds. Lists: {sum(1 for _ in open(WORK / 'urls' / 'tiles.txt'))} tiles at every scale factor, 2000 regions "
+        "500..3000 px scaled to !1024,1024, 2000 thumbnails !N,N with N in 150..1200.",
+        "",
+        "| mode | server | requests/s | p50 ms | p99 ms | errors | server RSS MB | ratio to iipsrv |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for urls, mode in (("tiles.txt", "tiles"), ("regions.txt", "regions"), ("thumbs.txt", "thumbnails")):
+        base = best(results[("iipsrv", urls)])["rps"]
+        for server, label in (("iipsrv", "iipsrv"), ("tessera", "Tessera, uncached"), ("tessera-cached", "Tessera, cached"), ("nginx", "nginx, static tiles"), ("tessera-64", "Tessera, uncached, 64 connections")):
+            if (server, urls) not in results:
+                continue
+            r = best(results[(server, urls)])
+            lines.append(f"| {mode} | {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | {r['rss_mb']:.0f} (peak {r['peak_mb']:.0f}) | {r['rps'] / base:.2f}x |")
+    table = "\n".join(lines) + "\n"
+    (HERE / "RESULTS.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
