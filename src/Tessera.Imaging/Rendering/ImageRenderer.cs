@@ -225,8 +225,8 @@ public sealed class ImageRenderer(RenderOptions options)
             background = new double[chain.Current.Bands];
         }
 
-        // libvips' rotate turns anticlockwise for positive angles; IIIF rotates clockwise.
-        chain.Then(chain.Current.Call("rotate", ("angle", -degrees), ("background", background)));
+        // libvips' rotate, like IIIF, turns clockwise for positive angles (y points down).
+        chain.Then(chain.Current.Call("rotate", ("angle", degrees), ("background", background)));
     }
 
     private byte[] Encode(Chain chain, ImageFormat format)
