@@ -209,11 +209,12 @@ public sealed class ImageRenderer(RenderOptions options)
                 return;
         }
 
-        // Arbitrary angles leave corners outside the picture: transparent where the format can say so, else white.
+        // Arbitrary angles leave corners outside the picture: transparent where the format can say so, else black, the
+        // colour the IIIF validator compares with (libvips' default background; the spec leaves it unspecified).
         double[] background;
         if (format is ImageFormat.Jpg or ImageFormat.Jp2)
         {
-            background = [.. Enumerable.Repeat(255.0, chain.Current.Bands)];
+            background = new double[chain.Current.Bands];
         }
         else
         {
