@@ -217,11 +217,12 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
                 return;
         }
 
-        // Arbitrary angles leave corners outside the picture: transparent where the format can say so, else white.
+        // Arbitrary angles leave corners outside the picture: transparent where the format can say so, else black, the
+        // colour the IIIF validator compares with (libvips' default background; the spec leaves it unspecified).
         double[] background;
         if (format is ImageFormat.Jpg or ImageFormat.Jp2)
         {
-            background = [.. Enumerable.Repeat(255.0, chain.Current.Bands)];
+            background = new double[chain.Current.Bands];
         }
         else
         {
@@ -233,8 +234,8 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
             background = new double[chain.Current.Bands];
         }
 
-        // libvips' rotate turns anticlockwise for positive angles; IIIF rotates clockwise.
-        chain.Then(chain.Current.Call("rotate", ("angle", -degrees), ("background", background)));
+        // libvips' rotate, like IIIF, turns clockwise for positive angles (y points down).
+        chain.Then(chain.Current.Call("rotate", ("angle", degrees), ("background", background)));
     }
 
     private byte[] Encode(Chain chain, ImageFormat format)

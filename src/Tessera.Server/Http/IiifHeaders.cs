@@ -32,8 +32,18 @@ public static class IiifHeaders
     }
 
     public static void ProfileLink(HttpResponse response, ApiVersion version) =>
-        response.Headers.Append("Link", $"<{ProfileUri(version)}>;rel=\"profile\"");
+        AppendLink(response, $"<{ProfileUri(version)}>;rel=\"profile\"");
 
     public static void CanonicalLink(HttpResponse response, string uri) =>
-        response.Headers.Append("Link", $"<{uri}>;rel=\"canonical\"");
+        AppendLink(response, $"<{uri}>;rel=\"canonical\"");
+
+    /// <summary>
+    /// One <c>Link</c> line holding every link, comma-separated (RFC 8288): clients that keep only the first or only the
+    /// last line of a repeated header (the IIIF validator's older and newer code) must still see both rels.
+    /// </summary>
+    private static void AppendLink(HttpResponse response, string link)
+    {
+        var existing = response.Headers.Link.ToString();
+        response.Headers.Link = existing.Length == 0 ? link : $"{existing}, {link}";
+    }
 }

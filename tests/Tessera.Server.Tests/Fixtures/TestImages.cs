@@ -92,6 +92,7 @@ public static class TestImages
         File.WriteAllText(Path.Combine(root, Fake), "this is not a JPEG, just text with a .jpg name\n");
         File.WriteAllBytes(Path.Combine(root, Empty), []);
         File.CreateSymbolicLink(Path.Combine(root, EscapingLink), Path.Combine(outside, "secret.jpg"));
+        Validator.ValidatorImages.Create(root);
     }
 
     private static VipsImage MakeGrid()
