@@ -79,7 +79,7 @@ public sealed record ImagePlan(
             return "max";
         }
 
-        if (IsUpscaled && (Width, Height) == SizeMath.FitWithin(rw, rh, Limits, upscale: true))
+        if (IsUpscaled && Limits.UpscaleCaretMaxToLimits && (Width, Height) == SizeMath.FitWithin(rw, rh, Limits, upscale: true))
         {
             return "^max";
         }

@@ -108,7 +108,7 @@ public static class ImagePlanner
                 (w, h) = (rw, rh);
                 break;
             case SizeKind.Max:
-                (w, h) = SizeMath.FitWithin(rw, rh, limits, spec.Upscale);
+                (w, h) = SizeMath.FitWithin(rw, rh, limits, spec.Upscale && limits.UpscaleCaretMaxToLimits);
                 fitted = true;
                 break;
             case SizeKind.Width:

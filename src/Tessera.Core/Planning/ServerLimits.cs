@@ -6,5 +6,15 @@ namespace Tessera.Core.Planning;
 /// </summary>
 public sealed record ServerLimits(int MaxWidth = 10_000, int MaxHeight = 10_000, long MaxArea = 50_000_000)
 {
+    /// <summary>
+    /// Whether <c>^max</c> enlarges the region up to these limits, as 3.0 §4.2 reads ("scaled to the maximum size
+    /// permitted by maxWidth, maxHeight, or maxArea ... the extracted region is upscaled"). Off by default: the official
+    /// image validator (size_up) expects <c>^max</c> on a 1000×1000 image to be 1000×1000, the reference implementation
+    /// does the same without configured limits, and a server whose limits are always advertised would otherwise
+    /// answer <c>^max</c> with a many-megapixel enlargement no viewer wants. Off, <c>^max</c> is the region at its own
+    /// size, shrunk to fit the limits, like <c>max</c>.
+    /// </summary>
+    public bool UpscaleCaretMaxToLimits { get; init; }
+
     public static ServerLimits Default { get; } = new();
 }

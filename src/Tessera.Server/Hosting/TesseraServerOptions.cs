@@ -63,7 +63,13 @@ public sealed record TesseraServerOptions
     /// </summary>
     public string? AdminToken { get; init; }
 
-    public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea);
+    /// <summary>
+    /// Make <c>^max</c> enlarge up to the limits (the literal reading of Image API 3.0 §4.2). Off by default, as the
+    /// official validator and the reference implementation expect: <c>^max</c> is then the region at its own size.
+    /// </summary>
+    public bool UpscaleCaretMaxToLimits { get; init; }
+
+    public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea) { UpscaleCaretMaxToLimits = UpscaleCaretMaxToLimits };
 
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
 

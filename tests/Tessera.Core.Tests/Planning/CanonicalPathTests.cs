@@ -35,12 +35,21 @@ public class CanonicalPathTests
     [Fact]
     public void Max_and_caret_max_are_canonical_when_the_limits_shape_the_size()
     {
-        var limits = new ServerLimits(360, 10_000, 100_000_000);
+        var limits = new ServerLimits(360, 10_000, 100_000_000) { UpscaleCaretMaxToLimits = true };
         Assert.Equal("full/^max/0/default.jpg", Plan(SpecExample, "full", "^max", limits: limits).Value.CanonicalPath(ApiVersion.V3));
         Assert.Equal("full/^max/0/default.jpg", Plan(SpecExample, "full", "^360,", limits: limits).Value.CanonicalPath(ApiVersion.V3));
         var small = new ServerLimits(200, 10_000, 100_000_000);
         Assert.Equal("full/max/0/default.jpg", Plan(SpecExample, "full", "max", limits: small).Value.CanonicalPath(ApiVersion.V3));
         Assert.Equal("full/200,/0/default.jpg", Plan(SpecExample, "full", "max", version: ApiVersion.V2, limits: small).Value.CanonicalPath(ApiVersion.V2));
+    }
+
+    [Fact]
+    public void By_default_caret_max_is_the_region_size_and_canonically_max()
+    {
+        var limits = new ServerLimits(360, 10_000, 100_000_000);
+
+        Assert.Equal("full/max/0/default.jpg", Plan(SpecExample, "full", "^max", limits: limits).Value.CanonicalPath(ApiVersion.V3));
+        Assert.Equal("full/^360,240/0/default.jpg", Plan(SpecExample, "full", "^360,", limits: limits).Value.CanonicalPath(ApiVersion.V3));
     }
 
     [Theory]

@@ -80,8 +80,15 @@ public class ImagePlannerTests
     public void Max_is_scaled_down_to_maxWidth_and_caret_max_up_to_it()
     {
         Assert.Equal((200, 133), Size(Plan(SpecExample, "full", "max", limits: new ServerLimits(200, 10_000, 100_000_000))));
-        Assert.Equal((360, 240), Size(Plan(SpecExample, "full", "^max", limits: new ServerLimits(360, 10_000, 100_000_000))));
+        Assert.Equal((360, 240), Size(Plan(SpecExample, "full", "^max", limits: new ServerLimits(360, 10_000, 100_000_000) { UpscaleCaretMaxToLimits = true })));
         Assert.Equal((300, 200), Size(Plan(SpecExample, "full", "max", limits: new ServerLimits(360, 10_000, 100_000_000))));
+    }
+
+    [Fact]
+    public void By_default_caret_max_never_enlarges_as_the_image_validator_expects()
+    {
+        Assert.Equal((300, 200), Size(Plan(SpecExample, "full", "^max", limits: new ServerLimits(360, 10_000, 100_000_000))));
+        Assert.Equal((200, 133), Size(Plan(SpecExample, "full", "^max", limits: new ServerLimits(200, 10_000, 100_000_000))));
     }
 
     [Fact]
