@@ -30,11 +30,12 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         // once the image is output-sized.
         var swap = info.SwapsAxes;
         Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
-        ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height);
+        ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height, Options.Kernel);
         ToSrgb(chain);
-        if (info.Orientation != 1 || plan.Rotation != 0)
+        if ((info.Orientation != 1 || plan.Rotation != 0) && !IsRandomAccess(source, plan.Level))
         {
-            // Turning reads pixels out of order: materialise the (output-sized, bounded) image first.
+            // Turning reads pixels out of order, which a streaming read cannot give: materialise the output-sized
+            // (so limit-bounded) image first.
             chain.Then(chain.Current.CopyMemory());
         }
 
@@ -54,13 +55,31 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         return new RenderedImage(bytes, plan.Format.MediaType(), chain.Current.Width, chain.Current.Height);
     }
 
+    /// <summary>Levels at most this many pixels are held decoded in memory (about 12 MB each at most).</summary>
+    private const long InMemoryLevelPixels = 4_000_000;
+
+    /// <summary>Whether <see cref="Open"/> gives an image that can be read in any order (else it streams top to bottom once).</summary>
+    private static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
+        source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
+
     private VipsImage Open(SourceDescription source, PyramidLevel level)
     {
         var path = source.Source.Path;
         const string strict = "truncated";
         var key = $"{path}\n{source.Source.Version}\n{level.Index}";
+        var pixels = (long)level.Width * level.Height;
         return source.Loader switch
         {
+            // Small levels of a pyramid (what thumbnails read) are decoded once and kept: later requests only resample.
+            SourceLoader.Tiff when level.IsTiled && pixels <= InMemoryLevelPixels && level.Index > 0 => OpenImages.Lease(
+                key,
+                () =>
+                {
+                    using var file = VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict));
+                    return file.CopyMemory();
+                },
+                pixels * 4),
+
             // Tiled pyramids and JPEG 2000 are read region by region: open once, keep open, read any part.
             SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict))),
             SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict))),
@@ -96,7 +115,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         chain.Then(image.ExtractArea(left, top, right - left, bottom - top));
     }
 
-    private static void ResizeExactly(Chain chain, int width, int height)
+    private static void ResizeExactly(Chain chain, int width, int height, string kernel)
     {
         var image = chain.Current;
         if (image.Width == width && image.Height == height)
@@ -104,7 +123,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
             return;
         }
 
-        chain.Then(image.Resize((double)width / image.Width, (double)height / image.Height));
+        chain.Then(image.Resize((double)width / image.Width, (double)height / image.Height, kernel));
 
         // resize rounds each axis itself; never send a size other than the planned one.
         var resized = chain.Current;

@@ -18,5 +18,8 @@ public sealed record RenderOptions
     /// <summary>PNG zlib level, 0..9: 6 is the usual balance of size and time.</summary>
     public int PngCompression { get; init; } = 6;
 
+    /// <summary>libvips resampling kernel for reductions and enlargements: nearest, linear, cubic, mitchell, lanczos2, lanczos3.</summary>
+    public string Kernel { get; init; } = "lanczos3";
+
     public static RenderOptions Default { get; } = new();
 }
