@@ -24,7 +24,7 @@ public static class PresentationEndpoints
 
     private const string Prefix = "/iiif/presentation/";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IEndpointRouteBuilder MapPresentation(this IEndpointRouteBuilder endpoints)
     {
