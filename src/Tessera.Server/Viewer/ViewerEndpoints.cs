@@ -51,7 +51,7 @@ public static class ViewerEndpoints
                 obj.Id,
                 obj.Images[0],
                 $"mirador/{PathOf(obj.Id)}",
-                obj.Label,
+                obj.Id,
                 $"{obj.Images.Count} image{(obj.Images.Count == 1 ? "" : "s")} · <a href=\"mirador/{PathOf(obj.Id)}\">Mirador</a> · <a href=\"{manifest}\">manifest</a>"));
         }
 
