@@ -14,8 +14,10 @@ internal static class TesseraCommand
             Examples:
               tessera serve --root ./samples
               tessera serve --root /data/images --port 8080 --base-url https://images.example.org
+              tessera manifest --root /data/images --out ./manifests --base-url https://images.example.org
             """);
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ManifestCommand.Create());
         return root;
     }
 }

@@ -9,6 +9,9 @@ using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
+using Tessera.Server.Legacy;
+using Tessera.Server.Presentation;
+using Tessera.Server.Viewer;
 using Tessera.Vips;
 
 namespace Tessera.Server.Hosting;
@@ -53,6 +56,7 @@ public static class TesseraServer
         services.AddSingleton(infoOptions);
         services.AddSingleton(new ImagePipeline(catalog, renderer, options.Limits, infoOptions.Profile, options.MaxConcurrentRenders, cache));
         services.AddSingleton<PublicUrls>();
+        services.AddSingleton(new PresentationSource(catalog));
         return services;
     }
 
@@ -70,11 +74,14 @@ public static class TesseraServer
         };
     }
 
-    /// <summary>Maps the home page and the Image API.</summary>
+    /// <summary>Maps the home page and viewers, the Image API, Presentation documents and the legacy tile formats.</summary>
     public static WebApplication MapTessera(this WebApplication app)
     {
         app.MapHome();
+        app.MapViewer();
         app.MapImageApi();
+        app.MapPresentation();
+        app.MapLegacyTiles();
         app.MapAdmin();
         return app;
     }

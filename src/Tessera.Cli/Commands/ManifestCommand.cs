@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Text.Json;
+using Tessera.Core.Iiif;
+using Tessera.Core.Presentation;
+using Tessera.Imaging.Sources;
+using Tessera.Server.Presentation;
+using Tessera.Vips;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary>
+/// <c>tessera manifest</c>: IIIF Presentation 3.0 documents for the images under a folder, written as files laid out
+/// as the server serves them under <c>{base}/iiif/presentation/</c> (the same builder makes both).
+/// </summary>
+internal static class ManifestCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var root = new Option<DirectoryInfo>("--root") { Description = "Folder of images: each sub-folder of images is one object, each image directly under it a one-canvas object.", Required = true };
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder to write collection.json and {object}/manifest.json into (created if missing).", Required = true };
+        var baseUrl = new Option<string>("--base-url") { Description = "Public URL of the Tessera server that serves these images, e.g. https://images.example.org. Image services are {base}/iiif/3/{id}; documents get ids under {base}/iiif/presentation/.", Required = true };
+        var csv = new Option<FileInfo?>("--csv") { Description = "Descriptive metadata: a CSV with an identifier column (the object's folder path or image identifier) and optional label, summary, rights, requiredStatement, navDate; every other column becomes a metadata entry." };
+        var imageService2 = new Option<bool>("--image-service2") { Description = "Also list an ImageService2 ({base}/iiif/2/{id}) beside each ImageService3, for viewers that only speak Image API 2." };
+
+        var command = new Command(
+            "manifest",
+            """
+            Write IIIF Presentation 3.0 Manifests (one per object, canvases in natural order: page-2 before page-10) and a
+            Collection listing them, for the images under --root.
+
+            Examples:
+              tessera manifest --root ./samples --out ./site/iiif/presentation --base-url https://images.example.org
+              tessera manifest --root /data/archive --out ./out --base-url http://127.0.0.1:8182 --csv objects.csv --image-service2
+            """)
+        {
+            root, output, baseUrl, csv, imageService2,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var stdout = result.InvocationConfiguration.Output;
+            var stderr = result.InvocationConfiguration.Error;
+            var problems = new List<string>();
+            var rootDir = result.GetValue(root)!;
+            var outDir = result.GetValue(output)!;
+            var url = result.GetValue(baseUrl)!;
+            if (!rootDir.Exists)
+            {
+                problems.Add($"Expected an existing folder for --root but received \"{rootDir.FullName}\"");
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(parsed.Query) || !string.IsNullOrEmpty(parsed.Fragment))
+            {
+                problems.Add($"Expected an http(s) URL without query or fragment for --base-url but received \"{url}\"");
+            }
+
+            IReadOnlyDictionary<string, DescriptiveMetadata> metadata = new Dictionary<string, DescriptiveMetadata>();
+            if (result.GetValue(csv) is { } csvFile)
+            {
+                if (!csvFile.Exists)
+                {
+                    problems.Add($"Expected an existing CSV file for --csv but received \"{csvFile.FullName}\"");
+                }
+                else
+                {
+                    var (rows, errors) = MetadataCsv.Parse(await File.ReadAllTextAsync(csvFile.FullName, cancellationToken));
+                    problems.AddRange(errors.Select(e => $"{csvFile.Name}: {e}"));
+                    metadata = rows;
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    await stderr.WriteLineAsync(problem);
+                }
+
+                return 2;
+            }
+
+            VipsRuntime.Initialize();
+            var source = new PresentationSource(new SourceCatalog(new FileSystemSourceResolver(rootDir.FullName)));
+            var options = new PresentationOptions
+            {
+                BaseUrl = url.TrimEnd('/'),
+                ImageService2 = result.GetValue(imageService2),
+                CollectionLabel = PresentationEndpoints.CollectionLabel(rootDir.FullName),
+            };
+
+            var written = new List<PresentationObject>();
+            foreach (var obj in source.Objects())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var skipped = new List<IiifError>();
+                if (!source.Canvases(obj, skipped).TryGetValue(out var canvases, out _) || canvases.Count == 0)
+                {
+                    await stderr.WriteLineAsync($"Skipped object \"{obj.Id}\": none of its images could be read ({skipped.FirstOrDefault()?.Message})");
+                    continue;
+                }
+
+                foreach (var error in skipped)
+                {
+                    await stderr.WriteLineAsync($"Left out of \"{obj.Id}\": {error.Message}");
+                }
+
+                var manifest = PresentationBuilder.Manifest(obj, canvases, options, metadata.GetValueOrDefault(obj.Id));
+                var file = Path.Combine(outDir.FullName, Path.Combine(obj.Id.Split('/')), "manifest.json");
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                await File.WriteAllTextAsync(file, manifest.ToJsonString(Indented) + "\n", cancellationToken);
+                written.Add(obj);
+            }
+
+            foreach (var unused in metadata.Keys.Where(k => !written.Any(o => o.Id == k)))
+            {
+                await stderr.WriteLineAsync($"CSV row \"{unused}\" matches no object under the root (ids are folder paths or image identifiers, e.g. maps/atlas or photo.jpg)");
+            }
+
+            Directory.CreateDirectory(outDir.FullName);
+            var collection = PresentationBuilder.Collection(written, options, metadata);
+            await File.WriteAllTextAsync(Path.Combine(outDir.FullName, "collection.json"), collection.ToJsonString(Indented) + "\n", cancellationToken);
+            await stdout.WriteLineAsync($"Wrote {written.Count} manifest{(written.Count == 1 ? "" : "s")} and collection.json to {outDir.FullName} (ids under {options.BaseUrl}/iiif/presentation/)");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Tessera.Server.Legacy;
+
+/// <summary>
+/// A tile of a legacy pyramid as an ordinary IIIF request: the region of the full image it covers and the size it is
+/// scaled to (<c>{X},{Y},{Width},{Height}/{OutputWidth},{OutputHeight}/0/default.jpg</c>).
+/// </summary>
+public readonly record struct LegacyTile(long X, long Y, long Width, long Height, int OutputWidth, int OutputHeight)
+{
+    public string Region => $"{X},{Y},{Width},{Height}";
+
+    public string Size => $"{OutputWidth},{OutputHeight}";
+}

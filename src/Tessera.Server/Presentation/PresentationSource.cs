@@ -1,0 +1,48 @@
+using Tessera.Core.Iiif;
+using Tessera.Core.Presentation;
+using Tessera.Imaging.Sources;
+
+namespace Tessera.Server.Presentation;
+
+/// <summary>
+/// The objects under an image root and the facts their Manifests need, read through the same <see cref="SourceCatalog"/>
+/// as the Image API (so sizes are the displayed, EXIF-oriented ones, and each file is inspected once). Shared by the
+/// server, which builds documents on the fly, and <c>tessera manifest</c>, which writes them to files.
+/// </summary>
+public sealed class PresentationSource(SourceCatalog catalog)
+{
+    /// <summary>Every object under the root, in natural order.</summary>
+    public IReadOnlyList<PresentationObject> Objects() => ObjectGrouping.Group(catalog.Resolver.List(), NaturalStringComparer.Instance);
+
+    /// <summary>The object with this id, or 404.</summary>
+    public Outcome<PresentationObject> Find(string objectId)
+    {
+        var found = Objects().FirstOrDefault(o => string.Equals(o.Id, objectId, StringComparison.Ordinal));
+        return found is null ? IiifError.NotFound("object", $"No object with id \"{objectId}\"") : found;
+    }
+
+    /// <summary>
+    /// The canvases of an object: each readable image with its size. Unreadable images are left out and reported in
+    /// <paramref name="skipped"/>; an object with none readable is an error (the first image's).
+    /// </summary>
+    public Outcome<IReadOnlyList<CanvasImage>> Canvases(PresentationObject obj, List<IiifError>? skipped = null)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var canvases = new List<CanvasImage>();
+        IiifError? first = null;
+        foreach (var identifier in obj.Images)
+        {
+            if (catalog.Describe(identifier).TryGetValue(out var source, out var error))
+            {
+                canvases.Add(new CanvasImage(identifier, source.Info.Width, source.Info.Height));
+            }
+            else
+            {
+                first ??= error;
+                skipped?.Add(error);
+            }
+        }
+
+        return canvases.Count == 0 && first is not null ? first : canvases;
+    }
+}
