@@ -8,7 +8,7 @@ public sealed class OpenImageCacheTests
     [Fact]
     public void An_image_is_opened_once_and_leased_many_times()
     {
-        var cache = new OpenImageCache(4);
+        var cache = new OpenImageCache(4 * OpenImageCache.FileBackedBytes);
         var opens = 0;
         VipsImage Open()
         {
@@ -28,12 +28,26 @@ public sealed class OpenImageCacheTests
     [Fact]
     public void A_lease_outlives_the_eviction_of_its_image()
     {
-        var cache = new OpenImageCache(1);
+        var cache = new OpenImageCache(OpenImageCache.FileBackedBytes);
         using var leased = cache.Lease("first", () => VipsOperation.Image("black", ("width", 5), ("height", 5)));
         using var other = cache.Lease("second", () => VipsOperation.Image("black", ("width", 6), ("height", 6)));
 
         Assert.Equal(1, cache.Count);
         Assert.Equal(5, leased.Width);
         Assert.Equal(0, leased.Average());
+    }
+
+    [Fact]
+    public void Decoded_levels_count_their_pixels_against_the_bound()
+    {
+        var cache = new OpenImageCache(1000);
+        using (cache.Lease("small", () => VipsOperation.Image("black", ("width", 10), ("height", 10)), 400))
+        using (cache.Lease("second", () => VipsOperation.Image("black", ("width", 10), ("height", 10)), 400))
+        using (cache.Lease("third", () => VipsOperation.Image("black", ("width", 10), ("height", 10)), 400))
+        {
+        }
+
+        Assert.Equal(800, cache.Bytes);
+        Assert.Equal(2, cache.Count);
     }
 }
