@@ -14,8 +14,14 @@ internal static class TesseraCommand
             Examples:
               tessera serve --root ./samples
               tessera serve --root /data/images --port 8080 --base-url https://images.example.org
+              tessera convert ./masters --out ./serve
+              tessera seed --root ./serve --out ./static --base-url https://example.org/iiif
+              tessera process --root ./photos --instructions instructions.json --out ./derivatives --report report.json
             """);
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(SeedCommand.Create());
+        root.Subcommands.Add(ProcessCommand.Create());
         return root;
     }
 }
