@@ -1,8 +1,8 @@
 namespace Tessera.Imaging.Processing;
 
 /// <summary>
-/// The reference list colours are named from: the 138 named colours of CSS Color Module Level 4 (the synonyms
-/// grey/gray, cyan/aqua and magenta/fuchsia kept once). The nearest is found in CIE Lab (ΔE 1976), where distance follows
+/// The reference list colours are named from: the 139 distinct named colours of CSS Color Module Level 4 (its 148
+/// names less the synonyms: grey spellings, cyan for aqua, magenta for fuchsia). The nearest is found in CIE Lab (ΔE 1976), where distance follows
 /// what eyes see far better than in RGB.
 /// </summary>
 public static class NamedColours
@@ -56,6 +56,7 @@ public static class NamedColours
         ("firebrick", 0xb22222),
         ("floralwhite", 0xfffaf0),
         ("forestgreen", 0x228b22),
+        ("fuchsia", 0xff00ff),
         ("gainsboro", 0xdcdcdc),
         ("ghostwhite", 0xf8f8ff),
         ("gold", 0xffd700),
