@@ -20,6 +20,12 @@ public sealed record SeedOptions
     /// <summary>Scale factors to seed; null: powers of two until the image fits in one tile.</summary>
     public IReadOnlyList<int>? ScaleFactors { get; init; }
 
+    /// <summary>
+    /// The largest <c>sizes</c> entry written (longer side, px). Default 2048: sizes are for thumbnails and previews; a
+    /// full-resolution rendering is what the tiles are for, and one 36-megapixel JPEG costs as much as hundreds of tiles.
+    /// </summary>
+    public int MaxSizeSide { get; init; } = 2048;
+
     /// <summary>The public URL the tree is served under; info.json's <c>id</c> is <c>{BaseUrl}/{id}</c>.</summary>
     public string BaseUrl { get; init; } = "http://localhost:8000";
 

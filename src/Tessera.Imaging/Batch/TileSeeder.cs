@@ -63,7 +63,13 @@ public sealed class TileSeeder(SeedOptions options)
         var info = source.Info;
         var tile = Options.TileSize;
         var factors = Options.ScaleFactors ?? SeedLayout.ScaleFactors(info.Width, info.Height, tile, tile);
-        var sizes = InfoDocument.Sizes(info, pipeline.Limits, InfoOptions.Default);
+        var allSizes = InfoDocument.Sizes(info, pipeline.Limits, InfoOptions.Default);
+        IReadOnlyList<(int Width, int Height)> sizes = [.. allSizes.Where(s => Math.Max(s.Width, s.Height) <= Options.MaxSizeSide)];
+        if (sizes.Count == 0)
+        {
+            sizes = [allSizes[0]];
+        }
+
         var folder = Path.Combine(Options.Output, identifier.Replace('/', Path.DirectorySeparatorChar));
         var items = new List<WorkItem>();
         if (Options.Shard.Owns(infoKey))
