@@ -14,9 +14,15 @@ internal static class TesseraCommand
             Examples:
               tessera serve --root ./samples
               tessera serve --root /data/images --port 8080 --base-url https://images.example.org
+              tessera convert ./masters --out ./serve
+              tessera seed --root ./serve --out ./static --base-url https://example.org/iiif
+              tessera process --root ./photos --instructions instructions.json --out ./derivatives --report report.json
               tessera manifest --root /data/images --out ./manifests --base-url https://images.example.org
             """);
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(SeedCommand.Create());
+        root.Subcommands.Add(ProcessCommand.Create());
         root.Subcommands.Add(ManifestCommand.Create());
         return root;
     }

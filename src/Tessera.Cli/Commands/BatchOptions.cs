@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Tessera.Imaging.Batch;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary>Options the batch commands share, with one wording and one validation each.</summary>
+internal static class BatchOptions
+{
+    public static Option<int> Jobs() => new("--jobs", "-j")
+    {
+        Description = "Work items processed at once (default: one per core).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Option<string?> Shard() => new("--shard")
+    {
+        Description = "Do only part i of n of the work (0 <= i < n), e.g. 0/4 ... 3/4 on four machines: the parts are disjoint and together complete. Numbered from 0 like Kubernetes indexed Jobs and AWS Batch array jobs.",
+    };
+
+    /// <summary>Parses --shard, or writes the reason to <paramref name="error"/>.</summary>
+    public static bool TryShard(string? text, TextWriter error, out Shard shard)
+    {
+        shard = Imaging.Batch.Shard.All;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (Imaging.Batch.Shard.TryParse(text, out shard, out var message))
+        {
+            return true;
+        }
+
+        error.WriteLine(message);
+        return false;
+    }
+
+    /// <summary>Checks a positive integer flag, writing the standard message when it is not.</summary>
+    public static bool Positive(int value, string name, TextWriter error, int max = int.MaxValue)
+    {
+        if (value >= 1 && value <= max)
+        {
+            return true;
+        }
+
+        error.WriteLine(max == int.MaxValue
+            ? $"Expected a positive integer for {name} but received {value}"
+            : $"Expected 1..{max} for {name} but received {value}");
+        return false;
+    }
+}

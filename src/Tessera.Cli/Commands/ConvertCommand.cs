@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Tessera.Imaging.Batch;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary><c>tessera convert</c>: masters to tiled pyramidal JPEG TIFF (or JPEG 2000), the best source format to serve.</summary>
+internal static class ConvertCommand
+{
+    public static Command Create()
+    {
+        var sources = new Argument<string[]>("SRC") { Description = "Master files or folders (searched recursively for TIFF, JPEG, PNG, JPEG 2000, WebP and HEIC).", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder; each input folder's layout is kept, the extension becomes .tif or .jp2.", Required = true };
+        var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels.", DefaultValueFactory = _ => 256 };
+        var quality = new Option<int>("--quality", "-q") { Description = "JPEG (or JPEG 2000) quality, 1..100.", DefaultValueFactory = _ => 90 };
+        var format = new Option<string>("--format") { Description = "tif (tiled pyramidal JPEG TIFF) or jp2 (tiled JPEG 2000).", DefaultValueFactory = _ => "tif" };
+        format.AcceptOnlyFromAmong("tif", "jp2");
+        var force = new Option<bool>("--force") { Description = "Convert even when the output is up to date." };
+        var jobs = BatchOptions.Jobs();
+        var shard = BatchOptions.Shard();
+
+        var command = new Command(
+            "convert",
+            """
+            Convert masters into tiled pyramidal JPEG TIFFs (or JPEG 2000) for serving. Masters are only read; each output
+            is written beside the tree and renamed into place when complete; outputs that are up to date (same
+            modification time as their master) are skipped; a master that cannot be read is reported and the rest go
+            on (exit code 1 at the end). Memory stays bounded: masters stream through libvips top to bottom.
+
+            Examples:
+              tessera convert ./masters --out ./serve
+              tessera convert scan-0001.tif scan-0002.tif --out ./serve --quality 85 --jobs 4
+              tessera convert ./masters --out ./serve --format jp2
+              tessera convert /mnt/masters --out /mnt/serve --shard 2/8     # part 2 of 8 machines
+            """)
+        {
+            sources, output, tileSize, quality, format, force, jobs, shard,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var error = result.InvocationConfiguration.Error;
+            if (!BatchOptions.Positive(result.GetValue(tileSize), "--tile-size", error, 8192)
+                || !BatchOptions.Positive(result.GetValue(quality), "--quality", error, 100)
+                || !BatchOptions.Positive(result.GetValue(jobs), "--jobs", error)
+                || !BatchOptions.TryShard(result.GetValue(shard), error, out var part))
+            {
+                return 2;
+            }
+
+            var options = new ConvertOptions
+            {
+                Output = result.GetValue(output)!,
+                TileSize = result.GetValue(tileSize),
+                Quality = result.GetValue(quality),
+                Format = result.GetValue(format) == "jp2" ? ConvertFormat.Jp2 : ConvertFormat.Tif,
+                Jobs = result.GetValue(jobs),
+                Shard = part,
+                Force = result.GetValue(force),
+            };
+            var converter = new MasterConverter(options);
+            return await BatchConsole.RunAsync("convert", error, progress => converter.RunAsync(result.GetValue(sources)!, progress, cancellationToken));
+        });
+        return command;
+    }
+}

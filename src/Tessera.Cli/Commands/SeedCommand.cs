@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Tessera.Core.Iiif;
+using Tessera.Imaging.Batch;
+using Tessera.Imaging.Sources;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary><c>tessera seed</c>: a static IIIF level-0 tree of tiles and info.json that any web server can serve.</summary>
+internal static class SeedCommand
+{
+    public static Command Create()
+    {
+        var identifiers = new Argument<string[]>("ID") { Description = "Identifiers to seed (paths relative to --root). None: every image under --root.", Arity = ArgumentArity.ZeroOrMore };
+        var root = new Option<string>("--root") { Description = "Folder of source images.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder: OUT/{id}/info.json and OUT/{id}/{region}/{size}/0/default.jpg.", Required = true };
+        var version = new Option<int>("--version") { Description = "IIIF Image API version of the tree: 3 or 2.", DefaultValueFactory = _ => 3 };
+        version.AcceptOnlyFromAmong("2", "3");
+        var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels (match the pyramid TIFF's tiles to copy them as stored).", DefaultValueFactory = _ => 256 };
+        var scaleFactors = new Option<string?>("--scale-factors") { Description = "Comma-separated scale factors, e.g. 1,2,4,8 (default: powers of two until the image is one tile)." };
+        var baseUrl = new Option<string>("--base-url") { Description = "Public URL the tree is served under; info.json's id is {base-url}/{id}.", DefaultValueFactory = _ => "http://localhost:8000" };
+        var quality = new Option<int>("--quality", "-q") { Description = "JPEG quality; keep the server's (default 90) for tiles identical to the server's.", DefaultValueFactory = _ => 90 };
+        var jobs = BatchOptions.Jobs();
+        var shard = BatchOptions.Shard();
+
+        var command = new Command(
+            "seed",
+            """
+            Write a static IIIF level-0 tree: OUT/{id}/info.json and every tile and size a viewer asks for, so any static
+            web server or bucket serves a zoomable image. Each tile is rendered by the same pipeline as `tessera serve`,
+            so it is byte for byte what the server returns for that URL. Resumable: files are renamed into place when
+            complete and existing files are skipped, so after a crash or kill just run it again.
+
+            Examples:
+              tessera seed --root ./serve --out ./static --base-url https://example.org/iiif photo.tif
+              tessera seed --root ./serve --out ./static --version 2 --tile-size 512
+              tessera seed --root ./serve --out ./static --shard 0/4    # part 0 of 4 workers
+              python3 -m http.server -d ./static 8000                   # then open http://localhost:8000/photo.tif/info.json
+            """)
+        {
+            identifiers, root, output, version, tileSize, scaleFactors, baseUrl, quality, jobs, shard,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var error = result.InvocationConfiguration.Error;
+            if (!BatchOptions.Positive(result.GetValue(tileSize), "--tile-size", error, 8192)
+                || !BatchOptions.Positive(result.GetValue(quality), "--quality", error, 100)
+                || !BatchOptions.Positive(result.GetValue(jobs), "--jobs", error)
+                || !BatchOptions.TryShard(result.GetValue(shard), error, out var part)
+                || !TryScaleFactors(result.GetValue(scaleFactors), error, out var factors))
+            {
+                return 2;
+            }
+
+            var rootFolder = result.GetValue(root)!;
+            if (!Directory.Exists(rootFolder))
+            {
+                error.WriteLine($"Expected an existing folder for --root but received \"{rootFolder}\"");
+                return 2;
+            }
+
+            var url = result.GetValue(baseUrl)!;
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            {
+                error.WriteLine($"Expected an absolute http(s) URL for --base-url but received \"{url}\"");
+                return 2;
+            }
+
+            var ids = result.GetValue(identifiers) is { Length: > 0 } given ? given : [.. new FileSystemSourceResolver(rootFolder).List()];
+            var seeder = new TileSeeder(new SeedOptions
+            {
+                Root = rootFolder,
+                Output = result.GetValue(output)!,
+                Version = result.GetValue(version) == 2 ? ApiVersion.V2 : ApiVersion.V3,
+                TileSize = result.GetValue(tileSize),
+                ScaleFactors = factors,
+                BaseUrl = url,
+                JpegQuality = result.GetValue(quality),
+                Jobs = result.GetValue(jobs),
+                Shard = part,
+            });
+            return await BatchConsole.RunAsync("seed", error, progress => seeder.RunAsync(ids, progress, cancellationToken));
+        });
+        return command;
+    }
+
+    private static bool TryScaleFactors(string? text, TextWriter error, out IReadOnlyList<int>? factors)
+    {
+        factors = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        var list = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, out var factor) || factor < 1 || (factor & (factor - 1)) != 0)
+            {
+                error.WriteLine($"Expected comma-separated powers of two for --scale-factors but received \"{text}\"");
+                return false;
+            }
+
+            list.Add(factor);
+        }
+
+        factors = [.. list.Distinct().Order()];
+        return true;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Tessera.Imaging.Batch;
+
+/// <summary>Settings of <c>tessera convert</c>.</summary>
+public sealed record ConvertOptions
+{
+    /// <summary>The folder outputs are written to, mirroring each input folder's layout.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Tile width and height. Default 256 (what <c>tessera seed</c> and viewers ask for by default).</summary>
+    public int TileSize { get; init; } = 256;
+
+    /// <summary>JPEG (or JPEG 2000) quality, 1..100. Default 90.</summary>
+    public int Quality { get; init; } = 90;
+
+    /// <summary>The output format. Default a tiled pyramidal JPEG TIFF.</summary>
+    public ConvertFormat Format { get; init; } = ConvertFormat.Tif;
+
+    /// <summary>Masters converted at once. Default: one per core (libvips then uses one thread per master).</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The part of the masters this process converts.</summary>
+    public Shard Shard { get; init; } = Shard.All;
+
+    /// <summary>Convert even when the output is up to date.</summary>
+    public bool Force { get; init; }
+}
+
+/// <summary>What <c>tessera convert</c> writes.</summary>
+public enum ConvertFormat
+{
+    /// <summary>Tiled pyramidal TIFF with JPEG tiles (deflate when the master has alpha).</summary>
+    Tif,
+
+    /// <summary>Tiled JPEG 2000.</summary>
+    Jp2,
+}

@@ -1,0 +1,40 @@
+using Tessera.Core.Iiif;
+
+namespace Tessera.Imaging.Batch;
+
+/// <summary>Settings of <c>tessera seed</c>.</summary>
+public sealed record SeedOptions
+{
+    /// <summary>The image folder; identifiers are paths relative to it.</summary>
+    public required string Root { get; init; }
+
+    /// <summary>Where the static tree is written: <c>OUT/{id}/...</c>.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>The Image API version of the tree (paths and info.json). Default 3.</summary>
+    public ApiVersion Version { get; init; } = ApiVersion.V3;
+
+    /// <summary>Tile width and height in output pixels. Default 256.</summary>
+    public int TileSize { get; init; } = 256;
+
+    /// <summary>Scale factors to seed; null: powers of two until the image fits in one tile.</summary>
+    public IReadOnlyList<int>? ScaleFactors { get; init; }
+
+    /// <summary>
+    /// The largest <c>sizes</c> entry written (longer side, px). Default 2048: sizes are for thumbnails and previews; a
+    /// full-resolution rendering is what the tiles are for, and one 36-megapixel JPEG costs as much as hundreds of tiles.
+    /// </summary>
+    public int MaxSizeSide { get; init; } = 2048;
+
+    /// <summary>The public URL the tree is served under; info.json's <c>id</c> is <c>{BaseUrl}/{id}</c>.</summary>
+    public string BaseUrl { get; init; } = "http://localhost:8000";
+
+    /// <summary>The part of the work this process does.</summary>
+    public Shard Shard { get; init; } = Shard.All;
+
+    /// <summary>Files rendered at once. Default: one per core.</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>JPEG quality; must equal the server's for byte-identical tiles. Default 90, the server's default.</summary>
+    public int JpegQuality { get; init; } = BatchPipeline.DefaultJpegQuality;
+}

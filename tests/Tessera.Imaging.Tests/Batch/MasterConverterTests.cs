@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using Tessera.Imaging.Batch;
+using Tessera.Imaging.Tiff;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Tests.Batch;
+
+public sealed class MasterConverterTests : IDisposable
+{
+    private readonly BatchFixtures _fixtures = new();
+
+    [Fact]
+    public async Task A_corrupt_master_among_good_ones_is_reported_and_the_others_become_tiled_pyramids()
+    {
+        var jpeg = _fixtures.Photo("a.jpg", 900);
+        var png = _fixtures.Photo("deep/b.png", 600, "pngsave");
+        var corrupt = Path.Combine(_fixtures.Root, "c.jpg");
+        File.WriteAllBytes(corrupt, File.ReadAllBytes(jpeg)[..2000]);
+        var before = new[] { jpeg, png, corrupt }.ToDictionary(p => p, p => SHA256.HashData(File.ReadAllBytes(p)));
+        var output = _fixtures.Out("serve");
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = output, Jobs = 2 }).RunAsync([_fixtures.Root]);
+
+        Assert.Equal(2, summary.Done);
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(corrupt, summary.Failures.Single().Item);
+        Assert.Equal(["a.tif", "deep/b.tif"], BatchFixtures.Files(output));
+        foreach (var (path, hash) in before)
+        {
+            Assert.Equal(hash, SHA256.HashData(File.ReadAllBytes(path))); // masters never modified
+        }
+
+        var directories = TiffDirectoryReader.Read(Path.Combine(output, "a.tif")).Where(d => !d.IsSubIfd).ToList();
+        Assert.True(directories.Count >= 3, "a pyramid of several levels");
+        Assert.All(directories, d => Assert.True(d.IsTiled && d.TileWidth == 256 && d.TileLength == 256));
+        using var converted = VipsImage.NewFromFile(Path.Combine(output, "a.tif"));
+        Assert.Equal(900, converted.Width);
+    }
+
+    [Fact]
+    public async Task Up_to_date_outputs_are_skipped_and_a_changed_master_is_converted_again()
+    {
+        var master = _fixtures.Photo("a.jpg", 400);
+        var options = new ConvertOptions { Output = _fixtures.Out("serve"), Jobs = 1 };
+        await new MasterConverter(options).RunAsync([master]);
+
+        var again = await new MasterConverter(options).RunAsync([master]);
+        Assert.Equal((0, 1L), (again.Done, again.Skipped));
+
+        File.SetLastWriteTimeUtc(master, DateTime.UtcNow.AddMinutes(1));
+        var changed = await new MasterConverter(options).RunAsync([master]);
+        Assert.Equal(1, changed.Done);
+    }
+
+    [Fact]
+    public async Task Jpeg_2000_output_is_tiled()
+    {
+        var master = _fixtures.Photo("a.jpg", 300);
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = _fixtures.Out("jp2"), Format = ConvertFormat.Jp2, Jobs = 1 }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        Assert.Equal("jp2kload", VipsImage.FindLoader(Path.Combine(_fixtures.Out("jp2"), "a.jp2")));
+    }
+
+    [Fact]
+    public async Task Refuses_to_write_over_its_own_master()
+    {
+        var master = _fixtures.Photo("a.tif", 200, "tiffsave");
+        var hash = SHA256.HashData(File.ReadAllBytes(master));
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = _fixtures.Root, Jobs = 1 }).RunAsync([master]);
+
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(hash, SHA256.HashData(File.ReadAllBytes(master)));
+    }
+
+    public void Dispose() => _fixtures.Dispose();
+}
