@@ -16,6 +16,7 @@ namespace Tessera.Imaging.Pipeline;
 public sealed class ImagePipeline
 {
     private readonly SemaphoreSlim _renderSlots;
+    private readonly OpenFileCache _tileFiles = new();
 
     public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null)
     {
@@ -24,7 +25,9 @@ public sealed class ImagePipeline
         Profile = profile ?? ServiceProfile.Default;
         Renderer = renderer;
         Limits = limits;
-        var slots = maxConcurrentRenders > 0 ? maxConcurrentRenders : Math.Max(2, Environment.ProcessorCount * 2);
+        // Renders are CPU-bound: one per core keeps the cores busy, and each extra one only adds its decode buffers to
+        // the memory peak.
+        var slots = maxConcurrentRenders > 0 ? maxConcurrentRenders : Math.Max(2, Environment.ProcessorCount);
         _renderSlots = new SemaphoreSlim(slots, slots);
     }
 
@@ -57,21 +60,22 @@ public sealed class ImagePipeline
     }
 
     /// <summary>
-    /// The image of a plan: from the derivative cache; else, for a plan that is exactly one stored JPEG tile of a
-    /// pyramid TIFF, that tile's bytes (no decode, no encode); else rendered, then cached. Rendering is bounded: at
+    /// The image of a plan: for a plan that is exactly one stored JPEG tile of a pyramid TIFF, that tile's bytes (no
+    /// decode, no encode, and no cache: the tile is already on disk); else from the derivative cache; else rendered,
+    /// then cached. Rendering is bounded: at
     /// most a fixed number run at once, the rest wait their turn.
     /// </summary>
     public async Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, CancellationToken cancellationToken = default)
     {
+        if (ReadStoredTile(plan, source) is { } tile)
+        {
+            return tile;
+        }
+
         var key = DerivativeKey.Of(plan, source);
         if (Cache is not null && Cache.TryGet(key, out var cached))
         {
             return cached with { Origin = RenderOrigin.Cache };
-        }
-
-        if (ReadStoredTile(plan, source) is { } tile)
-        {
-            return tile;
         }
 
         await _renderSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -99,13 +103,13 @@ public sealed class ImagePipeline
         var purged = Cache?.Purge(identifier) ?? 0;
         if (Catalog.Resolver.Resolve(identifier).TryGetValue(out var source, out _))
         {
-            purged += Catalog.Forget(source.Path) + Renderer.OpenImages.Forget(source.Path);
+            purged += Catalog.Forget(source.Path) + Renderer.OpenImages.Forget(source.Path) + _tileFiles.Forget(source.Path);
         }
 
         return purged;
     }
 
-    private static RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source)
+    private RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source)
     {
         if (!StoredTile.TryMatch(plan, source, out var directory, out var column, out var row))
         {
@@ -114,13 +118,13 @@ public sealed class ImagePipeline
 
         try
         {
-            using var file = File.OpenHandle(source.Source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+            var file = _tileFiles.Open(source.Source);
             var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
             return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or ObjectDisposedException)
         {
-            // The renderer will say what is wrong with the file, or render what it can.
+            // A handle closed under us, or a damaged file: the renderer will read it afresh, or say what is wrong.
             return null;
         }
     }

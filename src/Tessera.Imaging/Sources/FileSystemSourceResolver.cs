@@ -30,6 +30,15 @@ public sealed class FileSystemSourceResolver : ISourceResolver
 
     public string Root => _root;
 
+    /// <summary>
+    /// How long the walk from identifier to real path (a stat and a readlink per segment) is trusted. The file itself is
+    /// still looked at on every request, so a replaced or rewritten file is noticed at once; only a symbolic link
+    /// re-pointed within this time keeps its old (checked, inside-the-root) target that long.
+    /// </summary>
+    public static readonly TimeSpan PathTrust = TimeSpan.FromSeconds(5);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Path, long Until)> _paths = new(StringComparer.Ordinal);
+
     public Outcome<ResolvedSource> Resolve(string identifier)
     {
         var problem = IdentifierProblem(identifier);
@@ -38,6 +47,35 @@ public sealed class FileSystemSourceResolver : ISourceResolver
             return IiifError.BadRequest("identifier", problem);
         }
 
+        if (_paths.TryGetValue(identifier, out var known) && Environment.TickCount64 < known.Until)
+        {
+            var file = new FileInfo(known.Path);
+            if (file.Exists)
+            {
+                return new ResolvedSource(identifier, file.FullName, file.LastWriteTimeUtc, file.Length);
+            }
+        }
+
+        var resolved = Walk(identifier);
+        if (resolved.TryGetValue(out var source, out _))
+        {
+            if (_paths.Count > 100_000)
+            {
+                _paths.Clear();
+            }
+
+            _paths[identifier] = (source.Path, Environment.TickCount64 + (long)PathTrust.TotalMilliseconds);
+        }
+        else
+        {
+            _paths.TryRemove(identifier, out _);
+        }
+
+        return resolved;
+    }
+
+    private Outcome<ResolvedSource> Walk(string identifier)
+    {
         var current = _root;
         foreach (var segment in identifier.Split('/'))
         {

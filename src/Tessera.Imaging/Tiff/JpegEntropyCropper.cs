@@ -123,8 +123,15 @@ internal static class JpegEntropyCropper
                         Component component = components[c];
                         for (int b = 0; b < component.H * component.V; b++)
                         {
+                            if (!keep)
+                            {
+                                // A dropped block only has to be walked past (its DC difference still moves the predictor).
+                                SkipBlock(ref reader, component, ref readPrediction[c]);
+                                continue;
+                            }
+
                             DecodeBlock(ref reader, component, ref readPrediction[c], block);
-                            if (keep && !EncodeBlock(writer, component, ref writePrediction[c], block))
+                            if (!EncodeBlock(writer, component, ref writePrediction[c], block))
                             {
                                 reason = "the stream's Huffman tables lack a code the cropped data needs.";
                                 return false;
@@ -148,6 +155,41 @@ internal static class JpegEntropyCropper
         cropped[^1] = 0xD9;
         reason = string.Empty;
         return true;
+    }
+
+    private static void SkipBlock(ref BitReader reader, Component component, ref int prediction)
+    {
+        int size = component.Dc.Decode(ref reader);
+        if (size > 16)
+        {
+            throw new InvalidDataException($"a DC difference of {size} bits is out of range.");
+        }
+
+        prediction += Extend(reader.ReadBits(size), size);
+        for (int k = 1; k < 64;)
+        {
+            int symbol = component.Ac.Decode(ref reader);
+            int run = symbol >> 4, bits = symbol & 15;
+            if (bits == 0)
+            {
+                if (run != 15)
+                {
+                    return; // end of block
+                }
+
+                k += 16;
+                continue;
+            }
+
+            k += run;
+            if (k > 63)
+            {
+                throw new InvalidDataException("a block has more than 64 coefficients.");
+            }
+
+            reader.ReadBits(bits);
+            k++;
+        }
     }
 
     private static void DecodeBlock(ref BitReader reader, Component component, ref int prediction, Span<int> block)
@@ -245,6 +287,10 @@ internal static class JpegEntropyCropper
         private readonly int[] _code = new int[256];
         private readonly int[] _codeLength = new int[256];
 
+        // Entry for each 9-bit prefix: (code length << 8) | symbol, or 0 when the code is longer than 9 bits.
+        private const int LookupBits = 9;
+        private readonly int[] _lookup = new int[1 << LookupBits];
+
         private HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
         {
             _values = values.ToArray();
@@ -263,6 +309,18 @@ internal static class JpegEntropyCropper
             }
 
             _maxCode[17] = int.MaxValue;
+            for (int symbol = 0; symbol < 256; symbol++)
+            {
+                int length = _codeLength[symbol];
+                if (length is > 0 and <= LookupBits)
+                {
+                    int first = _code[symbol] << (LookupBits - length);
+                    for (int fill = 0; fill < 1 << (LookupBits - length); fill++)
+                    {
+                        _lookup[first + fill] = (length << 8) | symbol;
+                    }
+                }
+            }
         }
 
         public static bool TryParseAll(ReadOnlySpan<byte> payload, HuffmanTable?[] dc, HuffmanTable?[] ac)
@@ -292,19 +350,27 @@ internal static class JpegEntropyCropper
 
         public int Decode(ref BitReader reader)
         {
-            int code = reader.ReadBits(1);
-            int length = 1;
-            while (code > _maxCode[length])
+            // Most codes are short: one table look-up on the next 9 bits, else the canonical walk (F.2.2.3) from 10.
+            int peek = reader.Peek(LookupBits);
+            int entry = _lookup[peek];
+            if (entry != 0)
             {
-                code = (code << 1) | reader.ReadBits(1);
-                if (++length > 16)
+                reader.Skip(entry >> 8);
+                return entry & 0xFF;
+            }
+
+            for (int length = LookupBits + 1; length <= 16; length++)
+            {
+                int code = reader.Peek(length);
+                if (code <= _maxCode[length])
                 {
-                    throw new InvalidDataException("a Huffman code is longer than 16 bits.");
+                    reader.Skip(length);
+                    int index = code + _valueOffset[length];
+                    return index >= 0 && index < _values.Length ? _values[index] : throw new InvalidDataException("a Huffman code is not in its table.");
                 }
             }
 
-            int index = code + _valueOffset[length];
-            return index >= 0 && index < _values.Length ? _values[index] : throw new InvalidDataException("a Huffman code is not in its table.");
+            throw new InvalidDataException("a Huffman code is longer than 16 bits.");
         }
 
         public bool TryEncode(BitWriter writer, int symbol)
@@ -319,77 +385,117 @@ internal static class JpegEntropyCropper
         }
     }
 
-    /// <summary>Reads entropy-coded bits, removing stuffed zero bytes; a marker ends the data.</summary>
+    /// <summary>
+    /// Reads entropy-coded bits, removing stuffed zero bytes; a marker ends the data. Bits sit left-aligned in a 64-bit
+    /// window refilled a byte at a time; past the end it is fed zeros, and consuming any of those is an error.
+    /// </summary>
     private ref struct BitReader(ReadOnlySpan<byte> data)
     {
         private readonly ReadOnlySpan<byte> _data = data;
         private int _position;
-        private int _buffer;
+        private ulong _window;
         private int _count;
+        private int _padding;
+
+        public int Peek(int n)
+        {
+            if (_count < n)
+            {
+                Fill();
+            }
+
+            return (int)(_window >> (64 - n));
+        }
+
+        public void Skip(int n)
+        {
+            _window <<= n;
+            _count -= n;
+            if (_count < _padding)
+            {
+                throw new InvalidDataException("the scan ends before all its MCUs.");
+            }
+        }
 
         public int ReadBits(int n)
         {
-            int value = 0;
-            for (int i = 0; i < n; i++)
+            if (n == 0)
             {
-                if (_count == 0)
-                {
-                    if (_position >= _data.Length || (_data[_position] == 0xFF && (_position + 1 >= _data.Length || _data[_position + 1] != 0)))
-                    {
-                        throw new InvalidDataException("the scan ends before all its MCUs.");
-                    }
-
-                    _buffer = _data[_position];
-                    _position += _buffer == 0xFF ? 2 : 1;
-                    _count = 8;
-                }
-
-                value = (value << 1) | ((_buffer >> --_count) & 1);
+                return 0;
             }
 
+            int value = Peek(n);
+            Skip(n);
             return value;
+        }
+
+        private void Fill()
+        {
+            while (_count <= 56)
+            {
+                ulong next = 0;
+                if (_position < _data.Length && !(_data[_position] == 0xFF && (_position + 1 >= _data.Length || _data[_position + 1] != 0)))
+                {
+                    next = _data[_position];
+                    _position += next == 0xFF ? 2 : 1;
+                }
+                else
+                {
+                    _padding += 8;
+                }
+
+                _window |= next << (56 - _count);
+                _count += 8;
+            }
         }
     }
 
     /// <summary>Writes entropy-coded bits with 0xFF byte stuffing, padding the last byte with ones.</summary>
     private sealed class BitWriter(int capacity)
     {
-        private readonly MemoryStream _output = new(capacity);
-        private int _buffer;
+        private byte[] _output = new byte[Math.Max(64, capacity)];
+        private int _length;
+        private ulong _buffer;
         private int _count;
 
         public void Write(int bits, int n)
         {
-            for (int i = n - 1; i >= 0; i--)
+            if (n == 0)
             {
-                _buffer = (_buffer << 1) | ((bits >> i) & 1);
-                if (++_count == 8)
-                {
-                    Flush();
-                }
+                return;
+            }
+
+            _buffer = (_buffer << n) | ((ulong)bits & ((1UL << n) - 1));
+            _count += n;
+            while (_count >= 8)
+            {
+                _count -= 8;
+                Put((byte)(_buffer >> _count));
             }
         }
 
         public byte[] Finish()
         {
-            while (_count != 0)
+            if (_count != 0)
             {
-                Write(1, 1);
+                Write((1 << (8 - _count)) - 1, 8 - _count);
             }
 
-            return _output.ToArray();
+            return _output.AsSpan(0, _length).ToArray();
         }
 
-        private void Flush()
+        private void Put(byte value)
         {
-            _output.WriteByte((byte)_buffer);
-            if (_buffer == 0xFF)
+            if (_length + 2 > _output.Length)
             {
-                _output.WriteByte(0);
+                Array.Resize(ref _output, _output.Length * 2);
             }
 
-            _buffer = 0;
-            _count = 0;
+            _output[_length++] = value;
+            if (value == 0xFF)
+            {
+                _output[_length++] = 0;
+            }
         }
     }
 }
