@@ -45,7 +45,7 @@ public static class TesseraServer
             PreferredFormats = [.. options.PreferredFormats.Select(f => ImageFormats.TryParse(f, out var format) ? format : ImageFormat.Jpg)],
         };
         var catalog = new SourceCatalog(new FileSystemSourceResolver(options.Root));
-        var renderer = new ImageRenderer(new RenderOptions { JpegQuality = options.JpegQuality });
+        var renderer = new ImageRenderer(new RenderOptions { JpegQuality = options.JpegQuality, Kernel = options.ResampleKernel });
         var cache = CreateCache(options);
         if (cache is IDisposable disposable)
         {

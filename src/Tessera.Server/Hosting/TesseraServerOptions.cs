@@ -42,7 +42,13 @@ public sealed record TesseraServerOptions
     /// <summary>JPEG quality of rendered images, 1..100.</summary>
     public int JpegQuality { get; init; } = 90;
 
-    /// <summary>Renders running at once; 0 means twice the processor count. Requests beyond wait their turn.</summary>
+    /// <summary>
+    /// The resampling kernel: lanczos3 (sharpest, the default), cubic, linear (about a third faster on large
+    /// reductions), mitchell, lanczos2, nearest.
+    /// </summary>
+    public string ResampleKernel { get; init; } = "lanczos3";
+
+    /// <summary>Renders running at once; 0 means one per processor (at least 2). Requests beyond wait their turn.</summary>
     public int MaxConcurrentRenders { get; init; }
 
     /// <summary>Derivative caches: None, Memory, Disk or Both.</summary>
@@ -104,6 +110,11 @@ public sealed record TesseraServerOptions
         if (MaxArea < 1)
         {
             errors.Add($"Expected a positive integer for MaxArea but received {MaxArea}");
+        }
+
+        if (ResampleKernel is not ("nearest" or "linear" or "cubic" or "mitchell" or "lanczos2" or "lanczos3"))
+        {
+            errors.Add($"Expected nearest, linear, cubic, mitchell, lanczos2 or lanczos3 for ResampleKernel but received \"{ResampleKernel}\"");
         }
 
         if (CacheMaxAgeSeconds < 0)
