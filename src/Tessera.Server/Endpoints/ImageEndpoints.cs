@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
@@ -24,18 +23,8 @@ public static class ImageEndpoints
     public static IEndpointRouteBuilder MapImageApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMethods("/iiif/{version}/{**rest}", ["GET", "HEAD"], Handle);
-        endpoints.MapMethods("/iiif/{version}/{**rest}", ["OPTIONS"], Preflight);
+        endpoints.MapMethods("/iiif/{version}/{**rest}", ["OPTIONS"], IiifHeaders.Preflight);
         return endpoints;
-    }
-
-    private static IResult Preflight(HttpContext context)
-    {
-        IiifHeaders.Cors(context.Response);
-        context.Response.Headers.AccessControlAllowMethods = "GET, HEAD, OPTIONS";
-        var requested = context.Request.Headers.AccessControlRequestHeaders.ToString();
-        context.Response.Headers.AccessControlAllowHeaders = string.IsNullOrEmpty(requested) ? "*" : requested;
-        context.Response.Headers.AccessControlMaxAge = "86400";
-        return Results.NoContent();
     }
 
     private static async Task<IResult> Handle(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions)
@@ -124,30 +113,16 @@ public static class ImageEndpoints
     /// <summary>The version and the raw, undecoded rest of the path after <c>/iiif/{version}/</c>.</summary>
     private static bool TryVersion(HttpContext context, out ApiVersion version, out string rest)
     {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
-        var query = raw.IndexOf('?', StringComparison.Ordinal);
-        if (query >= 0)
-        {
-            raw = raw[..query];
-        }
-
-        var pathBase = context.Request.PathBase.Value;
-        if (!string.IsNullOrEmpty(pathBase) && raw.StartsWith(pathBase, StringComparison.OrdinalIgnoreCase))
-        {
-            raw = raw[pathBase.Length..];
-        }
-
         (version, rest) = (ApiVersion.V3, string.Empty);
-        if (raw.StartsWith("/iiif/3/", StringComparison.Ordinal))
+        if (RawRequestPath.Rest(context, "/iiif/3/") is { } v3)
         {
-            rest = raw[8..];
+            rest = v3;
             return true;
         }
 
-        if (raw.StartsWith("/iiif/2/", StringComparison.Ordinal))
+        if (RawRequestPath.Rest(context, "/iiif/2/") is { } v2)
         {
-            version = ApiVersion.V2;
-            rest = raw[8..];
+            (version, rest) = (ApiVersion.V2, v2);
             return true;
         }
 

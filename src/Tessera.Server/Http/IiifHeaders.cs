@@ -19,6 +19,17 @@ public static class IiifHeaders
         response.Headers.AccessControlAllowOrigin = "*";
     }
 
+    /// <summary>Answers a CORS preflight: any origin, the read methods, whatever headers the browser asks for.</summary>
+    public static IResult Preflight(HttpContext context)
+    {
+        Cors(context.Response);
+        context.Response.Headers.AccessControlAllowMethods = "GET, HEAD, OPTIONS";
+        var requested = context.Request.Headers.AccessControlRequestHeaders.ToString();
+        context.Response.Headers.AccessControlAllowHeaders = string.IsNullOrEmpty(requested) ? "*" : requested;
+        context.Response.Headers.AccessControlMaxAge = "86400";
+        return Results.NoContent();
+    }
+
     /// <summary>
     /// "If the client explicitly wants the JSON-LD content-type, then it must specify this in an Accept header,
     /// otherwise the server must return the regular JSON content-type." (3.0 §7.2)

@@ -30,7 +30,7 @@ public static class PresentationEndpoints
     {
         // A literal segment outranks the Image API's {version} parameter, so these never reach /iiif/{version}/.
         endpoints.MapMethods("/iiif/presentation/{**rest}", ["GET", "HEAD"], Handle);
-        endpoints.MapMethods("/iiif/presentation/{**rest}", ["OPTIONS"], Preflight);
+        endpoints.MapMethods("/iiif/presentation/{**rest}", ["OPTIONS"], IiifHeaders.Preflight);
         return endpoints;
     }
 
@@ -45,16 +45,6 @@ public static class PresentationEndpoints
 
     /// <summary>The Collection's label: the root folder's name.</summary>
     public static string CollectionLabel(string root) => new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))).Name;
-
-    private static IResult Preflight(HttpContext context)
-    {
-        IiifHeaders.Cors(context.Response);
-        context.Response.Headers.AccessControlAllowMethods = "GET, HEAD, OPTIONS";
-        var requested = context.Request.Headers.AccessControlRequestHeaders.ToString();
-        context.Response.Headers.AccessControlAllowHeaders = string.IsNullOrEmpty(requested) ? "*" : requested;
-        context.Response.Headers.AccessControlMaxAge = "86400";
-        return Results.NoContent();
-    }
 
     private static IResult Handle(HttpContext context, ImagePipeline pipeline, PresentationSource source, PublicUrls urls, TesseraServerOptions options)
     {

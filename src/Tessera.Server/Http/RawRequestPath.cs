@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Tessera.Server.Presentation;
+namespace Tessera.Server.Http;
 
 /// <summary>
 /// The undecoded path of a request after a prefix, split into segments each decoded exactly once: the framework's
@@ -11,7 +11,11 @@ namespace Tessera.Server.Presentation;
 internal static class RawRequestPath
 {
     /// <summary>The decoded segments after <paramref name="prefix"/> (e.g. <c>/deepzoom/</c>), or null when the path does not start with it.</summary>
-    public static string[]? Segments(HttpContext context, string prefix)
+    public static string[]? Segments(HttpContext context, string prefix) =>
+        Rest(context, prefix) is { } rest ? [.. rest.Split('/').Select(Uri.UnescapeDataString)] : null;
+
+    /// <summary>The raw, still-encoded path after <paramref name="prefix"/>, without the query; null when the path does not start with it.</summary>
+    public static string? Rest(HttpContext context, string prefix)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
         var query = raw.IndexOf('?', StringComparison.Ordinal);
@@ -31,6 +35,6 @@ internal static class RawRequestPath
             return null;
         }
 
-        return [.. raw[prefix.Length..].Split('/').Select(Uri.UnescapeDataString)];
+        return raw[prefix.Length..];
     }
 }
