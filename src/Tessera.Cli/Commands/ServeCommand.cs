@@ -85,7 +85,11 @@ internal static class ServeCommand
             var url = $"http://{FormatHost(result.GetValue(host)!)}:{result.GetValue(port)}";
             await using var app = TesseraServer.Build(options, [url]);
             await app.StartAsync(cancellationToken);
-            Console.WriteLine($"Tessera serving {Path.GetFullPath(options.Root)} at {url}/ (IIIF at {url}/iiif/3/ and {url}/iiif/2/). Ctrl+C stops.");
+            Console.WriteLine($"Tessera serving {Path.GetFullPath(options.Root)}");
+            Console.WriteLine($"  viewer and image list  {url}/");
+            Console.WriteLine($"  IIIF Image API         {url}/iiif/3/{{id}}/info.json  (2.1: {url}/iiif/2/...)");
+            Console.WriteLine($"  Presentation           {url}/iiif/presentation/collection.json");
+            Console.WriteLine("Ctrl+C stops.");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

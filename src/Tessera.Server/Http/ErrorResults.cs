@@ -1,13 +1,22 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tessera.Core.Iiif;
 
 namespace Tessera.Server.Http;
 
-/// <summary>The one place where an <see cref="IiifError"/> becomes an HTTP response: its status and a plain-text body naming the parameter.</summary>
-public static class ErrorResults
+/// <summary>
+/// The one place where an <see cref="IiifError"/> becomes an HTTP response: its status and a plain-text body naming the
+/// parameter. Server-side failures (5xx: a source that cannot be decoded, ...) are also logged, for the operator;
+/// the client's mistakes (4xx) are not.
+/// </summary>
+public static partial class ErrorResults
 {
-    public static IResult From(IiifError error) =>
-        Results.Text($"{error.Status} {Reason(error.Status)}: {error.Parameter}: {error.Message}\n", "text/plain; charset=utf-8", statusCode: error.Status);
+    public static IResult From(IiifError error) => new ErrorResult(error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Status} for {Path}: {Parameter}: {Detail}")]
+    private static partial void ServerError(ILogger logger, int status, string path, string parameter, string detail);
 
     private static string Reason(int status) => status switch
     {
@@ -20,4 +29,20 @@ public static class ErrorResults
         503 => "Service Unavailable",
         _ => "Error",
     };
+
+    private sealed class ErrorResult(IiifError error) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => error.Status;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (error.Status >= 500 && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
+            {
+                ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Message);
+            }
+
+            var body = $"{error.Status} {Reason(error.Status)}: {error.Parameter}: {error.Message}\n";
+            return Results.Text(body, "text/plain; charset=utf-8", statusCode: error.Status).ExecuteAsync(httpContext);
+        }
+    }
 }

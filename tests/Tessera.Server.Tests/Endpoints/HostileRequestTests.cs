@@ -92,6 +92,19 @@ public sealed class HostileRequestTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_file_that_cannot_be_decoded_is_logged_for_the_operator_and_a_client_mistake_is_not()
+    {
+        using (await server.Client.GetAsync($"/iiif/3/{TestImages.Fake}/full/max/0/default.png?log-test"))
+        using (await server.Client.GetAsync("/iiif/3/photo.jpg/full/max/0/default.logtest"))
+        {
+        }
+
+        var warnings = server.Logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.Contains(warnings, m => m.Contains("500 for /iiif/3/fake.jpg/full/max/0/default.png", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, m => m.Contains("logtest", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_unknown_identifier_is_404()
     {
         using var response = await server.Client.GetAsync("/iiif/3/no-such-image.jpg/info.json");

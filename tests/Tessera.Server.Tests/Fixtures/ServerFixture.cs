@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tessera.Server.Hosting;
 using Tessera.Vips;
 
@@ -22,6 +23,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>What the server logged.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public HttpClient Client { get; private set; } = null!;
 
     public const string AdminToken = "test-admin-token-0123456789";
@@ -29,7 +33,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         TestImages.Create(Root, Outside);
-        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, MaxWidth = 5000, MaxHeight = 5000, MaxArea = 10_000_000, CacheDirectory = CacheDirectory, AdminToken = AdminToken }, ["http://127.0.0.1:0"]);
+        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, MaxWidth = 5000, MaxHeight = 5000, MaxArea = 10_000_000, CacheDirectory = CacheDirectory, AdminToken = AdminToken }, ["http://127.0.0.1:0"], builder => builder.Logging.AddProvider(Logs));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
