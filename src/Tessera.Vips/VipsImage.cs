@@ -6,7 +6,7 @@ namespace Tessera.Vips;
 /// A libvips image: usually a lazy pipeline that is only computed when saved. Owns one reference; dispose it when
 /// done (images made from it hold their own references, so disposing an intermediate image is always safe).
 /// </summary>
-public sealed unsafe class VipsImage : IDisposable
+public sealed class VipsImage : IDisposable
 {
     private readonly VipsObjectHandle _handle;
 
@@ -48,81 +48,31 @@ public sealed unsafe class VipsImage : IDisposable
     public static string FindLoader(string path)
     {
         VipsRuntime.Initialize();
-        nint name;
-        fixed (byte* p = Utf8.Z(path))
-        {
-            name = VipsNative.vips_foreign_find_load(p);
-        }
-
-        if (name == 0)
-        {
-            throw new VipsException("Not a readable image", VipsRuntime.TakeError());
-        }
-
-        return Nickname(name);
-    }
-
-    /// <summary>find_load answers with a class name (VipsForeignLoadJpegFile); callers want the nickname (jpegload).</summary>
-    private static string Nickname(nint className)
-    {
-        var type = GObjectNative.g_type_from_name((byte*)className);
-        var nickname = type == 0 ? 0 : VipsNative.vips_nickname_find(type);
-        return Utf8.FromNative(nickname == 0 ? className : nickname)!;
+        return NativeImage.FindLoader(path) ?? throw new VipsException("Not a readable image", VipsRuntime.TakeError());
     }
 
     /// <summary>Decodes an encoded image held in memory.</summary>
     public static VipsImage NewFromBuffer(byte[] data, params ReadOnlySpan<VipsArg> options)
     {
         VipsRuntime.Initialize();
-        nint name;
-        fixed (byte* p = data)
-        {
-            name = VipsNative.vips_foreign_find_load_buffer(p, (nuint)data.Length);
-        }
-
-        if (name == 0)
-        {
-            throw new VipsException("Not a readable image", VipsRuntime.TakeError());
-        }
-
+        var loader = NativeImage.FindLoader(data) ?? throw new VipsException("Not a readable image", VipsRuntime.TakeError());
         var args = new VipsArg[options.Length + 1];
         args[0] = new VipsArg("buffer", data);
         options.CopyTo(args.AsSpan(1));
-        return VipsOperation.Image(Nickname(name), args);
+        return VipsOperation.Image(loader, args);
     }
 
     /// <summary>An image made from raw interleaved pixels (copied).</summary>
     public static VipsImage FromPixels(ReadOnlySpan<byte> data, int width, int height, int bands, BandFormat format = BandFormat.UChar)
     {
         VipsRuntime.Initialize();
-        nint image;
-        fixed (byte* p = data)
-        {
-            image = VipsNative.vips_image_new_from_memory_copy(p, (nuint)data.Length, width, height, bands, (int)format);
-        }
-
+        var image = NativeImage.FromPixels(data, width, height, bands, (int)format);
         return image == 0 ? throw new VipsException("vips_image_new_from_memory_copy failed", VipsRuntime.TakeError()) : new VipsImage(image);
     }
 
     /// <summary>Computes the image and returns its raw interleaved pixels.</summary>
-    public byte[] ToPixels()
-    {
-        nuint size;
-        var data = VipsNative.vips_image_write_to_memory(Pointer, &size);
-        if (data == null)
-        {
-            throw new VipsException("vips_image_write_to_memory failed", VipsRuntime.TakeError());
-        }
-
-        try
-        {
-            return new ReadOnlySpan<byte>(data, checked((int)size)).ToArray();
-        }
-        finally
-        {
-            GObjectNative.g_free((nint)data);
-        }
-    }
+    public byte[] ToPixels() =>
+        NativeImage.ToPixels(Pointer) ?? throw new VipsException("vips_image_write_to_memory failed", VipsRuntime.TakeError());
 
     /// <summary>Runs an operation whose <c>in</c> is this image and returns its <c>out</c>.</summary>
     public VipsImage Call(string operation, params ReadOnlySpan<VipsArg> options)
@@ -178,13 +128,7 @@ public sealed unsafe class VipsImage : IDisposable
     public double Average() => (double)VipsOperation.Run("avg", [new("in", this)], ["out"])[0]!;
 
     /// <summary>Whether the header has a field (e.g. <c>orientation</c>, <c>icc-profile-data</c>).</summary>
-    public bool HasField(string name)
-    {
-        fixed (byte* n = Utf8.Z(name))
-        {
-            return VipsNative.vips_image_get_typeof(Pointer, n) != 0;
-        }
-    }
+    public bool HasField(string name) => NativeImage.HasField(Pointer, name);
 
     /// <summary>An integer header field, or null when absent.</summary>
     public int? GetInt(string name)
@@ -194,14 +138,10 @@ public sealed unsafe class VipsImage : IDisposable
             return null;
         }
 
-        int value;
-        fixed (byte* n = Utf8.Z(name))
+        if (!NativeImage.TryGetInt(Pointer, name, out var value))
         {
-            if (VipsNative.vips_image_get_int(Pointer, n, &value) != 0)
-            {
-                VipsRuntime.TakeError();
-                return null;
-            }
+            VipsRuntime.TakeError();
+            return null;
         }
 
         return value;
@@ -215,17 +155,13 @@ public sealed unsafe class VipsImage : IDisposable
             return null;
         }
 
-        nint value;
-        fixed (byte* n = Utf8.Z(name))
+        if (!NativeImage.TryGetString(Pointer, name, out var value))
         {
-            if (VipsNative.vips_image_get_string(Pointer, n, &value) != 0)
-            {
-                VipsRuntime.TakeError();
-                return null;
-            }
+            VipsRuntime.TakeError();
+            return null;
         }
 
-        return Utf8.FromNative(value);
+        return value;
     }
 
     /// <summary>Another owner of the same image: each holder disposes its own, and the image lives while any does.</summary>
@@ -243,11 +179,7 @@ public sealed unsafe class VipsImage : IDisposable
     {
         // Header fields of a shared image must not change under other users: set them on a fresh copy.
         var copy = Call("copy");
-        fixed (byte* n = Utf8.Z(name))
-        {
-            VipsNative.vips_image_set_int(copy.Pointer, n, value);
-        }
-
+        NativeImage.SetInt(copy.Pointer, name, value);
         return copy;
     }
 

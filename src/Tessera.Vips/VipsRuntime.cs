@@ -7,7 +7,7 @@ namespace Tessera.Vips;
 /// bounded cache of opened sources, and libvips' global cache keeps files open and never sees a replaced file),
 /// threading and the untrusted-loader block.
 /// </summary>
-public static unsafe class VipsRuntime
+public static class VipsRuntime
 {
     private static readonly Lock InitLock = new();
     private static readonly Lock ErrorLock = new();
@@ -32,10 +32,7 @@ public static unsafe class VipsRuntime
             int rc;
             try
             {
-                fixed (byte* name = Utf8.Z("tessera"))
-                {
-                    rc = VipsNative.vips_init(name);
-                }
+                rc = NativeRuntime.Init("tessera");
             }
             catch (DllNotFoundException e)
             {
@@ -96,10 +93,7 @@ public static unsafe class VipsRuntime
     public static void SetBlocked(string operationClass, bool blocked)
     {
         Initialize();
-        fixed (byte* name = Utf8.Z(operationClass))
-        {
-            VipsNative.vips_operation_block_set(name, blocked ? 1 : 0);
-        }
+        NativeRuntime.SetBlocked(operationClass, blocked);
     }
 
     /// <summary>Bytes of pixel memory libvips is tracking now.</summary>

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Text.Json;
 using Tessera.Core.Iiif;
 using Tessera.Core.Presentation;
+using Tessera.Imaging;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Presentation;
-using Tessera.Vips;
 
 namespace Tessera.Cli.Commands;
 
@@ -81,7 +81,7 @@ internal static class ManifestCommand
                 return 2;
             }
 
-            VipsRuntime.Initialize();
+            ImagingRuntime.Start();
             var source = new PresentationSource(new SourceCatalog(new FileSystemSourceResolver(rootDir.FullName)));
             var options = new PresentationOptions
             {

@@ -3,7 +3,6 @@ using Tessera.Core.Planning;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
-using Tessera.Vips;
 
 namespace Tessera.Imaging.Batch;
 
@@ -30,14 +29,8 @@ public static class BatchPipeline
     }
 
     /// <summary>
-    /// The libvips settings the server uses: untrusted loaders blocked, JPEG 2000 let back in. Batch commands run one
-    /// item per core, so libvips' own threads per operation are set by the caller (1 when items run in parallel).
+    /// The libvips settings the server uses (see <see cref="ImagingRuntime"/>). Batch commands run one item per core,
+    /// so libvips' own threads per operation are set by the caller (1 when items run in parallel).
     /// </summary>
-    public static void ConfigureVips(int libvipsThreads)
-    {
-        VipsRuntime.Initialize();
-        VipsRuntime.BlockUntrustedLoaders();
-        VipsRuntime.SetBlocked("VipsForeignLoadJp2k", blocked: false);
-        VipsRuntime.Concurrency = libvipsThreads;
-    }
+    public static void ConfigureVips(int libvipsThreads) => ImagingRuntime.Start(libvipsThreads);
 }

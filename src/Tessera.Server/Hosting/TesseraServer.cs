@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
+using Tessera.Imaging;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
@@ -12,7 +13,6 @@ using Tessera.Server.Http;
 using Tessera.Server.Legacy;
 using Tessera.Server.Presentation;
 using Tessera.Server.Viewer;
-using Tessera.Vips;
 
 namespace Tessera.Server.Hosting;
 
@@ -29,15 +29,8 @@ public static class TesseraServer
             throw new InvalidOperationException("Invalid Tessera options:\n  " + string.Join("\n  ", errors));
         }
 
-        VipsRuntime.Initialize();
-        VipsRuntime.BlockUntrustedLoaders();
-
-        // libvips 8.14 counts OpenJPEG among the untrusted loaders, but JPEG 2000 is a master format of the archives
-        // Tessera serves: let that one back in, on purpose, and keep ImageMagick, PDF, SVG, FITS, MAT and the rest out.
-        VipsRuntime.SetBlocked("VipsForeignLoadJp2k", blocked: false);
-
         // One request per core already keeps the cores busy; libvips' own worker threads would only contend.
-        VipsRuntime.Concurrency = 1;
+        ImagingRuntime.Start(threadsPerOperation: 1);
 
         var infoOptions = new InfoOptions
         {

@@ -1,0 +1,25 @@
+using Tessera.Vips;
+
+namespace Tessera.Imaging;
+
+/// <summary>
+/// Starts libvips the one way every Tessera process wants it: once, its own operation cache off (Tessera keeps
+/// bounded caches of its own), the untrusted loaders blocked (ImageMagick, PDF, SVG, FITS, MAT, ...) but JPEG 2000 let
+/// back in on purpose (libvips 8.14 counts OpenJPEG as untrusted, yet JP2 is a master format of the archives Tessera
+/// serves), and a chosen number of libvips worker threads per operation.
+/// </summary>
+public static class ImagingRuntime
+{
+    /// <param name="threadsPerOperation">
+    /// libvips' threads inside one operation: 1 where requests or batch items already run one per core (the server,
+    /// seed, process), more where one large image is worked at a time.
+    /// </param>
+    /// <exception cref="VipsException">libvips is not installed or failed to start.</exception>
+    public static void Start(int threadsPerOperation = 1)
+    {
+        VipsRuntime.Initialize();
+        VipsRuntime.BlockUntrustedLoaders();
+        VipsRuntime.SetBlocked("VipsForeignLoadJp2k", blocked: false);
+        VipsRuntime.Concurrency = threadsPerOperation;
+    }
+}

@@ -1,0 +1,112 @@
+namespace Tessera.Vips.Interop;
+
+/// <summary>The pointer-level work behind <see cref="VipsImage"/>: loaders, raw pixels, header fields.</summary>
+internal static unsafe class NativeImage
+{
+    /// <summary>The nickname of the loader for a file (<c>jpegload</c>), or null when none recognises it.</summary>
+    public static string? FindLoader(string path)
+    {
+        fixed (byte* p = Utf8.Z(path))
+        {
+            return Nickname(VipsNative.vips_foreign_find_load(p));
+        }
+    }
+
+    /// <summary>The nickname of the loader for encoded bytes, or null when none recognises them.</summary>
+    public static string? FindLoader(ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            return Nickname(VipsNative.vips_foreign_find_load_buffer(p, (nuint)data.Length));
+        }
+    }
+
+    public static nint FromPixels(ReadOnlySpan<byte> data, int width, int height, int bands, int format)
+    {
+        fixed (byte* p = data)
+        {
+            return VipsNative.vips_image_new_from_memory_copy(p, (nuint)data.Length, width, height, bands, format);
+        }
+    }
+
+    /// <summary>Computes the image into a fresh managed array, or null when libvips fails.</summary>
+    public static byte[]? ToPixels(nint image)
+    {
+        nuint size;
+        var data = VipsNative.vips_image_write_to_memory(image, &size);
+        if (data == null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ReadOnlySpan<byte>(data, checked((int)size)).ToArray();
+        }
+        finally
+        {
+            GObjectNative.g_free((nint)data);
+        }
+    }
+
+    public static bool HasField(nint image, string name)
+    {
+        fixed (byte* n = Utf8.Z(name))
+        {
+            return VipsNative.vips_image_get_typeof(image, n) != 0;
+        }
+    }
+
+    public static bool TryGetInt(nint image, string name, out int value)
+    {
+        int result;
+        fixed (byte* n = Utf8.Z(name))
+        {
+            if (VipsNative.vips_image_get_int(image, n, &result) != 0)
+            {
+                value = 0;
+                return false;
+            }
+        }
+
+        value = result;
+        return true;
+    }
+
+    public static bool TryGetString(nint image, string name, out string? value)
+    {
+        nint result;
+        fixed (byte* n = Utf8.Z(name))
+        {
+            if (VipsNative.vips_image_get_string(image, n, &result) != 0)
+            {
+                value = null;
+                return false;
+            }
+        }
+
+        value = Utf8.FromNative(result);
+        return true;
+    }
+
+    public static void SetInt(nint image, string name, int value)
+    {
+        fixed (byte* n = Utf8.Z(name))
+        {
+            VipsNative.vips_image_set_int(image, n, value);
+        }
+    }
+
+    /// <summary>find_load answers with a class name (VipsForeignLoadJpegFile); callers want the nickname (jpegload).</summary>
+    private static string? Nickname(nint className)
+    {
+        if (className == 0)
+        {
+            return null;
+        }
+
+        var type = GObjectNative.g_type_from_name((byte*)className);
+        var nickname = type == 0 ? 0 : VipsNative.vips_nickname_find(type);
+        return Utf8.FromNative(nickname == 0 ? className : nickname);
+    }
+}

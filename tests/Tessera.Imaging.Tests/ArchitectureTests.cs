@@ -1,0 +1,16 @@
+using Tessera.Imaging.Pipeline;
+
+namespace Tessera.Imaging.Tests;
+
+/// <summary>The dependency rule of DESIGN.md §2 for Tessera.Imaging: Core and Vips, no web framework.</summary>
+public sealed class ArchitectureTests
+{
+    [Fact]
+    public void Imaging_depends_on_core_and_vips_only()
+    {
+        var references = typeof(ImagePipeline).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Equal(["Tessera.Core", "Tessera.Vips"], references.Where(n => n.StartsWith("Tessera", StringComparison.Ordinal)).Order());
+        Assert.DoesNotContain(references, n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+}

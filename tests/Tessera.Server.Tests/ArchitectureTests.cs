@@ -1,0 +1,15 @@
+using Tessera.Server.Hosting;
+
+namespace Tessera.Server.Tests;
+
+/// <summary>The dependency rule of DESIGN.md §2 for Tessera.Server: Core and Imaging, never the binding.</summary>
+public sealed class ArchitectureTests
+{
+    [Fact]
+    public void The_server_depends_on_core_and_imaging_only()
+    {
+        var references = typeof(TesseraServer).Assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Tessera", StringComparison.Ordinal)).Order().ToList();
+
+        Assert.Equal(["Tessera.Core", "Tessera.Imaging"], references);
+    }
+}
