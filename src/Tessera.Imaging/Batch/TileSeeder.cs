@@ -1,3 +1,4 @@
+using Tessera.Core.Tiles;
 using System.Text;
 using System.Text.Json;
 using Tessera.Core.Iiif;

@@ -1,3 +1,4 @@
+using Tessera.Core.Tiles;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

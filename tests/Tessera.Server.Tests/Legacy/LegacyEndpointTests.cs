@@ -1,3 +1,4 @@
+using Tessera.Core.Tiles;
 using System.Net;
 using System.Xml.Linq;
 using Tessera.Server.Legacy;

@@ -1,4 +1,4 @@
-namespace Tessera.Imaging.Batch;
+namespace Tessera.Core.Tiles;
 
 /// <summary>One static file of a level-0 tree: its IIIF region and size, and its path under the image's folder.</summary>
 /// <param name="Region">The region segment, e.g. <c>0,0,512,512</c> or <c>full</c>.</param>

@@ -1,6 +1,6 @@
-using Tessera.Server.Legacy;
+using Tessera.Core.Tiles;
 
-namespace Tessera.Server.Tests.Legacy;
+namespace Tessera.Core.Tests.Tiles;
 
 public sealed class LegacyGeometryTests
 {

@@ -1,4 +1,4 @@
-namespace Tessera.Server.Legacy;
+namespace Tessera.Core.Tiles;
 
 /// <summary>
 /// The Deep Zoom pyramid of an image (the DZI format of Seadragon/OpenSeadragon, <c>dzitilesource.js</c>): level

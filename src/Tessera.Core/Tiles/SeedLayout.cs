@@ -1,6 +1,6 @@
 using Tessera.Core.Iiif;
 
-namespace Tessera.Imaging.Batch;
+namespace Tessera.Core.Tiles;
 
 /// <summary>
 /// Which files a level-0 client needs: the tile URLs it derives from info.json's <c>tiles</c> and <c>sizes</c>

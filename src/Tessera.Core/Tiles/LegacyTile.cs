@@ -1,4 +1,4 @@
-namespace Tessera.Server.Legacy;
+namespace Tessera.Core.Tiles;
 
 /// <summary>
 /// A tile of a legacy pyramid as an ordinary IIIF request: the region of the full image it covers and the size it is

@@ -1,4 +1,4 @@
-namespace Tessera.Server.Legacy;
+namespace Tessera.Core.Tiles;
 
 /// <summary>
 /// The Zoomify pyramid of an image (the <c>ImageProperties.xml</c> format, as read by OpenSeadragon's

@@ -1,7 +1,7 @@
 using Tessera.Core.Iiif;
-using Tessera.Imaging.Batch;
+using Tessera.Core.Tiles;
 
-namespace Tessera.Imaging.Tests.Batch;
+namespace Tessera.Core.Tests.Tiles;
 
 public sealed class SeedLayoutTests
 {
