@@ -104,7 +104,7 @@ public sealed class DerivativeRenderer(ImagePipeline pipeline)
         var halftone = Ditherer.FloydSteinberg(band.ToPixels(), band.Width, band.Height);
         using var output = VipsImage.FromPixels(halftone, band.Width, band.Height, 1);
         using var bw = output.Call("copy", ("interpretation", "b-w"));
-        return new RenderedImage(Encoder.Encode(bw, format, Pipeline.Renderer.Options), format.MediaType(), band.Width, band.Height);
+        return new RenderedImage(Encoders.Encode(bw, format, Pipeline.Renderer.Options), format.MediaType(), band.Width, band.Height);
     }
 
     /// <summary>The source with EXIF orientation ignored: its stored pixels and stored dimensions.</summary>

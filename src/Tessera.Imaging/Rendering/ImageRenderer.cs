@@ -266,18 +266,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
             image = chain.Current;
         }
 
-        return format switch
-        {
-            // 4:2:0 chroma always: libvips would drop subsampling at Q >= 90, doubling chroma data for little visible gain.
-            ImageFormat.Jpg => image.SaveToBuffer("jpegsave_buffer", ("Q", Options.JpegQuality), ("subsample_mode", "on"), ("strip", true)),
-            ImageFormat.Png => image.SaveToBuffer("pngsave_buffer", ("compression", Options.PngCompression), ("strip", true)),
-            ImageFormat.Webp => image.SaveToBuffer("webpsave_buffer", ("Q", Options.WebpQuality), ("strip", true)),
-            ImageFormat.Tif => image.SaveToBuffer("tiffsave_buffer", ("compression", "deflate"), ("strip", true)),
-            ImageFormat.Gif => image.SaveToBuffer("gifsave_buffer", ("strip", true)),
-            ImageFormat.Jp2 => image.SaveToBuffer("jp2ksave_buffer", ("Q", Options.Jp2Quality), ("strip", true)),
-            ImageFormat.Avif => image.SaveToBuffer("heifsave_buffer", ("compression", "av1"), ("Q", Options.AvifQuality), ("effort", 2), ("bitdepth", 8), ("strip", true)),
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
-        };
+        return Encoders.Encode(image, format, Options);
     }
 
     /// <summary>The images of one pipeline, disposed together once the result is encoded.</summary>

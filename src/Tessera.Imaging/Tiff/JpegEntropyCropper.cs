@@ -125,8 +125,7 @@ internal static class JpegEntropyCropper
                         {
                             if (!keep)
                             {
-                                // A dropped block only has to be walked past (its DC difference still moves the predictor).
-                                SkipBlock(ref reader, component, ref readPrediction[c]);
+                                DecodeBlock(ref reader, component, ref readPrediction[c], []);
                                 continue;
                             }
 
@@ -157,43 +156,13 @@ internal static class JpegEntropyCropper
         return true;
     }
 
-    private static void SkipBlock(ref BitReader reader, Component component, ref int prediction)
-    {
-        int size = component.Dc.Decode(ref reader);
-        if (size > 16)
-        {
-            throw new InvalidDataException($"a DC difference of {size} bits is out of range.");
-        }
-
-        prediction += Extend(reader.ReadBits(size), size);
-        for (int k = 1; k < 64;)
-        {
-            int symbol = component.Ac.Decode(ref reader);
-            int run = symbol >> 4, bits = symbol & 15;
-            if (bits == 0)
-            {
-                if (run != 15)
-                {
-                    return; // end of block
-                }
-
-                k += 16;
-                continue;
-            }
-
-            k += run;
-            if (k > 63)
-            {
-                throw new InvalidDataException("a block has more than 64 coefficients.");
-            }
-
-            reader.ReadBits(bits);
-            k++;
-        }
-    }
-
+    /// <summary>
+    /// Decodes one block into <paramref name="block"/>; with an empty <paramref name="block"/> only walks past it (a
+    /// dropped block: its DC difference still moves the predictor, its coefficients are not kept).
+    /// </summary>
     private static void DecodeBlock(ref BitReader reader, Component component, ref int prediction, Span<int> block)
     {
+        var keep = !block.IsEmpty;
         block.Clear();
         int size = component.Dc.Decode(ref reader);
         if (size > 16)
@@ -202,7 +171,11 @@ internal static class JpegEntropyCropper
         }
 
         prediction += Extend(reader.ReadBits(size), size);
-        block[0] = prediction;
+        if (keep)
+        {
+            block[0] = prediction;
+        }
+
         for (int k = 1; k < 64;)
         {
             int symbol = component.Ac.Decode(ref reader);
@@ -224,7 +197,13 @@ internal static class JpegEntropyCropper
                 throw new InvalidDataException("a block has more than 64 coefficients.");
             }
 
-            block[k++] = Extend(reader.ReadBits(bits), bits);
+            int value = reader.ReadBits(bits);
+            if (keep)
+            {
+                block[k] = Extend(value, bits);
+            }
+
+            k++;
         }
     }
 
