@@ -149,6 +149,23 @@ public sealed class ImagePixelTests(ServerFixture server)
         Assert.True(image.Width == 200 || image.Height == 200);
     }
 
+    public static TheoryData<string> OtherFormats => [.. TestImages.OtherFormats];
+
+    [Theory]
+    [MemberData(nameof(OtherFormats))]
+    public async Task Every_source_format_serves_its_size_and_the_same_pixels_as_the_jpeg(string identifier)
+    {
+        var info = System.Text.Json.Nodes.JsonNode.Parse(await server.Client.GetStringAsync($"/iiif/3/{identifier}/info.json"))!;
+        using var fromFormat = await server.GetImageAsync($"/iiif/3/{identifier}/300,200,400,300/200,/0/default.png");
+        using var fromJpeg = await server.GetImageAsync("/iiif/3/photo.jpg/300,200,400,300/200,/0/default.png");
+        using var difference = VipsOperation.Image("subtract", ("left", fromFormat), ("right", fromJpeg));
+        using var absolute = difference.Call("abs");
+
+        Assert.Equal((1200, 800), ((int)info["width"]!, (int)info["height"]!));
+        Assert.Equal((200, 150), (fromFormat.Width, fromFormat.Height));
+        Assert.True(absolute.Average() < (identifier.EndsWith(".gif", StringComparison.Ordinal) ? 14 : 6), $"{identifier}: mean difference {absolute.Average()}");
+    }
+
     [Fact]
     public async Task A_cmyk_source_keeps_its_colours()
     {

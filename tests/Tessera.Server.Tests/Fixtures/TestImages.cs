@@ -27,6 +27,9 @@ public static class TestImages
     public const string Nested = "sub/dir/nested.jpg";
     public const string EscapingLink = "escape.jpg";
 
+    /// <summary>The photo in every other source format Tessera reads, each 1200×800.</summary>
+    public static readonly string[] OtherFormats = ["photo.jp2", "photo.webp", "photo.gif", "photo.avif", "photo.heic", "photo.png", "strips.tif"];
+
     /// <summary>The colour of grid square (col, row): distinct, far from each other, never grey.</summary>
     public static (byte R, byte G, byte B) GridColour(int col, int row) => ((byte)(col * 25 + 10), (byte)(row * 25 + 10), (byte)(((col + row) % 2) * 200 + 20));
 
@@ -63,6 +66,13 @@ public static class TestImages
             cmyk.SaveToFile("jpegsave", Path.Combine(root, Cmyk));
             using var rotated = photo.WithInt("orientation", 6);
             rotated.SaveToFile("jpegsave", Path.Combine(root, Rotated));
+            photo.SaveToFile("jp2ksave", Path.Combine(root, "photo.jp2"), ("Q", 60));
+            photo.SaveToFile("webpsave", Path.Combine(root, "photo.webp"), ("Q", 90));
+            photo.SaveToFile("gifsave", Path.Combine(root, "photo.gif"));
+            photo.SaveToFile("heifsave", Path.Combine(root, "photo.avif"), ("compression", "av1"), ("Q", 80), ("effort", 2));
+            photo.SaveToFile("heifsave", Path.Combine(root, "photo.heic"), ("compression", "hevc"), ("Q", 80));
+            photo.SaveToFile("pngsave", Path.Combine(root, "photo.png"));
+            photo.SaveToFile("tiffsave", Path.Combine(root, "strips.tif"));
             Directory.CreateDirectory(Path.Combine(root, "sub", "dir"));
             photo.SaveToFile("jpegsave", Path.Combine(root, Nested));
             photo.SaveToFile("jpegsave", Path.Combine(outside, "secret.jpg"));
