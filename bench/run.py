@@ -44,8 +44,11 @@ def rss_kb(pids):
             status = Path(f"/proc/{pid}/status").read_text()
         except FileNotFoundError:
             continue
-        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-        peak += int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+        rss, hwm = re.search(r"VmRSS:\s+(\d+)", status), re.search(r"VmHWM:\s+(\d+)", status)
+        if rss is None or hwm is None:
+            raise SystemExit(f"bench: server process {pid} has died (see the logs in {WORK})")
+        total += int(rss.group(1))
+        peak += int(hwm.group(1))
     return total, peak
 
 
@@ -122,7 +125,10 @@ def stop(proc):
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
     except Exception:
-        os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def wrk(port, prefix, urls, connections=CONNECTIONS, duration=DURATION):
@@ -162,9 +168,12 @@ def best(runs):
 def main():
     subprocess.run([sys.executable, str(HERE / "urls.py"), "20000", "20000", str(WORK / "urls")], check=True)
     results = {}
-    tessera = start_tessera(PORTS["tessera"], "none")
-    iipsrv = start_iipsrv()
+    servers = []
     try:
+        tessera = start_tessera(PORTS["tessera"], "none")
+        servers.append(tessera)
+        iipsrv = start_iipsrv()
+        servers.append(iipsrv)
         print(f"uncached, {CONNECTIONS} connections, {DURATION} per run, A B alternating x{ROUNDS}")
         for urls in ("tiles.txt", "regions.txt", "thumbs.txt"):
             for _ in range(ROUNDS):
@@ -172,12 +181,11 @@ def main():
                 results.setdefault(("iipsrv", urls), []).append(measure("iipsrv", PORTS["iipsrv"], urls, lambda: pids_of("iipsrv.fcgi")))
         print("memory: Tessera uncached under 64 connections (regions, the heaviest)")
         results[("tessera-64", "regions.txt")] = [measure("tessera", PORTS["tessera"], "regions.txt", lambda: [tessera.pid], connections=64)]
-    finally:
         stop(tessera)
 
-    cached = start_tessera(PORTS["tessera-cached"], "both")
-    nginx = start_nginx()
-    try:
+        cached = start_tessera(PORTS["tessera-cached"], "both")
+        servers.append(cached)
+        servers.append(start_nginx())
         print("cached: warm-up pass over each list, then measured")
         for urls in ("tiles.txt", "regions.txt", "thumbs.txt"):
             wrk(PORTS["tessera-cached"], prefix_for("tessera"), urls, duration="20s")
@@ -186,9 +194,9 @@ def main():
                 if urls == "tiles.txt":
                     results.setdefault(("nginx", urls), []).append(measure("nginx", PORTS["nginx"], urls, lambda: pids_of("nginx: worker")))
     finally:
-        stop(cached)
-        stop(nginx)
-        stop(iipsrv)
+        # Every server started is stopped, even when a run fails or a server dies.
+        for proc in servers:
+            stop(proc)
 
     write_table(results)
 

@@ -16,6 +16,14 @@ internal static unsafe class NativeOperation
 
     private const int ArgumentOutput = 32;
 
+    /// <summary>Operations whose build compiles liborc vector programs (directly or through the operations they build).</summary>
+    private static readonly HashSet<string> CompilesVectorCode = new(StringComparer.Ordinal)
+    {
+        "resize", "reduce", "reducev", "reduceh", "shrink", "shrinkv", "thumbnail", "thumbnail_image", "thumbnail_buffer",
+        "conv", "convi", "convf", "convsep", "compass", "gaussblur", "sharpen", "morph", "rank", "smartcrop",
+    };
+
+
     private static readonly Lazy<KnownTypes> Types = new(() => new KnownTypes(
         VipsNative.vips_image_get_type(),
         VipsNative.vips_blob_get_type(),
@@ -50,15 +58,33 @@ internal static unsafe class NativeOperation
                 }
             }
 
-            var built = VipsNative.vips_cache_operation_build(op);
+            nint built;
+            if (CompilesVectorCode.Contains(name))
+            {
+                // These operations compile liborc programs while they are built, and liborc's code allocator is not
+                // safe to use from several threads (under load: segfaults inside liborc, glibc heap corruption).
+                lock (VectorCode.Lock)
+                {
+                    built = VipsNative.vips_cache_operation_build(op);
+                }
+            }
+            else
+            {
+                built = VipsNative.vips_cache_operation_build(op);
+            }
+
             if (built == 0)
             {
-                VipsNative.vips_object_unref_outputs(op);
+                lock (VectorCode.Lock)
+                {
+                    VipsNative.vips_object_unref_outputs(op);
+                }
+
                 throw new VipsException($"{name} failed", VipsRuntime.TakeError());
             }
 
             // Build hands back a new reference (possibly to a cached twin): drop ours on the original.
-            GObjectNative.g_object_unref(op);
+            Unref(op);
             op = built;
 
             var results = new object?[outputs.Length];
@@ -79,12 +105,25 @@ internal static unsafe class NativeOperation
                 throw;
             }
 
-            VipsNative.vips_object_unref_outputs(op);
+            lock (VectorCode.Lock)
+            {
+                VipsNative.vips_object_unref_outputs(op);
+            }
+
             return results;
         }
         finally
         {
-            GObjectNative.g_object_unref(op);
+            Unref(op);
+        }
+    }
+
+    /// <summary>Drops a reference; the last one frees the operation and any liborc program it compiled.</summary>
+    private static void Unref(nint obj)
+    {
+        lock (VectorCode.Lock)
+        {
+            GObjectNative.g_object_unref(obj);
         }
     }
 

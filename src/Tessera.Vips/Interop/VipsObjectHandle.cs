@@ -15,7 +15,12 @@ internal sealed class VipsObjectHandle : SafeHandle
 
     protected override bool ReleaseHandle()
     {
-        GObjectNative.g_object_unref(handle);
+        // Dropping the last reference to a pipeline frees its operations, and with them their liborc programs.
+        lock (VectorCode.Lock)
+        {
+            GObjectNative.g_object_unref(handle);
+        }
+
         return true;
     }
 }
