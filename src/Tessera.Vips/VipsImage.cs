@@ -70,6 +70,47 @@ public sealed class VipsImage : IDisposable
         return image == 0 ? throw new VipsException("vips_image_new_from_memory_copy failed", VipsRuntime.TakeError()) : new VipsImage(image);
     }
 
+    /// <summary>
+    /// Raw interleaved pixels (copied) that stand in for <paramref name="like"/> at another size: same bands, band
+    /// format and interpretation, and the header fields later steps read (ICC profile, EXIF orientation).
+    /// </summary>
+    public static VipsImage FromPixelsLike(ReadOnlySpan<byte> data, int width, int height, VipsImage like)
+    {
+        using var pixels = FromPixels(data, width, height, like.Bands, like.Format);
+        var image = pixels.Call("copy", ("interpretation", (int)like.Interpretation));
+        NativeImage.CopyBlob(like.Pointer, image.Pointer, "icc-profile-data");
+        if (like.GetInt("orientation") is { } orientation)
+        {
+            NativeImage.SetInt(image.Pointer, "orientation", orientation);
+        }
+
+        return image;
+    }
+
+    /// <summary>
+    /// Computes the image into <paramref name="destination"/>, which must hold at least Width × Height × Bands
+    /// bytes (8-bit images): no intermediate copy, so a caller can reuse one buffer for many images.
+    /// </summary>
+    /// <exception cref="VipsException">Decoding failed (a corrupt or truncated source).</exception>
+    public void WriteTo(Span<byte> destination)
+    {
+        if (Format is not (BandFormat.UChar or BandFormat.Char))
+        {
+            throw new ArgumentException($"WriteTo takes 8-bit images; this one is {Format}", nameof(destination));
+        }
+
+        var needed = (long)Width * Height * Bands;
+        if (destination.Length < needed)
+        {
+            throw new ArgumentException($"The buffer holds {destination.Length} bytes; the image needs {needed}", nameof(destination));
+        }
+
+        if (!NativeImage.WriteTo(Pointer, destination, Width, Height, Bands, (int)Format))
+        {
+            throw new VipsException("vips_image_write failed", VipsRuntime.TakeError());
+        }
+    }
+
     /// <summary>Computes the image and returns its raw interleaved pixels.</summary>
     public byte[] ToPixels() =>
         NativeImage.ToPixels(Pointer) ?? throw new VipsException("vips_image_write_to_memory failed", VipsRuntime.TakeError());

@@ -30,7 +30,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         // once the image is output-sized.
         var swap = info.SwapsAxes;
         Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
-        ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height, Options.Kernel);
+        ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height);
         ToSrgb(chain);
         if ((info.Orientation != 1 || plan.Rotation != 0) && !IsRandomAccess(source, plan.Level))
         {
@@ -115,7 +115,16 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         chain.Then(image.ExtractArea(left, top, right - left, bottom - top));
     }
 
-    private static void ResizeExactly(Chain chain, int width, int height, string kernel)
+    /// <summary>Reductions by more than this on an axis go to libvips, which box-shrinks first (cheaper than a wide kernel).</summary>
+    private const double MaxReducerFactor = 4;
+
+    /// <summary>Inputs of the reducer are held decoded: at most this many pixels (about 24 MB of RGB).</summary>
+    private const long MaxReducerPixels = 8_000_000;
+
+    /// <summary>Reused buffers of the reducer (a render takes three).</summary>
+    public PixelBufferPool Buffers { get; } = new();
+
+    private void ResizeExactly(Chain chain, int width, int height)
     {
         var image = chain.Current;
         if (image.Width == width && image.Height == height)
@@ -123,7 +132,13 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
             return;
         }
 
-        chain.Then(image.Resize((double)width / image.Width, (double)height / image.Height, kernel));
+        if (CanReduce(image, width, height))
+        {
+            Reduce(chain, width, height);
+            return;
+        }
+
+        chain.Then(image.Resize((double)width / image.Width, (double)height / image.Height, Options.Kernel));
 
         // resize rounds each axis itself; never send a size other than the planned one.
         var resized = chain.Current;
@@ -141,6 +156,41 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
                     chain.Then(chain.Current.ExtractArea(0, 0, width, height));
                 }
             }
+        }
+    }
+
+    /// <summary>Whether the reducer can take this resize: a reduction of an 8-bit image of 1 to 4 bands, not too large or steep.</summary>
+    private bool CanReduce(VipsImage image, int width, int height) =>
+        Reducer.Supports(Options.Kernel)
+        && image.Format == BandFormat.UChar
+        && image.Bands <= 4
+        && image.Interpretation is Interpretation.Srgb or Interpretation.BW or Interpretation.Multiband or Interpretation.Rgb or Interpretation.Cmyk
+        && width <= image.Width && height <= image.Height
+        && image.Width <= width * MaxReducerFactor && image.Height <= height * MaxReducerFactor
+        && (long)image.Width * image.Height <= MaxReducerPixels;
+
+    /// <summary>
+    /// Decodes the cropped level into a reused buffer, reduces it in managed code (<see cref="Reducer"/>) and hands
+    /// the pixels back to libvips with the header fields later steps need (ICC profile, orientation).
+    /// </summary>
+    private void Reduce(Chain chain, int width, int height)
+    {
+        var image = chain.Current;
+        var bands = image.Bands;
+        var source = Buffers.Rent((image.Width * image.Height * bands) + Reducer.Padding);
+        var scratch = Buffers.Rent(Reducer.ScratchBytes(image.Width, height, bands));
+        var target = Buffers.Rent((width * height * bands) + Reducer.Padding);
+        try
+        {
+            image.WriteTo(source.Span);
+            Reducer.Reduce(source.Span, image.Width, image.Height, bands, target.Span, width, height, Options.Kernel, scratch.Span);
+            chain.Then(VipsImage.FromPixelsLike(target.Span[..(width * height * bands)], width, height, image));
+        }
+        finally
+        {
+            Buffers.Return(target);
+            Buffers.Return(scratch);
+            Buffers.Return(source);
         }
     }
 

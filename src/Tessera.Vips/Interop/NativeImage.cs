@@ -29,6 +29,43 @@ internal static unsafe class NativeImage
         }
     }
 
+    /// <summary>
+    /// Computes the image straight into <paramref name="destination"/> (at least width × height × bands × element
+    /// bytes), through a libvips image that wraps the caller's memory for the duration of the call only.
+    /// </summary>
+    public static bool WriteTo(nint image, Span<byte> destination, int width, int height, int bands, int format)
+    {
+        fixed (byte* p = destination)
+        {
+            var target = VipsNative.vips_image_new_from_memory(p, (nuint)destination.Length, width, height, bands, format);
+            if (target == 0)
+            {
+                return false;
+            }
+
+            // Released before the fixed block ends, so libvips never holds the pointer past this call.
+            using var handle = new VipsObjectHandle(target);
+            return VipsNative.vips_image_write(image, target) == 0;
+        }
+    }
+
+    /// <summary>Copies a blob header field (an ICC profile, say) from one image to another; false when absent.</summary>
+    public static bool CopyBlob(nint from, nint to, string name)
+    {
+        fixed (byte* n = Utf8.Z(name))
+        {
+            void* data;
+            nuint length;
+            if (VipsNative.vips_image_get_typeof(from, n) == 0 || VipsNative.vips_image_get_blob(from, n, &data, &length) != 0)
+            {
+                return false;
+            }
+
+            VipsNative.vips_image_set_blob_copy(to, n, data, length);
+            return true;
+        }
+    }
+
     /// <summary>Computes the image into a fresh managed array, or null when libvips fails.</summary>
     public static byte[]? ToPixels(nint image)
     {

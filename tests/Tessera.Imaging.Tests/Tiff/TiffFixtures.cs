@@ -45,7 +45,7 @@ internal static class TiffFixtures
         return dir;
     }
 
-    private static string FindSample(string name)
+    internal static string FindSample(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -1,0 +1,151 @@
+using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Tests.Tiff;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Tests.Rendering;
+
+public sealed class ReducerTests
+{
+    private static readonly string[] KernelNames = ["linear", "cubic", "mitchell", "lanczos2", "lanczos3"];
+
+    public static TheoryData<string> Kernels => [.. KernelNames];
+
+    [Fact]
+    public void Vector_passes_give_exactly_the_scalar_passes_results()
+    {
+        Assert.SkipUnless(System.Runtime.Intrinsics.X86.Ssse3.IsSupported, "the vector passes need SSSE3");
+        var random = new Random(20261121);
+        for (var round = 0; round < 300; round++)
+        {
+            var bands = random.Next(1, 5);
+            var sw = random.Next(1, 90);
+            var sh = random.Next(1, 90);
+            var dw = random.Next(1, sw + 1);
+            var dh = random.Next(1, sh + 1);
+            var kernel = KernelNames[random.Next(KernelNames.Length)];
+            var source = Noise(random, sw * sh * bands);
+
+            var hWeights = Reducer.Weights.For(sw, dw, kernel);
+            var scalarH = new byte[(dw * sh * bands) + Reducer.Padding];
+            var vectorH = new byte[(dw * sh * bands) + Reducer.Padding];
+            Reducer.HorizontalScalar(source, sw, sh, bands, scalarH, dw, hWeights);
+            Reducer.HorizontalSsse3(source, sw, sh, bands, vectorH, dw, hWeights);
+            Assert.Equal(scalarH.AsSpan(0, dw * sh * bands).ToArray(), vectorH.AsSpan(0, dw * sh * bands).ToArray());
+            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                var wideH = new byte[(dw * sh * bands) + Reducer.Padding];
+                Reducer.HorizontalAvx2(source, sw, sh, bands, wideH, dw, hWeights);
+                Assert.Equal(scalarH.AsSpan(0, dw * sh * bands).ToArray(), wideH.AsSpan(0, dw * sh * bands).ToArray());
+            }
+
+            var vWeights = Reducer.Weights.For(sh, dh, kernel);
+            var scalarV = new byte[(sw * dh * bands) + Reducer.Padding];
+            var vectorV = new byte[(sw * dh * bands) + Reducer.Padding];
+            Reducer.VerticalScalar(source, sw * bands, sh, scalarV, dh, vWeights);
+            Reducer.VerticalSse2(source, sw * bands, sh, vectorV, dh, vWeights);
+            Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), vectorV.AsSpan(0, sw * dh * bands).ToArray());
+            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                var wideV = new byte[(sw * dh * bands) + Reducer.Padding];
+                Reducer.VerticalAvx2(source, sw * bands, sh, wideV, dh, vWeights);
+                Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), wideV.AsSpan(0, sw * dh * bands).ToArray());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void A_flat_image_stays_exactly_flat(string kernel)
+    {
+        var source = new byte[(301 * 207 * 3) + Reducer.Padding];
+        for (var i = 0; i < 301 * 207 * 3; i++)
+        {
+            source[i] = (byte)(i % 3 == 0 ? 200 : i % 3 == 1 ? 17 : 255);
+        }
+
+        var target = new byte[(100 * 150 * 3) + Reducer.Padding];
+        Reducer.Reduce(source, 301, 207, 3, target, 100, 150, kernel, new byte[Reducer.ScratchBytes(301, 150, 3)]);
+        for (var i = 0; i < 100 * 150 * 3; i++)
+        {
+            Assert.Equal(source[i % 3], target[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData("lanczos3", 1000, 667, 3)]
+    [InlineData("lanczos3", 731, 1000, 3)]
+    [InlineData("lanczos3", 400, 400, 1)]
+    [InlineData("linear", 640, 427, 4)]
+    [InlineData("cubic", 999, 700, 3)]
+    public void A_photograph_reduces_to_what_libvips_resize_gives(string kernel, int width, int height, int bands)
+    {
+        // The sample photo at 1500 px wide; reduced by libvips and by the reducer, which should be the same picture.
+        using var loaded = VipsImage.NewFromFile(TiffFixtures.FindSample("Kleiber_by_Lukas_Baubkus.jpg"));
+        using var resized = loaded.Resize(1500.0 / loaded.Width, 1200.0 / loaded.Height);
+        using var photo = bands switch
+        {
+            1 => resized.Colourspace("b-w"),
+            4 => resized.Call("bandjoin_const", ("c", new double[] { 255 })),
+            _ => resized.Call("copy"),
+        };
+        var source = new byte[(1500 * 1200 * bands) + Reducer.Padding];
+        photo.WriteTo(source);
+        var target = new byte[(width * height * bands) + Reducer.Padding];
+        Reducer.Reduce(source, 1500, 1200, bands, target, width, height, kernel, new byte[Reducer.ScratchBytes(1500, height, bands)]);
+
+        using var expected = photo.Resize((double)width / 1500, (double)height / 1200, kernel);
+        Assert.Equal((width, height), (expected.Width, expected.Height));
+        var reference = expected.ToPixels();
+        var sum = 0L;
+        var large = 0;
+        for (var i = 0; i < reference.Length; i++)
+        {
+            var d = Math.Abs(reference[i] - target[i]);
+            sum += d;
+            large += d > 24 ? 1 : 0;
+        }
+
+        var mean = (double)sum / reference.Length;
+        Assert.True(mean < 0.5, $"mean difference to libvips {mean:F3}");
+        Assert.True(large < reference.Length / 1000, $"{large} of {reference.Length} values differ by more than 24");
+    }
+
+    [Fact]
+    public void Too_small_buffers_and_enlargements_are_refused()
+    {
+        var scratch = new byte[Reducer.ScratchBytes(10, 5, 3)];
+        Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[10 * 10 * 3], 10, 10, 3, new byte[200], 5, 5, "lanczos3", scratch));
+        Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[(10 * 10 * 3) + 32], 10, 10, 3, new byte[5 * 5 * 3], 5, 5, "lanczos3", scratch));
+        Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[(10 * 10 * 3) + 32], 10, 10, 3, new byte[2000], 20, 5, "lanczos3", scratch));
+        Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[(10 * 10 * 3) + 32], 10, 10, 3, new byte[2000], 5, 5, "nearest", scratch));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Reducer.Reduce(new byte[(10 * 10 * 5) + 32], 10, 10, 5, new byte[2000], 5, 5, "lanczos3", scratch));
+    }
+
+    [Fact]
+    public void The_pool_reuses_buffers_and_holds_a_bounded_number_of_bytes()
+    {
+        using var pool = new PixelBufferPool(maxHeldBytes: 8 << 20);
+        var a = pool.Rent(3_000_000);
+        Assert.True(a.Length >= 3_000_000);
+        a.Span.Fill(7);
+        pool.Return(a);
+        Assert.Same(a, pool.Rent(2_500_000));
+
+        var held = Enumerable.Range(0, 6).Select(_ => pool.Rent(2_000_000)).ToList();
+        held.ForEach(pool.Return);
+        Assert.InRange(pool.HeldBytes, 1, 8 << 20);
+
+        // Too large to hold: freed on return, not kept.
+        var huge = pool.Rent(16 << 20);
+        pool.Return(huge);
+        Assert.Throws<ObjectDisposedException>(() => huge.Span.Length);
+        Assert.InRange(pool.HeldBytes, 1, 8 << 20);
+    }
+
+    private static byte[] Noise(Random random, int length)
+    {
+        var data = new byte[length + Reducer.Padding];
+        random.NextBytes(data);
+        return data;
+    }
+}
