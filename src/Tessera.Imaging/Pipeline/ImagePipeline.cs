@@ -61,15 +61,31 @@ public sealed class ImagePipeline
 
     /// <summary>
     /// The image of a plan: for a plan that is exactly one stored JPEG tile of a pyramid TIFF, that tile's bytes (no
-    /// decode, no encode, and no cache: the tile is already on disk); else from the derivative cache; else rendered,
-    /// then cached. Rendering is bounded: at
-    /// most a fixed number run at once, the rest wait their turn.
+    /// decode, no encode; only edge tiles, which are cropped, go through the cache); else from the derivative cache;
+    /// else rendered, then cached. Rendering is bounded: at most a fixed number run at once, the rest wait their turn.
     /// </summary>
     public async Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, CancellationToken cancellationToken = default)
     {
-        if (ReadStoredTile(plan, source) is { } tile)
+        if (StoredTile.TryMatch(plan, source, out var directory, out var column, out var row))
         {
-            return tile;
+            // An interior tile is a read of its bytes: cheaper than any cache. An edge tile is re-coded to its cropped
+            // size (a Huffman decode and encode of the kept blocks): that is worth caching like a render.
+            var edge = ((column + 1L) * directory.TileWidth > directory.ImageWidth) || ((row + 1L) * directory.TileLength > directory.ImageLength);
+            var tileKey = edge && Cache is not null ? DerivativeKey.Of(plan, source) : null;
+            if (tileKey is not null && Cache!.TryGet(tileKey, out var cachedTile))
+            {
+                return cachedTile with { Origin = RenderOrigin.Cache };
+            }
+
+            if (ReadStoredTile(plan, source, directory, column, row) is { } tile)
+            {
+                if (tileKey is not null)
+                {
+                    Cache!.Set(tileKey, tile);
+                }
+
+                return tile;
+            }
         }
 
         var key = DerivativeKey.Of(plan, source);
@@ -109,13 +125,8 @@ public sealed class ImagePipeline
         return purged;
     }
 
-    private RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source)
+    private RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
     {
-        if (!StoredTile.TryMatch(plan, source, out var directory, out var column, out var row))
-        {
-            return null;
-        }
-
         try
         {
             var file = _tileFiles.Open(source.Source);

@@ -140,7 +140,7 @@ internal static class JpegTileAssembler
         bool hasColourMarker = header.HasJfif || header.HasAdobe;
         byte[] marker = hasColourMarker ? [] : rgb ? AdobeRgbApp14 : JfifApp0;
 
-        jpeg = new byte[2 + marker.Length + tableSegments.Length + body.Length];
+        jpeg = GC.AllocateUninitializedArray<byte>(2 + marker.Length + tableSegments.Length + body.Length);
         var output = jpeg.AsSpan();
         output[0] = 0xFF;
         output[1] = Soi;

@@ -126,7 +126,7 @@ public static class JpegTilePassthrough
             return JpegTileResult.NotEligible($"Tile {column},{row} has {count} bytes, more than the {MaxTileBytes} passed through.");
         }
 
-        var stored = new byte[count];
+        var stored = GC.AllocateUninitializedArray<byte>((int)count);
         TiffByteSource.From(file).ReadExactly(offset, stored);
 
         return JpegTileAssembler.TryAssemble(
