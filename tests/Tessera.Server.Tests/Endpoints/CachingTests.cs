@@ -40,8 +40,8 @@ public sealed class CachingTests(ServerFixture server)
     [Fact]
     public async Task A_cropped_edge_tile_is_cached_and_an_interior_tile_is_always_read_from_the_file()
     {
-        const string edge = "/iiif/3/pyramid.tif/1024,512,176,288/88,144/0/default.jpg";
-        const string interior = "/iiif/3/pyramid.tif/512,0,512,512/256,256/0/default.jpg";
+        var edge = $"/iiif/3/{TestImages.PyramidForEdgeCache}/1024,512,176,288/88,144/0/default.jpg";
+        var interior = $"/iiif/3/{TestImages.PyramidForEdgeCache}/512,0,512,512/256,256/0/default.jpg";
         using var edgeFirst = await server.Client.GetAsync(edge);
         using var edgeSecond = await server.Client.GetAsync(edge);
         using var interiorFirst = await server.Client.GetAsync(interior);

@@ -14,6 +14,9 @@ public static class TestImages
     /// <summary>A 1200×800 pyramid of 256 px JPEG tiles at Q90 (libvips stores RGB photometric at Q ≥ 90).</summary>
     public const string Pyramid = "pyramid.tif";
 
+    /// <summary>A copy of <see cref="Pyramid"/> that only the edge-tile cache test asks for.</summary>
+    public const string PyramidForEdgeCache = "edge-cache.tif";
+
     /// <summary>The same at Q85 (YCbCr photometric).</summary>
     public const string PyramidYCbCr = "pyramid-ycbcr.tif";
     public const string Alpha = "alpha.png";
@@ -59,6 +62,7 @@ public static class TestImages
         {
             photo.SaveToFile("jpegsave", Path.Combine(root, Photo), ("Q", 90));
             photo.SaveToFile("tiffsave", Path.Combine(root, Pyramid), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 90));
+            File.Copy(Path.Combine(root, Pyramid), Path.Combine(root, PyramidForEdgeCache));
             photo.SaveToFile("tiffsave", Path.Combine(root, PyramidYCbCr), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 85));
             using var grey = photo.Colourspace("b-w");
             grey.SaveToFile("jpegsave", Path.Combine(root, Grey));
