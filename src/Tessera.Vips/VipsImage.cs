@@ -89,10 +89,13 @@ public sealed class VipsImage : IDisposable
 
     /// <summary>
     /// Computes the image into <paramref name="destination"/>, which must hold at least Width × Height × Bands
-    /// bytes (8-bit images): no intermediate copy, so a caller can reuse one buffer for many images.
+    /// bytes (8-bit images), on the calling thread, <paramref name="strip"/> rows at a time (the first strip
+    /// <paramref name="firstStrip"/> rows, so strips can follow a tiled source's tile rows). No libvips worker threads:
+    /// for a one-thread-per-request server their hand-offs cost more than they give; each strip is held twice (region
+    /// and copy) while it is copied.
     /// </summary>
     /// <exception cref="VipsException">Decoding failed (a corrupt or truncated source).</exception>
-    public void WriteTo(Span<byte> destination)
+    public void WriteTo(Span<byte> destination, int strip = 256, int firstStrip = 0)
     {
         if (Format is not (BandFormat.UChar or BandFormat.Char))
         {
@@ -105,9 +108,10 @@ public sealed class VipsImage : IDisposable
             throw new ArgumentException($"The buffer holds {destination.Length} bytes; the image needs {needed}", nameof(destination));
         }
 
-        if (!NativeImage.WriteTo(Pointer, destination, Width, Height, Bands, (int)Format))
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strip);
+        if (!NativeImage.FetchTo(Pointer, destination, Width, Height, Width * Bands, strip, firstStrip > 0 ? firstStrip : strip))
         {
-            throw new VipsException("vips_image_write failed", VipsRuntime.TakeError());
+            throw new VipsException("vips_region_fetch failed", VipsRuntime.TakeError());
         }
     }
 

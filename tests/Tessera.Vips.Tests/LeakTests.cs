@@ -5,8 +5,10 @@ namespace Tessera.Vips.Tests;
 
 /// <summary>
 /// Leaks are bugs: thousands of decode → resize → encode rounds must leave libvips' tracked memory, open files and
-/// allocations where they started, and the process's resident memory roughly flat.
+/// allocations where they started, and the process's resident memory roughly flat. libvips' counters are global, so
+/// this runs alone (no other test's images in flight).
 /// </summary>
+[Collection(nameof(LeakTests))]
 public sealed class LeakTests
 {
     [Fact]
@@ -60,3 +62,7 @@ public sealed class LeakTests
         _ = crop.SaveToBuffer("webpsave_buffer");
     }
 }
+
+/// <summary>Runs after the parallel tests, by itself.</summary>
+[CollectionDefinition(nameof(LeakTests), DisableParallelization = true)]
+public sealed class LeakTestsCollection;

@@ -21,6 +21,83 @@ public sealed class VipsOperationTests
         Assert.Equal([10.0, 11.0, 12.0], image.GetPoint(1, 1));
     }
 
+    [Theory]
+    [InlineData(256, 0)]
+    [InlineData(7, 3)]
+    [InlineData(1, 1)]
+    [InlineData(500, 500)]
+    public void WriteTo_gives_the_pixels_whatever_the_strips(int strip, int firstStrip)
+    {
+        // Every pixel distinct enough: x and y in two bands, a third from both.
+        using var xy = VipsOperation.Image("xyz", ("width", 97), ("height", 61));
+        using var third = xy.Call("linear", ("a", new double[] { 1, 3 }), ("b", new double[] { 0, 0 })).Call("bandmean");
+        using var joined = VipsOperation.Image("bandjoin", ("in", new[] { xy, third }));
+        using var image = joined.Cast(BandFormat.UChar);
+        var expected = image.ToPixels();
+        var buffer = new byte[expected.Length + 5];
+        buffer.AsSpan().Fill(0xEE);
+
+        image.WriteTo(buffer, strip, firstStrip);
+
+        Assert.Equal(expected, buffer[..expected.Length]);
+        Assert.All(buffer[expected.Length..], b => Assert.Equal(0xEE, b));
+    }
+
+    [Fact]
+    public void WriteTo_refuses_short_buffers_and_wide_formats()
+    {
+        using var image = VipsOperation.Image("black", ("width", 10), ("height", 10), ("bands", 3));
+        using var wide = image.Cast(BandFormat.Float);
+
+        Assert.Throws<ArgumentException>(() => image.WriteTo(new byte[299]));
+        Assert.Throws<ArgumentException>(() => wide.WriteTo(new byte[1200]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => image.WriteTo(new byte[300], strip: 0));
+    }
+
+    [Fact]
+    public void A_corrupt_source_fails_WriteTo_with_libvips_message()
+    {
+        // Noise does not compress, so a third of the file cuts the scan well after the header.
+        using var gauss = VipsOperation.Image("gaussnoise", ("width", 300), ("height", 300));
+        using var noise = gauss.Cast(BandFormat.UChar);
+        var jpeg = noise.SaveToBuffer("jpegsave_buffer", ("Q", 95));
+        using var truncated = VipsImage.NewFromBuffer(jpeg[..(jpeg.Length / 3)], ("fail_on", "truncated"));
+
+        var error = Assert.Throws<VipsException>(() => truncated.WriteTo(new byte[300 * 300]));
+        Assert.Contains("vips_region_fetch", error.Message);
+    }
+
+    [Fact]
+    public void Pixels_made_like_another_image_keep_its_profile_orientation_and_interpretation()
+    {
+        using var black = VipsOperation.Image("black", ("width", 4), ("height", 4), ("bands", 1));
+        using var grey = black.Call("copy", ("interpretation", "b-w"));
+        using var turned = grey.WithInt("orientation", 6);
+        using var made = VipsImage.FromPixelsLike(new byte[2 * 2], 2, 2, turned);
+
+        Assert.Equal((2, 2, 1, Interpretation.BW), (made.Width, made.Height, made.Bands, made.Interpretation));
+        Assert.Equal(6, made.GetInt("orientation"));
+        Assert.False(made.HasField("icc-profile-data"));
+    }
+
+    [Fact]
+    public void Trimming_the_native_heap_is_harmless()
+    {
+        VipsRuntime.TrimNativeHeap();
+        using var image = VipsOperation.Image("black", ("width", 8), ("height", 8));
+        Assert.Equal(0, image.Average());
+    }
+
+    [Fact]
+    public void A_native_buffer_is_writable_and_refuses_use_after_dispose()
+    {
+        var buffer = new NativeBuffer(1000);
+        buffer.Span.Fill(9);
+        Assert.Equal(9000, buffer.Span.ToArray().Sum(b => b));
+        buffer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => buffer.Span.Length);
+    }
+
     [Fact]
     public void An_encoded_jpeg_decodes_to_the_same_size()
     {

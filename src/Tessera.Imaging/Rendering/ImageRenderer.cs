@@ -29,8 +29,11 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         // Crop and resize in the stored orientation, so a sequential (streaming) read suffices; turn upright only
         // once the image is output-sized.
         var swap = info.SwapsAxes;
-        Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
-        ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height);
+        var top = Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
+
+        // Pixels are fetched in strips that follow the level's tile rows, so each tile is decoded once.
+        var strip = plan.Level.IsTiled ? plan.Level.TileHeight : DefaultStrip;
+        ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height, strip, strip - (top % strip));
         ToSrgb(chain);
         if ((info.Orientation != 1 || plan.Rotation != 0) && !IsRandomAccess(source, plan.Level))
         {
@@ -58,6 +61,13 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
     /// <summary>Levels at most this many pixels are held decoded in memory (about 12 MB each at most).</summary>
     private const long InMemoryLevelPixels = 4_000_000;
 
+    /// <summary>Tiled levels whose loader tile cache would exceed this are not kept open.</summary>
+    private const long MaxKeptTileCacheBytes = 8L << 20;
+
+    /// <summary>What libvips 8.14's TIFF loader holds at most for a tiled level: 2.5 rows of decoded tiles.</summary>
+    private static long TileCacheBytes(PyramidLevel level) =>
+        (long)(2.5 * (1 + (level.Width / level.TileWidth))) * level.TileWidth * level.TileHeight * 4;
+
     /// <summary>Whether <see cref="Open"/> gives an image that can be read in any order (else it streams top to bottom once).</summary>
     private static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
         source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
@@ -80,8 +90,14 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
                 },
                 pixels * 4),
 
-            // Tiled pyramids and JPEG 2000 are read region by region: open once, keep open, read any part.
-            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict))),
+            // Wide tiled levels are opened per request: libvips' TIFF loader caches 2.5 rows of decoded tiles per open
+            // image (about 39 MB for a 20000 px wide level of 256 px tiles), which would stay resident for every
+            // level kept open, while random regions rarely meet the same tiles again. Opening costs a directory read.
+            SourceLoader.Tiff when level.IsTiled && TileCacheBytes(level) > MaxKeptTileCacheBytes =>
+                VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)),
+
+            // Narrower tiled levels and JPEG 2000 are read region by region: open once, keep open, read any part.
+            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)), OpenImageCache.FileBackedBytes + TileCacheBytes(level)),
             SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict))),
 
             // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
@@ -91,13 +107,16 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         };
     }
 
-    /// <summary>Cuts <paramref name="region"/> (full-resolution, stored orientation) out of the opened level.</summary>
-    private static void Crop(Chain chain, PixelRect region, int storedWidth, int storedHeight, bool isFull)
+    /// <summary>Rows of a strip when fetching from an untiled source.</summary>
+    private const int DefaultStrip = 256;
+
+    /// <summary>Cuts <paramref name="region"/> (full-resolution, stored orientation) out of the opened level; returns the cut's top row in the level.</summary>
+    private static int Crop(Chain chain, PixelRect region, int storedWidth, int storedHeight, bool isFull)
     {
         var image = chain.Current;
         if (isFull)
         {
-            return;
+            return 0;
         }
 
         // The level may be a reduction of the full resolution: map the region's edges into it.
@@ -109,10 +128,11 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         var bottom = Math.Clamp((int)Math.Ceiling((region.Bottom * sy) - 1e-6), top + 1, image.Height);
         if (left == 0 && top == 0 && right == image.Width && bottom == image.Height)
         {
-            return;
+            return 0;
         }
 
         chain.Then(image.ExtractArea(left, top, right - left, bottom - top));
+        return top;
     }
 
     /// <summary>Reductions by more than this on an axis go to libvips, which box-shrinks first (cheaper than a wide kernel).</summary>
@@ -124,7 +144,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
     /// <summary>Reused buffers of the reducer (a render takes three).</summary>
     public PixelBufferPool Buffers { get; } = new();
 
-    private void ResizeExactly(Chain chain, int width, int height)
+    private void ResizeExactly(Chain chain, int width, int height, int strip, int firstStrip)
     {
         var image = chain.Current;
         if (image.Width == width && image.Height == height)
@@ -134,7 +154,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
 
         if (CanReduce(image, width, height))
         {
-            Reduce(chain, width, height);
+            Reduce(chain, width, height, strip, firstStrip);
             return;
         }
 
@@ -173,7 +193,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
     /// Decodes the cropped level into a reused buffer, reduces it in managed code (<see cref="Reducer"/>) and hands
     /// the pixels back to libvips with the header fields later steps need (ICC profile, orientation).
     /// </summary>
-    private void Reduce(Chain chain, int width, int height)
+    private void Reduce(Chain chain, int width, int height, int strip, int firstStrip)
     {
         var image = chain.Current;
         var bands = image.Bands;
@@ -182,9 +202,11 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         var target = Buffers.Rent((width * height * bands) + Reducer.Padding);
         try
         {
-            image.WriteTo(source.Span);
+            image.WriteTo(source.Span, strip, firstStrip);
             Reducer.Reduce(source.Span, image.Width, image.Height, bands, target.Span, width, height, Options.Kernel, scratch.Span);
-            chain.Then(VipsImage.FromPixelsLike(target.Span[..(width * height * bands)], width, height, image));
+            // The reduced pixels stand alone: let go of the source now (an opened level's decoded tiles with it)
+            // rather than hold it through the encode.
+            chain.Restart(VipsImage.FromPixelsLike(target.Span[..(width * height * bands)], width, height, image));
         }
         finally
         {
@@ -327,6 +349,14 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         public VipsImage Current => _images[^1];
 
         public void Then(VipsImage next) => _images.Add(next);
+
+        /// <summary>Disposes the images so far and goes on from <paramref name="next"/>, which must not depend on them.</summary>
+        public void Restart(VipsImage next)
+        {
+            Dispose();
+            _images.Clear();
+            _images.Add(next);
+        }
 
         public void Dispose()
         {

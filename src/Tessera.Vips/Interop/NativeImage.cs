@@ -30,23 +30,43 @@ internal static unsafe class NativeImage
     }
 
     /// <summary>
-    /// Computes the image straight into <paramref name="destination"/> (at least width × height × bands × element
-    /// bytes), through a libvips image that wraps the caller's memory for the duration of the call only.
+    /// Computes the image on the calling thread (a libvips region, no worker threads and their hand-offs) strip by
+    /// strip, copying each strip's pixels into <paramref name="destination"/>. The first strip has
+    /// <paramref name="firstStrip"/> rows and the rest <paramref name="strip"/>, so strips can follow a source's tile
+    /// rows and each tile is decoded once.
     /// </summary>
-    public static bool WriteTo(nint image, Span<byte> destination, int width, int height, int bands, int format)
+    public static bool FetchTo(nint image, Span<byte> destination, int width, int height, int rowBytes, int strip, int firstStrip)
     {
-        fixed (byte* p = destination)
+        var region = VipsNative.vips_region_new(image);
+        if (region == 0)
         {
-            var target = VipsNative.vips_image_new_from_memory(p, (nuint)destination.Length, width, height, bands, format);
-            if (target == 0)
+            return false;
+        }
+
+        using var handle = new VipsObjectHandle(region);
+        for (var top = 0; top < height;)
+        {
+            var rows = Math.Min(top == 0 ? firstStrip : strip, height - top);
+            nuint length;
+            var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &length);
+            if (pixels == null)
             {
                 return false;
             }
 
-            // Released before the fixed block ends, so libvips never holds the pointer past this call.
-            using var handle = new VipsObjectHandle(target);
-            return VipsNative.vips_image_write(image, target) == 0;
+            try
+            {
+                new ReadOnlySpan<byte>(pixels, checked((int)length)).CopyTo(destination[(top * rowBytes)..]);
+            }
+            finally
+            {
+                GObjectNative.g_free((nint)pixels);
+            }
+
+            top += rows;
         }
+
+        return true;
     }
 
     /// <summary>Copies a blob header field (an ICC profile, say) from one image to another; false when absent.</summary>

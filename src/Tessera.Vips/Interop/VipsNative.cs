@@ -135,10 +135,10 @@ internal static unsafe partial class VipsNative
     public static partial nint vips_image_new_from_memory_copy(void* data, nuint size, int width, int height, int bands, int format);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial nint vips_image_new_from_memory(void* data, nuint size, int width, int height, int bands, int format);
+    public static partial nint vips_region_new(nint image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_write(nint image, nint output);
+    public static partial byte* vips_region_fetch(nint region, int left, int top, int width, int height, nuint* length);
 
     [LibraryImport(Libraries.Vips)]
     public static partial void vips_image_set_blob_copy(nint image, byte* name, void* data, nuint length);
