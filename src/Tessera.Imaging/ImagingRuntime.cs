@@ -22,4 +22,7 @@ public static class ImagingRuntime
         VipsRuntime.SetBlocked("VipsForeignLoadJp2k", blocked: false);
         VipsRuntime.Concurrency = threadsPerOperation;
     }
+
+    /// <summary>Gives the C heap's free memory back to the system (see <see cref="VipsRuntime.TrimNativeHeap"/>).</summary>
+    public static bool TrimNativeHeap() => VipsRuntime.TrimNativeHeap();
 }

@@ -15,7 +15,7 @@ namespace Tessera.Imaging.Pipeline;
 /// </summary>
 public sealed class ImagePipeline
 {
-    private readonly SemaphoreSlim _renderSlots;
+    private readonly RenderThreads _renderThreads;
     private readonly OpenFileCache _tileFiles = new();
 
     public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null)
@@ -28,7 +28,7 @@ public sealed class ImagePipeline
         // Renders are CPU-bound: one per core keeps the cores busy, and each extra one only adds its decode buffers to
         // the memory peak.
         var slots = maxConcurrentRenders > 0 ? maxConcurrentRenders : Math.Max(2, Environment.ProcessorCount);
-        _renderSlots = new SemaphoreSlim(slots, slots);
+        _renderThreads = new RenderThreads(slots);
     }
 
     public SourceCatalog Catalog { get; }
@@ -94,23 +94,39 @@ public sealed class ImagePipeline
             return cached with { Origin = RenderOrigin.Cache };
         }
 
-        await _renderSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         RenderedImage image;
         try
         {
-            image = Renderer.Render(plan, source);
+            image = await _renderThreads.RunAsync(() => Renderer.Render(plan, source), cancellationToken).ConfigureAwait(false);
         }
         catch (VipsException e)
         {
             return SourceCatalog.Unreadable(plan.Identifier, e);
         }
-        finally
-        {
-            _renderSlots.Release();
-        }
 
+        TrimNativeHeapNowAndThen();
         Cache?.Set(key, image);
         return image;
+    }
+
+    /// <summary>How often, at most, rendering gives the C heap's free memory back to the system.</summary>
+    private static readonly long TrimInterval = TimeSpan.FromSeconds(2).Ticks;
+
+    private long _lastTrim = DateTime.UtcNow.Ticks;
+
+    /// <summary>
+    /// Every couple of seconds while rendering: the buffers libvips and its codecs free stay resident in glibc's arenas
+    /// otherwise (measured: 264 → 199 MB for the benchmark server after 64-connection regions). Takes about a
+    /// millisecond, on one request in thousands.
+    /// </summary>
+    private void TrimNativeHeapNowAndThen()
+    {
+        var last = Interlocked.Read(ref _lastTrim);
+        var now = DateTime.UtcNow.Ticks;
+        if (now - last >= TrimInterval && Interlocked.CompareExchange(ref _lastTrim, now, last) == last)
+        {
+            _ = ImagingRuntime.TrimNativeHeap();
+        }
     }
 
     /// <summary>Forgets everything cached of an identifier: its facts, open levels and derivatives.</summary>
