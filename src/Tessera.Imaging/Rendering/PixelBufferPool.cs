@@ -7,7 +7,7 @@ namespace Tessera.Imaging.Rendering;
 /// pixels; taking them from here spares the allocator and the page faults of fresh memory on most requests, while the
 /// bytes held between requests stay under <see cref="MaxHeldBytes"/> (a buffer that does not fit is freed at once).
 /// </summary>
-public sealed class PixelBufferPool(long maxHeldBytes = 24L << 20) : IDisposable
+public sealed class PixelBufferPool(long maxHeldBytes = 16L << 20) : IDisposable
 {
     /// <summary>Sizes are rounded up to this, so nearby sizes share buffers.</summary>
     private const int Granule = 1 << 20;
