@@ -21,6 +21,9 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     private readonly string _root;
     private readonly long _maxEntryBytes;
     private readonly LruCache<string, long> _index;
+    /// <summary>Writes that may wait for the disk at once.</summary>
+    public const int PendingWrites = 64;
+
     private readonly Channel<(string Key, RenderedImage Image)> _writes;
     private readonly Task _writer;
     private int _pending;
@@ -34,7 +37,9 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         _maxEntryBytes = Math.Max(1, capacityBytes / 8);
         _index = new LruCache<string, long>(capacityBytes, size => size, evicted: (path, _) => DeleteQuietly(path));
         Rebuild();
-        _writes = Channel.CreateBounded<(string, RenderedImage)>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        // Writes waiting for the disk hold their images: at most PendingWrites of them (when the disk falls behind, an
+        // entry is not cached and is rendered again next time). 1024 let a burst of thumbnails hold ~100 MB.
+        _writes = Channel.CreateBounded<(string, RenderedImage)>(new BoundedChannelOptions(PendingWrites) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -53,8 +58,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
 
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            if (TryDecode(bytes, out image))
+            if (TryRead(path, out image))
             {
                 return true;
             }
@@ -116,12 +120,12 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         _writer.Wait(TimeSpan.FromSeconds(10));
     }
 
-    internal static byte[] Encode(RenderedImage image)
+    /// <summary>The entry's header: magic, width, height, media type, data length and the data's SHA-256.</summary>
+    internal static byte[] EncodeHeader(RenderedImage image)
     {
         var mediaType = Encoding.ASCII.GetBytes(image.MediaType);
-        var header = Magic.Length + 4 + 4 + 1 + mediaType.Length + 4 + 32;
-        var bytes = new byte[header + image.Data.Length];
-        var span = bytes.AsSpan();
+        var header = new byte[HeaderLength(mediaType.Length)];
+        var span = header.AsSpan();
         Magic.CopyTo(span);
         BinaryPrimitives.WriteInt32LittleEndian(span[4..], image.Width);
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], image.Height);
@@ -130,38 +134,51 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         var at = 13 + mediaType.Length;
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], image.Data.Length);
         SHA256.HashData(image.Data, span[(at + 4)..]);
-        image.Data.CopyTo(span[header..]);
-        return bytes;
+        return header;
     }
 
-    internal static bool TryDecode(byte[] bytes, out RenderedImage image)
+    private static int HeaderLength(int mediaTypeLength) => 13 + mediaTypeLength + 4 + 32;
+
+    /// <summary>
+    /// Reads an entry with one allocation for its data (entries are often past the large-object size: reading the
+    /// file whole and copying the data out doubled the garbage of every hit); false when it is damaged.
+    /// </summary>
+    internal static bool TryRead(string path, out RenderedImage image)
     {
         image = null!;
-        var span = bytes.AsSpan();
-        if (span.Length < 13 || !span[..4].SequenceEqual(Magic))
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 0);
+        var total = file.Length;
+        Span<byte> header = stackalloc byte[HeaderLength(byte.MaxValue)];
+        if (total < 13 || file.ReadAtLeast(header[..13], 13, throwOnEndOfStream: false) < 13 || !header[..4].SequenceEqual(Magic))
         {
             return false;
         }
 
-        int mediaLength = span[12];
+        int mediaLength = header[12];
+        var headerLength = HeaderLength(mediaLength);
+        if (total < headerLength || file.ReadAtLeast(header[13..headerLength], headerLength - 13, throwOnEndOfStream: false) < headerLength - 13)
+        {
+            return false;
+        }
+
         var at = 13 + mediaLength;
-        if (span.Length < at + 36)
+        var length = BinaryPrimitives.ReadInt32LittleEndian(header[at..]);
+        if (length < 0 || headerLength + (long)length != total)
         {
             return false;
         }
 
-        var length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
-        var data = span[(at + 36)..];
-        if (length != data.Length || !SHA256.HashData(data).AsSpan().SequenceEqual(span.Slice(at + 4, 32)))
+        var data = GC.AllocateUninitializedArray<byte>(length);
+        if (file.ReadAtLeast(data, length, throwOnEndOfStream: false) < length || !SHA256.HashData(data).AsSpan().SequenceEqual(header.Slice(at + 4, 32)))
         {
             return false;
         }
 
         image = new RenderedImage(
-            data.ToArray(),
-            Encoding.ASCII.GetString(span.Slice(13, mediaLength)),
-            BinaryPrimitives.ReadInt32LittleEndian(span[4..]),
-            BinaryPrimitives.ReadInt32LittleEndian(span[8..]));
+            data,
+            Encoding.ASCII.GetString(header.Slice(13, mediaLength)),
+            BinaryPrimitives.ReadInt32LittleEndian(header[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[8..]));
         return true;
     }
 
@@ -187,12 +204,17 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     private void Write(string key, RenderedImage image)
     {
         var path = PathOf(key);
-        var encoded = Encode(image);
+        var header = EncodeHeader(image);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
-        File.WriteAllBytes(temp, encoded);
+        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            file.Write(header);
+            file.Write(image.Data);
+        }
+
         File.Move(temp, path, overwrite: true);
-        _index.Set(path, encoded.Length);
+        _index.Set(path, header.Length + image.Data.Length);
     }
 
     private void Rebuild()

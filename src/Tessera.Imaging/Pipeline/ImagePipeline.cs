@@ -104,30 +104,15 @@ public sealed class ImagePipeline
             return SourceCatalog.Unreadable(plan.Identifier, e);
         }
 
-        TrimNativeHeapNowAndThen();
+        Interlocked.Increment(ref _renderCount);
         Cache?.Set(key, image);
         return image;
     }
 
-    /// <summary>How often, at most, rendering gives the C heap's free memory back to the system.</summary>
-    private static readonly long TrimInterval = TimeSpan.FromSeconds(2).Ticks;
+    private long _renderCount;
 
-    private long _lastTrim = DateTime.UtcNow.Ticks;
-
-    /// <summary>
-    /// Every couple of seconds while rendering: the buffers libvips and its codecs free stay resident in glibc's arenas
-    /// otherwise (measured: 264 → 199 MB for the benchmark server after 64-connection regions). Takes about a
-    /// millisecond, on one request in thousands.
-    /// </summary>
-    private void TrimNativeHeapNowAndThen()
-    {
-        var last = Interlocked.Read(ref _lastTrim);
-        var now = DateTime.UtcNow.Ticks;
-        if (now - last >= TrimInterval && Interlocked.CompareExchange(ref _lastTrim, now, last) == last)
-        {
-            _ = ImagingRuntime.TrimNativeHeap();
-        }
-    }
+    /// <summary>Renders so far (what <see cref="MemoryReleaser"/> watches).</summary>
+    public long RenderCount => Interlocked.Read(ref _renderCount);
 
     /// <summary>Forgets everything cached of an identifier: its facts, open levels and derivatives.</summary>
     public int Purge(string identifier)

@@ -47,7 +47,11 @@ public static class TesseraServer
 
         services.AddSingleton(options);
         services.AddSingleton(infoOptions);
-        services.AddSingleton(new ImagePipeline(catalog, renderer, options.Limits, infoOptions.Profile, options.MaxConcurrentRenders, cache));
+        var pipeline = new ImagePipeline(catalog, renderer, options.Limits, infoOptions.Profile, options.MaxConcurrentRenders, cache);
+        services.AddSingleton(pipeline);
+
+        // Memory is given back every half second while the server works (large derivatives, libvips' freed buffers).
+        services.AddSingleton(new MemoryReleaser(pipeline, TimeSpan.FromMilliseconds(500)));
         services.AddSingleton<PublicUrls>();
         services.AddSingleton(new PresentationSource(catalog));
         return services;

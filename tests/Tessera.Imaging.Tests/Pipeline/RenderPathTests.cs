@@ -62,6 +62,33 @@ public sealed class RenderPathTests : IDisposable
         Assert.True(absolute.Average() < 2.5, $"mean difference {absolute.Average():F2}");
     }
 
+    [Fact]
+    public async Task The_memory_releaser_collects_after_allocation_and_trims_after_renders()
+    {
+        var pipeline = BatchPipeline.Create(_root, jobs: 1);
+        using var releaser = new MemoryReleaser(pipeline, TimeSpan.FromHours(1));
+
+        // Other tests allocate in parallel: count collections from here on.
+        releaser.Release();
+        var collections = releaser.Collections;
+        Assert.Equal(0, releaser.Trims);
+
+        var garbage = new List<byte[]>();
+        for (var i = 0; i < 20; i++)
+        {
+            garbage.Add(new byte[1 << 20]);
+        }
+
+        garbage.Clear();
+        await Run(pipeline, "narrow.tif", "full", "!300,300");
+        releaser.Release();
+        Assert.Equal((collections + 1, 1), (releaser.Collections, releaser.Trims));
+
+        // No render since: no trim.
+        releaser.Release();
+        Assert.Equal(1, releaser.Trims);
+    }
+
     private static async Task<ImageResult> Run(ImagePipeline pipeline, string identifier, string region, string size, string format = "jpg")
     {
         var request = ImageRequestParser.Parse(ApiVersion.V3, identifier, region, size, "0", $"default.{format}");
