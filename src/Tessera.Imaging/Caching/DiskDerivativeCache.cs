@@ -39,7 +39,10 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         Rebuild();
         // Writes waiting for the disk hold their images: at most PendingWrites of them (when the disk falls behind, an
         // entry is not cached and is rendered again next time). 1024 let a burst of thumbnails hold ~100 MB.
-        _writes = Channel.CreateBounded<(string, RenderedImage)>(new BoundedChannelOptions(PendingWrites) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        // DropWrite still answers TryWrite with true: a dropped write is counted out here.
+        _writes = Channel.CreateBounded<(string, RenderedImage)>(
+            new BoundedChannelOptions(PendingWrites) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            itemDropped: _ => Interlocked.Decrement(ref _pending));
         _writer = Task.Run(WriteLoopAsync);
     }
 

@@ -27,6 +27,22 @@ public sealed class DiskDerivativeCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Writes_beyond_what_may_wait_are_dropped_and_a_flush_still_ends()
+    {
+        using var cache = new DiskDerivativeCache(_root, 64 << 20);
+        var image = Image(20_000);
+        for (var i = 0; i < 20 * DiskDerivativeCache.PendingWrites; i++)
+        {
+            cache.Set(Key("burst.tif", i), image);
+        }
+
+        await cache.FlushAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        var written = Enumerable.Range(0, 20 * DiskDerivativeCache.PendingWrites).Count(i => cache.TryGet(Key("burst.tif", i), out _));
+        Assert.InRange(written, DiskDerivativeCache.PendingWrites, 20 * DiskDerivativeCache.PendingWrites);
+    }
+
+    [Fact]
     public async Task The_least_recently_used_entries_go_when_the_bytes_run_out()
     {
         using var cache = new DiskDerivativeCache(_root, 10_000);
