@@ -17,6 +17,7 @@ public sealed class ImagePipeline
 {
     private readonly RenderThreads _renderThreads;
     private readonly OpenFileCache _tileFiles = new();
+    private long _renderCount;
 
     public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null)
     {
@@ -108,8 +109,6 @@ public sealed class ImagePipeline
         Cache?.Set(key, image);
         return image;
     }
-
-    private long _renderCount;
 
     /// <summary>Renders so far (what <see cref="MemoryReleaser"/> watches).</summary>
     public long RenderCount => Interlocked.Read(ref _renderCount);
