@@ -18,12 +18,12 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     private const string TempExtension = ".tmp";
     private static readonly byte[] Magic = "TDC1"u8.ToArray();
 
-    private readonly string _root;
-    private readonly long _maxEntryBytes;
-    private readonly LruCache<string, long> _index;
     /// <summary>Writes that may wait for the disk at once.</summary>
     public const int PendingWrites = 64;
 
+    private readonly string _root;
+    private readonly long _maxEntryBytes;
+    private readonly LruCache<string, long> _index;
     private readonly Channel<(string Key, RenderedImage Image)> _writes;
     private readonly Task _writer;
     private int _pending;

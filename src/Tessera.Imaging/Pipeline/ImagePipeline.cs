@@ -67,12 +67,13 @@ public sealed class ImagePipeline
     /// </summary>
     public async Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, CancellationToken cancellationToken = default)
     {
+        string? tileKey = null;
         if (StoredTile.TryMatch(plan, source, out var directory, out var column, out var row))
         {
             // An interior tile is a read of its bytes: cheaper than any cache. An edge tile is re-coded to its cropped
             // size (a Huffman decode and encode of the kept blocks): that is worth caching like a render.
             var edge = ((column + 1L) * directory.TileWidth > directory.ImageWidth) || ((row + 1L) * directory.TileLength > directory.ImageLength);
-            var tileKey = edge && Cache is not null ? DerivativeKey.Of(plan, source) : null;
+            tileKey = edge && Cache is not null ? DerivativeKey.Of(plan, source) : null;
             if (tileKey is not null && Cache!.TryGet(tileKey, out var cachedTile))
             {
                 return cachedTile with { Origin = RenderOrigin.Cache };
@@ -89,7 +90,8 @@ public sealed class ImagePipeline
             }
         }
 
-        var key = DerivativeKey.Of(plan, source);
+        // An edge tile whose stored bytes could not be used is rendered under the key already made for it.
+        var key = tileKey ?? DerivativeKey.Of(plan, source);
         if (Cache is not null && Cache.TryGet(key, out var cached))
         {
             return cached with { Origin = RenderOrigin.Cache };
