@@ -11,12 +11,14 @@ namespace Tessera.Imaging.Rendering;
 /// is the same picture at a fraction of the cost.
 /// </summary>
 /// <remarks>
-/// Buffers carry <see cref="Padding"/> spare bytes after the pixels: the vector loops read and write whole vectors
-/// past a row's end (the extra values are weighted zero or overwritten later), which keeps them free of tail cases.
+/// The target and scratch buffers carry <see cref="Padding"/> spare bytes after the pixels: the horizontal pass reads
+/// and writes whole vectors past a row's end (the extra values are weighted zero or overwritten later), which keeps it
+/// free of tail cases. The source needs none (it may be a decoded level held by libvips, read in place): the vertical
+/// pass's last step in a row overlaps the one before instead of running past the row.
 /// </remarks>
 public static class Reducer
 {
-    /// <summary>Spare bytes every buffer given to <see cref="Reduce"/> needs after its pixels.</summary>
+    /// <summary>Spare bytes the reducer needs in its target and scratch buffers after its pixels.</summary>
     public const int Padding = 32;
 
     private const int Precision = 14;
@@ -26,17 +28,38 @@ public static class Reducer
     /// <summary>Whether <paramref name="kernel"/> (a libvips kernel name) is one this reducer computes.</summary>
     public static bool Supports(string kernel) => kernel is "linear" or "cubic" or "mitchell" or "lanczos2" or "lanczos3";
 
-    /// <summary>Bytes of the intermediate buffer <see cref="Reduce"/> needs (the vertical pass's output).</summary>
+    /// <summary>Bytes of the intermediate buffer a reduction needs (the vertical pass's output).</summary>
     public static int ScratchBytes(int sourceWidth, int targetHeight, int bands) => (sourceWidth * targetHeight * bands) + Padding;
 
     /// <summary>
-    /// Reduces <paramref name="source"/> (<paramref name="sourceWidth"/> × <paramref name="sourceHeight"/>) to
-    /// <paramref name="target"/> (<paramref name="targetWidth"/> × <paramref name="targetHeight"/>, each no larger).
+    /// Reduces <paramref name="source"/> (<paramref name="sourceWidth"/> × <paramref name="sourceHeight"/>, rows
+    /// packed) to <paramref name="target"/> (<paramref name="targetWidth"/> × <paramref name="targetHeight"/>, each
+    /// no larger).
     /// </summary>
     public static void Reduce(
         ReadOnlySpan<byte> source,
         int sourceWidth,
         int sourceHeight,
+        int bands,
+        Span<byte> target,
+        int targetWidth,
+        int targetHeight,
+        string kernel,
+        Span<byte> scratch) =>
+        Reduce(source, sourceWidth, sourceHeight, sourceWidth * bands, bands, target, targetWidth, targetHeight, kernel, scratch);
+
+    /// <summary>
+    /// Reduces <paramref name="source"/> (<paramref name="sourceWidth"/> × <paramref name="sourceHeight"/>, rows
+    /// <paramref name="sourceStride"/> bytes apart, so it can be a window of a larger buffer) to
+    /// <paramref name="target"/> (<paramref name="targetWidth"/> × <paramref name="targetHeight"/>, each no larger).
+    /// The source is read only within its pixels; <paramref name="target"/> and <paramref name="scratch"/> need
+    /// <see cref="Padding"/> spare bytes.
+    /// </summary>
+    public static void Reduce(
+        ReadOnlySpan<byte> source,
+        int sourceWidth,
+        int sourceHeight,
+        int sourceStride,
         int bands,
         Span<byte> target,
         int targetWidth,
@@ -51,28 +74,42 @@ public static class Reducer
             throw new ArgumentException($"Cannot reduce {sourceWidth}x{sourceHeight} to {targetWidth}x{targetHeight}");
         }
 
-        Require(source, (long)sourceWidth * sourceHeight * bands, nameof(source));
+        var rowBytes = sourceWidth * bands;
+        ArgumentOutOfRangeException.ThrowIfLessThan(sourceStride, rowBytes);
+        var sourceBytes = ((long)(sourceHeight - 1) * sourceStride) + rowBytes;
+        if (source.Length < sourceBytes)
+        {
+            throw new ArgumentException($"source holds {source.Length} bytes; {sourceWidth}x{sourceHeight} rows {sourceStride} apart need {sourceBytes}", nameof(source));
+        }
+
         Require(target, (long)targetWidth * targetHeight * bands, nameof(target));
         if (!Supports(kernel))
         {
             throw new ArgumentException($"The reducer has no kernel \"{kernel}\"", nameof(kernel));
         }
 
-        if (targetHeight == sourceHeight)
-        {
-            Horizontal(source, sourceWidth, targetHeight, bands, target, targetWidth, kernel);
-            return;
-        }
-
         if (targetWidth == sourceWidth)
         {
-            Vertical(source, sourceWidth, sourceHeight, bands, target, targetHeight, kernel);
+            Vertical(source, sourceStride, sourceWidth, sourceHeight, bands, target, targetHeight, kernel);
             return;
         }
 
-        // Vertical first: the horizontal pass, the dearer one, then runs over the fewer (output) rows.
-        Require(scratch, (long)sourceWidth * targetHeight * bands, nameof(scratch));
-        Vertical(source, sourceWidth, sourceHeight, bands, scratch, targetHeight, kernel);
+        Require(scratch, (long)rowBytes * targetHeight, nameof(scratch));
+        if (targetHeight == sourceHeight)
+        {
+            // The horizontal pass reads a little past a row's pixels, which the source need not have: pack the rows
+            // into the padded scratch first.
+            for (var y = 0; y < sourceHeight; y++)
+            {
+                source.Slice(y * sourceStride, rowBytes).CopyTo(scratch[(y * rowBytes)..]);
+            }
+        }
+        else
+        {
+            // Vertical first: the horizontal pass, the dearer one, then runs over the fewer (output) rows.
+            Vertical(source, sourceStride, sourceWidth, sourceHeight, bands, scratch, targetHeight, kernel);
+        }
+
         Horizontal(scratch, sourceWidth, targetHeight, bands, target, targetWidth, kernel);
     }
 
@@ -226,21 +263,21 @@ public static class Reducer
         }
     }
 
-    private static void Vertical(ReadOnlySpan<byte> source, int width, int sourceHeight, int bands, Span<byte> target, int targetHeight, string kernel)
+    private static void Vertical(ReadOnlySpan<byte> source, int sourceStride, int width, int sourceHeight, int bands, Span<byte> target, int targetHeight, string kernel)
     {
         var weights = Weights.Cached(sourceHeight, targetHeight, kernel);
         var rowBytes = width * bands;
-        if (Avx2.IsSupported)
+        if (Avx2.IsSupported && rowBytes >= 32)
         {
-            VerticalAvx2(source, rowBytes, sourceHeight, target, targetHeight, weights);
+            VerticalAvx2(source, sourceStride, rowBytes, sourceHeight, target, targetHeight, weights);
         }
-        else if (Sse2.IsSupported)
+        else if (Sse2.IsSupported && rowBytes >= 16)
         {
-            VerticalSse2(source, rowBytes, sourceHeight, target, targetHeight, weights);
+            VerticalSse2(source, sourceStride, rowBytes, sourceHeight, target, targetHeight, weights);
         }
         else
         {
-            VerticalScalar(source, rowBytes, sourceHeight, target, targetHeight, weights);
+            VerticalScalar(source, sourceStride, rowBytes, sourceHeight, target, targetHeight, weights);
         }
     }
 
@@ -272,7 +309,7 @@ public static class Reducer
     // last row again instead, so no read leaves the image.
     private static int Row(int row, int rows) => Math.Min(row, rows - 1);
 
-    internal static void VerticalScalar(ReadOnlySpan<byte> source, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
+    internal static void VerticalScalar(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
     {
         for (var y = 0; y < targetHeight; y++)
         {
@@ -285,7 +322,7 @@ public static class Reducer
                 for (var p = 0; p < pairs.Length; p++)
                 {
                     var row = first + (2 * p);
-                    acc += (source[(row * rowBytes) + x] * Low(pairs[p])) + (source[(Row(row + 1, sourceHeight) * rowBytes) + x] * High(pairs[p]));
+                    acc += (source[(row * sourceStride) + x] * Low(pairs[p])) + (source[(Row(row + 1, sourceHeight) * sourceStride) + x] * High(pairs[p]));
                 }
 
                 output[x] = Clamp(acc);
@@ -318,11 +355,12 @@ public static class Reducer
         }
     }
 
-    internal static void VerticalSse2(ReadOnlySpan<byte> source, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
+    internal static void VerticalSse2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
     {
-        // Bounds: the largest read is the last row's last 16-byte step, ending at most 15 bytes past the pixels;
-        // the largest write likewise. Require() guaranteed Padding (32) spare bytes in both, so the unchecked vector
-        // loads and stores below stay inside the buffers.
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, 16);
+        // Bounds: rows hold at least 16 bytes (the caller sends narrower ones to the scalar pass) and every step reads
+        // and writes 16 bytes ending at or before its row's end, so the unchecked vector loads and stores below stay
+        // within the pixels of both buffers: the source needs no spare bytes.
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(target);
         var packed = weights.Packed;
@@ -333,8 +371,10 @@ public static class Reducer
             var first = weights.Start[y];
             var pairOffset = y * weights.Pairs;
             var outRow = (nuint)(y * rowBytes);
-            for (var x = 0; x < rowBytes; x += 16)
+            for (var step = 0; step < rowBytes; step += 16)
             {
+                // The last step of a row ends at the row's end, overlapping the one before (same values, written twice).
+                var x = Math.Min(step, rowBytes - 16);
                 var acc0 = round;
                 var acc1 = round;
                 var acc2 = round;
@@ -342,8 +382,8 @@ public static class Reducer
                 for (var p = 0; p < weights.Pairs; p++)
                 {
                     var row = first + (2 * p);
-                    var a = Vector128.LoadUnsafe(ref src, (nuint)((row * rowBytes) + x));
-                    var b = Vector128.LoadUnsafe(ref src, (nuint)((Row(row + 1, sourceHeight) * rowBytes) + x));
+                    var a = Vector128.LoadUnsafe(ref src, (nuint)((row * sourceStride) + x));
+                    var b = Vector128.LoadUnsafe(ref src, (nuint)((Row(row + 1, sourceHeight) * sourceStride) + x));
                     var w = Vector128.Create(packed[pairOffset + p]).AsInt16();
                     var lo = Sse2.UnpackLow(a, b);
                     var hi = Sse2.UnpackHigh(a, b);
@@ -361,9 +401,10 @@ public static class Reducer
     }
 
     /// <summary><see cref="VerticalSse2"/> on 32 bytes at a time (the unpacks and packs work within 128-bit lanes, and undo each other's order).</summary>
-    internal static void VerticalAvx2(ReadOnlySpan<byte> source, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
+    internal static void VerticalAvx2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
     {
-        // Bounds as in VerticalSse2 with 32-byte steps: reads and writes end at most 31 bytes past the pixels.
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, 32);
+        // Bounds as in VerticalSse2 with 32-byte steps: rows hold at least 32 bytes, no step passes its row's end.
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(target);
         var packed = weights.Packed;
@@ -374,8 +415,10 @@ public static class Reducer
             var first = weights.Start[y];
             var pairOffset = y * weights.Pairs;
             var outRow = (nuint)(y * rowBytes);
-            for (var x = 0; x < rowBytes; x += 32)
+            for (var step = 0; step < rowBytes; step += 32)
             {
+                // The last step of a row ends at the row's end, overlapping the one before (same values, written twice).
+                var x = Math.Min(step, rowBytes - 32);
                 var acc0 = round;
                 var acc1 = round;
                 var acc2 = round;
@@ -383,8 +426,8 @@ public static class Reducer
                 for (var p = 0; p < weights.Pairs; p++)
                 {
                     var row = first + (2 * p);
-                    var a = Vector256.LoadUnsafe(ref src, (nuint)((row * rowBytes) + x));
-                    var b = Vector256.LoadUnsafe(ref src, (nuint)((Row(row + 1, sourceHeight) * rowBytes) + x));
+                    var a = Vector256.LoadUnsafe(ref src, (nuint)((row * sourceStride) + x));
+                    var b = Vector256.LoadUnsafe(ref src, (nuint)((Row(row + 1, sourceHeight) * sourceStride) + x));
                     var w = Vector256.Create(packed[pairOffset + p]).AsInt16();
                     var lo = Avx2.UnpackLow(a, b);
                     var hi = Avx2.UnpackHigh(a, b);
@@ -443,57 +486,82 @@ public static class Reducer
         }
     }
 
-    /// <summary><see cref="HorizontalSsse3"/> on two output pixels at once, one in each 128-bit lane.</summary>
+    /// <summary>
+    /// <see cref="HorizontalSsse3"/> on two rows at once, one in each 128-bit lane, so both lanes take the same weights
+    /// (one broadcast load), and on two pairs of taps per 16-byte load (4 taps of up to 4 bands).
+    /// </summary>
     internal static void HorizontalAvx2(ReadOnlySpan<byte> source, int sourceWidth, int height, int bands, Span<byte> target, int targetWidth, Weights weights)
     {
-        // Bounds as in HorizontalSsse3: every 128-bit load starts at a pair's first pixel, every write is 4 bytes at
-        // an output pixel, written left to right so a pixel's spare byte is overwritten by the next.
+        // Bounds as in HorizontalSsse3: every 128-bit load starts at a pair's first pixel, every 4-byte write is at an
+        // output pixel, and within a row pixels are written left to right so a pixel's spare byte is overwritten by the
+        // next. Rows go two at a time, so the pixels whose 4 bytes would reach past their row (into the next row,
+        // already written) are written exactly.
         ref var src = ref MemoryMarshal.GetReference(source);
-        var shuffle = Vector256.Create(PairShuffles[bands - 1], PairShuffles[bands - 1]);
-        var shuffle128 = PairShuffles[bands - 1];
+        var first = Vector256.Create(PairShuffles[bands - 1], PairShuffles[bands - 1]);
+        var second = Vector256.Create(NextPairShuffles[bands - 1], NextPairShuffles[bands - 1]);
         var packed = weights.Packed;
         var starts = weights.Start;
         var pairs = weights.Pairs;
         var round = Vector256.Create(Round);
-        for (var y = 0; y < height; y++)
+        var inRowBytes = sourceWidth * bands;
+        var outRowBytes = targetWidth * bands;
+        Span<byte> last = stackalloc byte[8];
+        var y = 0;
+        for (; y + 1 < height; y += 2)
         {
-            var inRow = y * sourceWidth * bands;
-            var outRow = y * targetWidth * bands;
-            var x = 0;
-            for (; x + 1 < targetWidth; x += 2)
+            var inRow = y * inRowBytes;
+            var outRow = y * outRowBytes;
+            for (var x = 0; x < targetWidth; x++)
             {
                 var acc = round;
-                var at0 = inRow + (starts[x] * bands);
-                var at1 = inRow + (starts[x + 1] * bands);
-                var offset0 = x * pairs;
-                var offset1 = offset0 + pairs;
-                for (var p = 0; p < pairs; p++)
+                var at = inRow + (starts[x] * bands);
+                var offset = x * pairs;
+                var p = 0;
+                for (; p + 1 < pairs; p += 2)
                 {
-                    var step = 2 * p * bands;
-                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref src, (nuint)(at0 + step)), Vector128.LoadUnsafe(ref src, (nuint)(at1 + step)));
-                    var w = Vector256.Create(Vector128.Create(packed[offset0 + p]), Vector128.Create(packed[offset1 + p])).AsInt16();
-                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, shuffle).AsInt16(), w));
+                    var step = at + (2 * p * bands);
+                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref src, (nuint)step), Vector128.LoadUnsafe(ref src, (nuint)(step + inRowBytes)));
+                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, first).AsInt16(), Vector256.Create(packed[offset + p]).AsInt16()));
+                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, second).AsInt16(), Vector256.Create(packed[offset + p + 1]).AsInt16()));
+                }
+
+                if (p < pairs)
+                {
+                    var step = at + (2 * p * bands);
+                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref src, (nuint)step), Vector128.LoadUnsafe(ref src, (nuint)(step + inRowBytes)));
+                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, first).AsInt16(), Vector256.Create(packed[offset + p]).AsInt16()));
                 }
 
                 var words = Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(acc, Precision), Vector256<int>.Zero);
                 var bytes = Avx2.PackUnsignedSaturate(words, Vector256<short>.Zero).AsUInt32();
-                MemoryMarshal.Write(target[(outRow + (x * bands))..], bytes.GetElement(0));
-                MemoryMarshal.Write(target[(outRow + ((x + 1) * bands))..], bytes.GetElement(4));
-            }
-
-            if (x < targetWidth)
-            {
-                var acc = Vector128.Create(Round);
-                var at = inRow + (starts[x] * bands);
-                for (var p = 0; p < pairs; p++)
+                var put = outRow + (x * bands);
+                if (x * bands <= outRowBytes - 4)
                 {
-                    var two = Ssse3.Shuffle(Vector128.LoadUnsafe(ref src, (nuint)(at + (2 * p * bands))), shuffle128).AsInt16();
-                    acc = Sse2.Add(acc, Sse2.MultiplyAddAdjacent(two, Vector128.Create(packed[(x * pairs) + p]).AsInt16()));
+                    MemoryMarshal.Write(target[put..], bytes.GetElement(0));
+                    MemoryMarshal.Write(target[(put + outRowBytes)..], bytes.GetElement(4));
                 }
-
-                var words = Sse2.PackSignedSaturate(Sse2.ShiftRightArithmetic(acc, Precision), Vector128<int>.Zero);
-                MemoryMarshal.Write(target[(outRow + (x * bands))..], Sse2.PackUnsignedSaturate(words, Vector128<short>.Zero).AsUInt32().ToScalar());
+                else
+                {
+                    MemoryMarshal.Write(last, bytes.GetElement(0));
+                    MemoryMarshal.Write(last[4..], bytes.GetElement(4));
+                    last[..bands].CopyTo(target[put..]);
+                    last.Slice(4, bands).CopyTo(target[(put + outRowBytes)..]);
+                }
             }
         }
+
+        if (y < height)
+        {
+            HorizontalSsse3(source[(y * inRowBytes)..], sourceWidth, 1, bands, target[(y * outRowBytes)..], targetWidth, weights);
+        }
     }
+
+    /// <summary>As <see cref="PairShuffles"/> for the pair after: the 16 bytes loaded at a pair hold two pairs of up to 4 bands.</summary>
+    private static readonly Vector128<byte>[] NextPairShuffles =
+    [
+        Vector128.Create((byte)2, 0x80, 3, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80),
+        Vector128.Create((byte)4, 0x80, 6, 0x80, 5, 0x80, 7, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80),
+        Vector128.Create((byte)6, 0x80, 9, 0x80, 7, 0x80, 10, 0x80, 8, 0x80, 11, 0x80, 0x80, 0x80, 0x80, 0x80),
+        Vector128.Create((byte)8, 0x80, 12, 0x80, 9, 0x80, 13, 0x80, 10, 0x80, 14, 0x80, 11, 0x80, 15, 0x80),
+    ];
 }

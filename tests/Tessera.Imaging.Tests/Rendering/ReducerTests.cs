@@ -38,18 +38,50 @@ public sealed class ReducerTests
                 Assert.Equal(scalarH.AsSpan(0, dw * sh * bands).ToArray(), wideH.AsSpan(0, dw * sh * bands).ToArray());
             }
 
+            // The vertical pass reads its source in place (rows a stride apart, nothing past the last pixel).
             var vWeights = Reducer.Weights.For(sh, dh, kernel);
+            var rowBytes = sw * bands;
+            var stride = rowBytes + random.Next(0, 20);
+            var windowed = Noise(random, ((sh - 1) * stride) + rowBytes).AsSpan(0, ((sh - 1) * stride) + rowBytes).ToArray();
             var scalarV = new byte[(sw * dh * bands) + Reducer.Padding];
-            var vectorV = new byte[(sw * dh * bands) + Reducer.Padding];
-            Reducer.VerticalScalar(source, sw * bands, sh, scalarV, dh, vWeights);
-            Reducer.VerticalSse2(source, sw * bands, sh, vectorV, dh, vWeights);
-            Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), vectorV.AsSpan(0, sw * dh * bands).ToArray());
-            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            Reducer.VerticalScalar(windowed, stride, rowBytes, sh, scalarV, dh, vWeights);
+            if (rowBytes >= 16)
             {
-                var wideV = new byte[(sw * dh * bands) + Reducer.Padding];
-                Reducer.VerticalAvx2(source, sw * bands, sh, wideV, dh, vWeights);
-                Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), wideV.AsSpan(0, sw * dh * bands).ToArray());
+                var vectorV = new byte[sw * dh * bands];
+                Reducer.VerticalSse2(windowed, stride, rowBytes, sh, vectorV, dh, vWeights);
+                Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), vectorV);
             }
+
+            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && rowBytes >= 32)
+            {
+                var wideV = new byte[sw * dh * bands];
+                Reducer.VerticalAvx2(windowed, stride, rowBytes, sh, wideV, dh, vWeights);
+                Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), wideV);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_window_of_a_larger_buffer_reduces_like_the_same_pixels_packed()
+    {
+        var random = new Random(7);
+        const int bands = 3, outerWidth = 500, outerHeight = 400, left = 37, top = 51, width = 333, height = 301;
+        var outer = Noise(random, outerWidth * outerHeight * bands).AsSpan(0, outerWidth * outerHeight * bands).ToArray();
+        var packed = new byte[width * height * bands];
+        for (var y = 0; y < height; y++)
+        {
+            outer.AsSpan((((top + y) * outerWidth) + left) * bands, width * bands).CopyTo(packed.AsSpan(y * width * bands));
+        }
+
+        // A window that ends at the very end of its buffer: nothing past its last pixel may be needed.
+        var window = outer.AsSpan((((top * outerWidth) + left) * bands)..(((top + height - 1) * outerWidth * bands) + ((left + width) * bands)));
+        foreach (var (tw, th) in new[] { (200, 150), (333, 120), (150, 301) })
+        {
+            var expected = new byte[(tw * th * bands) + Reducer.Padding];
+            var actual = new byte[(tw * th * bands) + Reducer.Padding];
+            Reducer.Reduce(packed, width, height, bands, expected, tw, th, "lanczos3", new byte[Reducer.ScratchBytes(width, th, bands)]);
+            Reducer.Reduce(window, width, height, outerWidth * bands, bands, actual, tw, th, "lanczos3", new byte[Reducer.ScratchBytes(width, th, bands)]);
+            Assert.Equal(expected, actual);
         }
     }
 
@@ -114,7 +146,8 @@ public sealed class ReducerTests
     public void Too_small_buffers_and_enlargements_are_refused()
     {
         var scratch = new byte[Reducer.ScratchBytes(10, 5, 3)];
-        Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[10 * 10 * 3], 10, 10, 3, new byte[200], 5, 5, "lanczos3", scratch));
+        Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[(10 * 10 * 3) - 1], 10, 10, 3, new byte[200], 5, 5, "lanczos3", scratch));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Reducer.Reduce(new byte[10 * 10 * 3], 10, 10, 29, 3, new byte[200], 5, 5, "lanczos3", scratch));
         Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[(10 * 10 * 3) + 32], 10, 10, 3, new byte[5 * 5 * 3], 5, 5, "lanczos3", scratch));
         Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[(10 * 10 * 3) + 32], 10, 10, 3, new byte[2000], 20, 5, "lanczos3", scratch));
         Assert.Throws<ArgumentException>(() => Reducer.Reduce(new byte[(10 * 10 * 3) + 32], 10, 10, 3, new byte[2000], 5, 5, "nearest", scratch));
