@@ -10,9 +10,13 @@ public sealed class VipsImage : IDisposable
 {
     private readonly VipsObjectHandle _handle;
 
-    internal VipsImage(nint pointer)
+    // Set for images whose pixels sit in one block of memory (CopyMemory), which MemoryPixels may then expose.
+    private readonly bool _inMemory;
+
+    internal VipsImage(nint pointer, bool inMemory = false)
     {
         _handle = new VipsObjectHandle(pointer);
+        _inMemory = inMemory;
     }
 
     internal nint Pointer => _handle.IsClosed ? throw new ObjectDisposedException(nameof(VipsImage)) : _handle.DangerousGetHandle();
@@ -210,13 +214,23 @@ public sealed class VipsImage : IDisposable
     }
 
     /// <summary>Another owner of the same image: each holder disposes its own, and the image lives while any does.</summary>
-    public VipsImage Share() => new(GObjectNative.g_object_ref(Pointer));
+    public VipsImage Share() => new(GObjectNative.g_object_ref(Pointer), _inMemory);
+
+    /// <summary>Whether the pixels are held in memory (an image from <see cref="CopyMemory"/>), so <see cref="MemoryPixels"/> can be read.</summary>
+    public bool IsInMemory => _inMemory;
+
+    /// <summary>
+    /// The pixels of an in-memory image (<see cref="IsInMemory"/>), interleaved, rows Width × Bands × sample size
+    /// apart, read in place: valid while this image is not disposed. Nothing past the last pixel may be read.
+    /// </summary>
+    public ReadOnlySpan<byte> MemoryPixels =>
+        _inMemory ? NativeImage.MemoryPixels(Pointer) : throw new InvalidOperationException("Only an image copied into memory exposes its pixels");
 
     /// <summary>Computes the image into memory, so it can be read many times and in any order (sequential sources cannot).</summary>
     public VipsImage CopyMemory()
     {
         var copy = VipsNative.vips_image_copy_memory(Pointer);
-        return copy == 0 ? throw new VipsException("vips_image_copy_memory failed", VipsRuntime.TakeError()) : new VipsImage(copy);
+        return copy == 0 ? throw new VipsException("vips_image_copy_memory failed", VipsRuntime.TakeError()) : new VipsImage(copy, inMemory: true);
     }
 
     /// <summary>A copy of this image with an integer header field set, e.g. <c>WithInt("orientation", 6)</c>.</summary>

@@ -21,6 +21,20 @@ public sealed class VipsOperationTests
         Assert.Equal([10.0, 11.0, 12.0], image.GetPoint(1, 1));
     }
 
+    [Fact]
+    public void An_image_copied_into_memory_exposes_its_pixels_in_place_and_others_do_not()
+    {
+        using var xy = VipsOperation.Image("xyz", ("width", 37), ("height", 23));
+        using var image = xy.Cast(BandFormat.UChar);
+        Assert.False(image.IsInMemory);
+        Assert.Throws<InvalidOperationException>(() => image.MemoryPixels.Length);
+
+        using var held = image.CopyMemory();
+        using var shared = held.Share();
+        Assert.True(shared.IsInMemory);
+        Assert.Equal(image.ToPixels(), shared.MemoryPixels.ToArray());
+    }
+
     [Theory]
     [InlineData(256, 0)]
     [InlineData(7, 3)]

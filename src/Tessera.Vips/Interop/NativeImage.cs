@@ -21,6 +21,16 @@ internal static unsafe class NativeImage
         }
     }
 
+    /// <summary>The pixel block of an image held in memory (for any other, libvips would compute it all first).</summary>
+    public static ReadOnlySpan<byte> MemoryPixels(nint image)
+    {
+        var data = VipsNative.vips_image_get_data(image);
+        return data == null
+            ? throw new VipsException("vips_image_get_data failed", VipsRuntime.TakeError())
+            : new ReadOnlySpan<byte>(data, checked((int)((ulong)VipsNative.vips_image_get_width(image) * (ulong)VipsNative.vips_image_get_height(image)
+                * (ulong)VipsNative.vips_image_get_bands(image) * VipsNative.vips_format_sizeof(VipsNative.vips_image_get_format(image)))));
+    }
+
     public static nint FromPixels(ReadOnlySpan<byte> data, int width, int height, int bands, int format)
     {
         fixed (byte* p = data)

@@ -132,6 +132,12 @@ internal static unsafe partial class VipsNative
     public static partial nint vips_image_copy_memory(nint image);
 
     [LibraryImport(Libraries.Vips)]
+    public static partial void* vips_image_get_data(nint image);
+
+    [LibraryImport(Libraries.Vips)]
+    public static partial ulong vips_format_sizeof(int format);
+
+    [LibraryImport(Libraries.Vips)]
     public static partial nint vips_image_new_from_memory_copy(void* data, nuint size, int width, int height, int bands, int format);
 
     [LibraryImport(Libraries.Vips)]

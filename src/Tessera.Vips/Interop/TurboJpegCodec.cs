@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+
+namespace Tessera.Vips.Interop;
+
+/// <summary>The pointer-level work behind <see cref="Jpeg"/>, with a small pool of codec instances.</summary>
+internal static unsafe class TurboJpegCodec
+{
+    // An instance holds libjpeg's state (a few KB); renders run on a few threads, so a few are kept for reuse.
+    private const int Pooled = 16;
+    private static readonly ConcurrentQueue<TurboJpegHandle> Decompressors = new();
+    private static readonly ConcurrentQueue<TurboJpegHandle> Compressors = new();
+
+    public static void Decode(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands)
+    {
+        var handle = Rent(Decompressors, decompress: true);
+        try
+        {
+            fixed (byte* source = jpeg)
+            fixed (byte* target = destination)
+            {
+                int w, h, subsampling, colorspace;
+                if (TurboJpegNative.tjDecompressHeader3(handle.Pointer, source, (nuint)jpeg.Length, &w, &h, &subsampling, &colorspace) != 0)
+                {
+                    throw new JpegException($"Not a readable JPEG: {TurboJpegNative.Error(handle.Pointer)}");
+                }
+
+                // TurboJPEG scales a larger stream down to fit the size given: a stream of another size than the
+                // caller expects is damage, not something to resample.
+                if (w != width || h != height)
+                {
+                    throw new JpegException($"The JPEG is {w}x{h}, not the {width}x{height} expected");
+                }
+
+                var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
+                if (TurboJpegNative.tjDecompress2(handle.Pointer, source, (nuint)jpeg.Length, target, width, pitch, height, format, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagStopOnWarning | TurboJpegNative.FlagLimitScans) != 0)
+                {
+                    throw new JpegException($"The JPEG could not be decoded: {TurboJpegNative.Error(handle.Pointer)}");
+                }
+            }
+        }
+        finally
+        {
+            Return(Decompressors, handle);
+        }
+    }
+
+    public static int Encode(ReadOnlySpan<byte> pixels, int width, int height, int pitch, int bands, int quality, Span<byte> destination)
+    {
+        var handle = Rent(Compressors, decompress: false);
+        try
+        {
+            fixed (byte* source = pixels)
+            fixed (byte* target = destination)
+            {
+                var output = target;
+                var size = (nuint)destination.Length;
+                var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
+                var subsampling = bands == 1 ? TurboJpegNative.SubsampleGray : TurboJpegNative.Subsample420;
+                if (TurboJpegNative.tjCompress2(handle.Pointer, source, width, pitch, height, format, &output, &size, subsampling, quality, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagNoRealloc) != 0)
+                {
+                    throw new JpegException($"JPEG encoding failed: {TurboJpegNative.Error(handle.Pointer)}");
+                }
+
+                return checked((int)size);
+            }
+        }
+        finally
+        {
+            Return(Compressors, handle);
+        }
+    }
+
+    public static int MaxEncodedBytes(int width, int height, int bands) =>
+        checked((int)TurboJpegNative.tjBufSize(width, height, bands == 1 ? TurboJpegNative.SubsampleGray : TurboJpegNative.Subsample420));
+
+    private static TurboJpegHandle Rent(ConcurrentQueue<TurboJpegHandle> pool, bool decompress)
+    {
+        if (pool.TryDequeue(out var handle))
+        {
+            return handle;
+        }
+
+        var created = decompress ? TurboJpegNative.tjInitDecompress() : TurboJpegNative.tjInitCompress();
+        return created == 0 ? throw new JpegException("TurboJPEG could not create a codec instance (out of memory)") : new TurboJpegHandle(created);
+    }
+
+    private static void Return(ConcurrentQueue<TurboJpegHandle> pool, TurboJpegHandle handle)
+    {
+        if (pool.Count < Pooled)
+        {
+            pool.Enqueue(handle);
+        }
+        else
+        {
+            handle.Dispose();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Tessera.Vips;
+
+namespace Tessera.Vips.Tests;
+
+/// <summary>libjpeg-turbo through its TurboJPEG API: the codec of the JPEG tile path.</summary>
+public sealed class JpegTests
+{
+    [Fact]
+    public void The_library_is_installed_here()
+    {
+        // The README's install line brings libturbojpeg0; without it the server still works, through libvips only.
+        Assert.True(Jpeg.IsAvailable, "libturbojpeg.so.0 was not found (apt-get install -y libturbojpeg0)");
+    }
+
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(3, 21)]
+    [InlineData(1, 5)]
+    public void An_encode_is_what_libvips_encodes_and_a_decode_what_libvips_decodes(int bands, int spare)
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        using var photo = Photo(bands, 301, 203);
+        var packed = photo.ToPixels();
+
+        // Rows a pitch apart, with spare bytes after each that must not be read.
+        int width = photo.Width, height = photo.Height, pitch = (width * bands) + spare;
+        var padded = new byte[((height - 1) * pitch) + (width * bands)];
+        for (var y = 0; y < height; y++)
+        {
+            packed.AsSpan(y * width * bands, width * bands).CopyTo(padded.AsSpan(y * pitch));
+        }
+
+        var output = new byte[Jpeg.MaxEncodedBytes(width, height, bands)];
+        var length = Jpeg.Encode(padded, width, height, pitch, bands, 85, output);
+        var encoded = output[..length];
+
+        // Same codec, same settings as libvips' jpegsave at 4:2:0: the same picture.
+        var byVips = photo.SaveToBuffer("jpegsave_buffer", ("Q", 85), ("subsample_mode", "on"), ("strip", true));
+        using var ours = VipsImage.NewFromBuffer(encoded);
+        using var theirs = VipsImage.NewFromBuffer(byVips);
+        Assert.Equal(theirs.ToPixels(), ours.ToPixels());
+
+        // Decoding into a window of a larger buffer touches only the window.
+        var canvas = new byte[(height + 2) * pitch];
+        canvas.AsSpan().Fill(0xEE);
+        Jpeg.Decode(encoded, canvas.AsSpan(pitch), width, height, pitch, bands);
+        var decoded = ours.ToPixels();
+        for (var y = 0; y < height; y++)
+        {
+            Assert.Equal(decoded.AsSpan(y * width * bands, width * bands).ToArray(), canvas.AsSpan((y + 1) * pitch, width * bands).ToArray());
+            Assert.All(canvas.AsSpan(((y + 1) * pitch) + (width * bands), spare).ToArray(), b => Assert.Equal(0xEE, b));
+        }
+
+        Assert.All(canvas.AsSpan(0, pitch).ToArray(), b => Assert.Equal(0xEE, b));
+    }
+
+    [Fact]
+    public void Damaged_truncated_or_missized_streams_are_refused()
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        using var photo = Photo(3, 64, 48);
+        var jpeg = photo.SaveToBuffer("jpegsave_buffer", ("Q", 85), ("strip", true));
+        var target = new byte[64 * 48 * 3];
+
+        Assert.Throws<JpegException>(() => Jpeg.Decode("not a jpeg at all"u8, target, 64, 48, 64 * 3, 3));
+        Assert.Throws<JpegException>(() => Jpeg.Decode(jpeg.AsSpan(0, jpeg.Length * 2 / 3), target, 64, 48, 64 * 3, 3));
+        Assert.Throws<JpegException>(() => Jpeg.Decode(jpeg, new byte[32 * 48 * 3], 32, 48, 32 * 3, 3));
+
+        // Entropy-coded data overwritten halfway: the decoder could paper over it; strict decoding refuses it.
+        var damaged = jpeg.ToArray();
+        damaged.AsSpan(damaged.Length / 2, 40).Fill(0xFF);
+        Assert.Throws<JpegException>(() => Jpeg.Decode(damaged, target, 64, 48, 64 * 3, 3));
+
+        // And the codec is still fine afterwards.
+        Jpeg.Decode(jpeg, target, 64, 48, 64 * 3, 3);
+    }
+
+    [Fact]
+    public void Buffers_too_small_and_unsupported_layouts_are_refused_before_any_native_call()
+    {
+        var pixels = new byte[10 * 10 * 3];
+        Assert.Throws<ArgumentException>(() => Jpeg.Decode([0xFF, 0xD8], new byte[(10 * 10 * 3) - 1], 10, 10, 30, 3));
+        Assert.Throws<ArgumentException>(() => Jpeg.Decode([0xFF, 0xD8], pixels, 10, 10, 29, 3));
+        Assert.Throws<ArgumentException>(() => Jpeg.Decode([0xFF, 0xD8], new byte[10 * 10 * 4], 10, 10, 40, 4));
+        Assert.Throws<ArgumentException>(() => Jpeg.Encode(pixels, 10, 10, 30, 3, 85, new byte[10]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Jpeg.Encode(pixels, 10, 10, 30, 3, 0, new byte[100_000]));
+    }
+
+    private static VipsImage Photo(int bands, int width, int height)
+    {
+        using var file = VipsImage.NewFromFile(Sample("Kleiber_by_Lukas_Baubkus.jpg"));
+        using var small = file.Resize((double)width / file.Width, (double)height / file.Height);
+        using var cut = small.ExtractArea(0, 0, width, height);
+        return bands == 1 ? cut.Colourspace("b-w") : cut.Call("copy");
+    }
+
+    private static string Sample(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples", name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"Expected samples/{name} in a parent of {AppContext.BaseDirectory}.");
+    }
+}
