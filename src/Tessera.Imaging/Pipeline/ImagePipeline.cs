@@ -16,7 +16,6 @@ namespace Tessera.Imaging.Pipeline;
 public sealed class ImagePipeline
 {
     private readonly RenderThreads _renderThreads;
-    private readonly OpenFileCache _tileFiles = new();
     private long _renderCount;
 
     public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null)
@@ -121,7 +120,7 @@ public sealed class ImagePipeline
         var purged = Cache?.Purge(identifier) ?? 0;
         if (Catalog.Resolver.Resolve(identifier).TryGetValue(out var source, out _))
         {
-            purged += Catalog.Forget(source.Path) + Renderer.OpenImages.Forget(source.Path) + _tileFiles.Forget(source.Path);
+            purged += Catalog.Forget(source.Path) + Renderer.OpenImages.Forget(source.Path) + Renderer.OpenFiles.Forget(source.Path);
         }
 
         return purged;
@@ -131,7 +130,7 @@ public sealed class ImagePipeline
     {
         try
         {
-            var file = _tileFiles.Open(source.Source);
+            var file = Renderer.OpenFiles.Open(source.Source);
             var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
             return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
         }

@@ -11,18 +11,44 @@ namespace Tessera.Imaging.Rendering;
 /// resizes to the exact planned size, converts to sRGB, applies quality, mirroring and rotation, strips metadata
 /// and encodes.
 /// </summary>
-public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openImages = null)
+public sealed class ImageRenderer
 {
     private static readonly double[] White = [255, 255, 255];
 
-    public RenderOptions Options { get; } = options;
+    public ImageRenderer(RenderOptions options, OpenImageCache? openImages = null)
+    {
+        Options = options;
+        OpenImages = openImages ?? new OpenImageCache();
+        JpegTiles = new JpegTileRenderer(options, Buffers, OpenFiles);
+    }
+
+    public RenderOptions Options { get; }
 
     /// <summary>Random-access levels kept open between requests.</summary>
-    public OpenImageCache OpenImages { get; } = openImages ?? new OpenImageCache();
+    public OpenImageCache OpenImages { get; }
+
+    /// <summary>Read-only handles of sources whose stored JPEG tiles are read without libvips.</summary>
+    public OpenFileCache OpenFiles { get; } = new();
+
+    /// <summary>Reused pixel buffers (the reducer's, and the JPEG tile path's).</summary>
+    public PixelBufferPool Buffers { get; } = new();
+
+    /// <summary>The libvips-free path for plans that read and write JPEG (most tiles and regions of a pyramid).</summary>
+    public JpegTileRenderer JpegTiles { get; }
 
     /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
     public RenderedImage Render(ImagePlan plan, SourceDescription source)
     {
+        if (Options.JpegTiles && StoredTile.ReadsJpegTiles(plan, source, out _))
+        {
+            var window = LevelWindow(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
+            using var held = IsHeld(source, plan.Level) ? Open(source, plan.Level) : null;
+            if (JpegTiles.TryRender(plan, source, window, held, out var direct))
+            {
+                return direct;
+            }
+        }
+
         var info = source.Info;
         using var chain = new Chain(Open(source, plan.Level));
 
@@ -72,6 +98,10 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
     private static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
         source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
 
+    /// <summary>Whether <see cref="Open"/> gives the level decoded in memory (small levels of a pyramid, what thumbnails read).</summary>
+    private static bool IsHeld(SourceDescription source, PyramidLevel level) =>
+        source.Loader == SourceLoader.Tiff && level.IsTiled && (long)level.Width * level.Height <= InMemoryLevelPixels && level.Index > 0;
+
     private VipsImage Open(SourceDescription source, PyramidLevel level)
     {
         var path = source.Source.Path;
@@ -81,7 +111,7 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
         return source.Loader switch
         {
             // Small levels of a pyramid (what thumbnails read) are decoded once and kept: later requests only resample.
-            SourceLoader.Tiff when level.IsTiled && pixels <= InMemoryLevelPixels && level.Index > 0 => OpenImages.Lease(
+            SourceLoader.Tiff when IsHeld(source, level) => OpenImages.Lease(
                 key,
                 () =>
                 {
@@ -114,25 +144,35 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
     private static int Crop(Chain chain, PixelRect region, int storedWidth, int storedHeight, bool isFull)
     {
         var image = chain.Current;
-        if (isFull)
+        var window = LevelWindow(region, image.Width, image.Height, storedWidth, storedHeight, isFull);
+        if (window.X == 0 && window.Y == 0 && window.Width == image.Width && window.Height == image.Height)
         {
             return 0;
+        }
+
+        chain.Then(image.ExtractArea(window.X, window.Y, window.Width, window.Height));
+        return window.Y;
+    }
+
+    /// <summary>
+    /// <paramref name="region"/> (full-resolution pixels of a <paramref name="storedWidth"/> × <paramref name="storedHeight"/>
+    /// image, stored orientation) in the pixels of a level of <paramref name="levelWidth"/> × <paramref name="levelHeight"/>.
+    /// </summary>
+    private static PixelRect LevelWindow(PixelRect region, int levelWidth, int levelHeight, int storedWidth, int storedHeight, bool isFull)
+    {
+        if (isFull)
+        {
+            return new PixelRect(0, 0, levelWidth, levelHeight);
         }
 
         // The level may be a reduction of the full resolution: map the region's edges into it.
-        var sx = (double)image.Width / storedWidth;
-        var sy = (double)image.Height / storedHeight;
-        var left = Math.Clamp((int)Math.Floor((region.X * sx) + 1e-6), 0, image.Width - 1);
-        var top = Math.Clamp((int)Math.Floor((region.Y * sy) + 1e-6), 0, image.Height - 1);
-        var right = Math.Clamp((int)Math.Ceiling((region.Right * sx) - 1e-6), left + 1, image.Width);
-        var bottom = Math.Clamp((int)Math.Ceiling((region.Bottom * sy) - 1e-6), top + 1, image.Height);
-        if (left == 0 && top == 0 && right == image.Width && bottom == image.Height)
-        {
-            return 0;
-        }
-
-        chain.Then(image.ExtractArea(left, top, right - left, bottom - top));
-        return top;
+        var sx = (double)levelWidth / storedWidth;
+        var sy = (double)levelHeight / storedHeight;
+        var left = Math.Clamp((int)Math.Floor((region.X * sx) + 1e-6), 0, levelWidth - 1);
+        var top = Math.Clamp((int)Math.Floor((region.Y * sy) + 1e-6), 0, levelHeight - 1);
+        var right = Math.Clamp((int)Math.Ceiling((region.Right * sx) - 1e-6), left + 1, levelWidth);
+        var bottom = Math.Clamp((int)Math.Ceiling((region.Bottom * sy) - 1e-6), top + 1, levelHeight);
+        return new PixelRect(left, top, right - left, bottom - top);
     }
 
     /// <summary>Reductions by more than this on an axis go to libvips, which box-shrinks first (cheaper than a wide kernel).</summary>
@@ -140,9 +180,6 @@ public sealed class ImageRenderer(RenderOptions options, OpenImageCache? openIma
 
     /// <summary>Inputs of the reducer are held decoded: at most this many pixels (about 24 MB of RGB).</summary>
     private const long MaxReducerPixels = 8_000_000;
-
-    /// <summary>Reused buffers of the reducer (a render takes three).</summary>
-    public PixelBufferPool Buffers { get; } = new();
 
     private void ResizeExactly(Chain chain, int width, int height, int strip, int firstStrip)
     {

@@ -21,5 +21,11 @@ public sealed record RenderOptions
     /// <summary>libvips resampling kernel for reductions and enlargements: nearest, linear, cubic, mitchell, lanczos2, lanczos3.</summary>
     public string Kernel { get; init; } = "lanczos3";
 
+    /// <summary>
+    /// Whether plans that read a pyramid's JPEG tiles and write JPEG are decoded and encoded by libjpeg-turbo directly
+    /// (<see cref="JpegTileRenderer"/>) rather than through libvips. On by default; off to compare the two.
+    /// </summary>
+    public bool JpegTiles { get; init; } = true;
+
     public static RenderOptions Default { get; } = new();
 }

@@ -6,6 +6,9 @@ public enum RenderOrigin
     /// <summary>Decoded, processed and encoded by libvips.</summary>
     Rendered,
 
+    /// <summary>Decoded from a pyramid level's stored JPEG tiles and encoded by libjpeg-turbo directly (<see cref="JpegTileRenderer"/>).</summary>
+    JpegTiles,
+
     /// <summary>A stored JPEG tile of a pyramid TIFF, sent without decoding or encoding.</summary>
     StoredTile,
 

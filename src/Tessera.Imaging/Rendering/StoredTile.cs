@@ -12,14 +12,17 @@ namespace Tessera.Imaging.Rendering;
 /// </summary>
 public static class StoredTile
 {
-    /// <summary>The stored tile the plan asks for, if it is one.</summary>
-    public static bool TryMatch(ImagePlan plan, SourceDescription source, out TiffDirectory directory, out int column, out int row)
+    /// <summary>
+    /// Whether the plan reads a pyramid TIFF level of JPEG tiles (8-bit grey, RGB or YCbCr) and writes JPEG with the
+    /// colours as stored: jpg out, default or colour quality, no rotation or mirroring, upright source without an ICC
+    /// profile. Such plans can be answered from the tiles' JPEG data without libvips: a whole tile as it is, anything
+    /// else decoded and encoded by libjpeg-turbo directly (<see cref="JpegTileRenderer"/>).
+    /// </summary>
+    public static bool ReadsJpegTiles(ImagePlan plan, SourceDescription source, out TiffDirectory directory)
     {
         directory = null!;
-        (column, row) = (0, 0);
-        var info = source.Info;
         if (source.Loader != SourceLoader.Tiff || plan.Format != ImageFormat.Jpg || plan.Rotation != 0 || plan.Mirror
-            || plan.Quality is not (Quality.Default or Quality.Color) || info.Orientation != 1 || source.HasIccProfile
+            || plan.Quality is not (Quality.Default or Quality.Color) || source.Info.Orientation != 1 || source.HasIccProfile
             || !plan.Level.IsTiled)
         {
             return false;
@@ -30,6 +33,23 @@ public static class StoredTile
         {
             return false;
         }
+
+        directory = found;
+        return true;
+    }
+
+    /// <summary>The stored tile the plan asks for, if it is one.</summary>
+    public static bool TryMatch(ImagePlan plan, SourceDescription source, out TiffDirectory directory, out int column, out int row)
+    {
+        (column, row) = (0, 0);
+        if (!ReadsJpegTiles(plan, source, out directory))
+        {
+            return false;
+        }
+
+        var info = source.Info;
+        var found = directory;
+        directory = null!;
 
         // Pyramid levels halve the level above (rounding either way), so level k maps full-resolution pixels
         // [i·2^k, (i+1)·2^k) to pixel i: the IIIF tile grid at scale factor 2^k is the stored grid.

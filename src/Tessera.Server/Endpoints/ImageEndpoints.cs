@@ -85,6 +85,7 @@ public static class ImageEndpoints
         {
             RenderOrigin.StoredTile => "stored-tile",
             RenderOrigin.Cache => "cache",
+            RenderOrigin.JpegTiles => "jpeg-tiles",
             _ => "rendered",
         };
         return Results.Bytes(image.Data, image.MediaType);

@@ -66,6 +66,21 @@ public sealed class CachingTests(ServerFixture server)
         Assert.NotEqual("stored-tile", Origin(response));
     }
 
+    [Theory]
+    [InlineData("/iiif/3/pyramid.tif/3,5,251,249/125,/0/default.jpg", "jpeg-tiles")]
+    [InlineData("/iiif/3/pyramid.tif/17,9,256,256/256,256/0/color.jpg", "jpeg-tiles")]
+    [InlineData("/iiif/3/pyramid.tif/3,5,251,249/125,/90/default.jpg", "rendered")]
+    [InlineData("/iiif/3/pyramid.tif/3,5,251,249/125,/0/gray.jpg", "rendered")]
+    [InlineData("/iiif/3/pyramid.tif/3,5,251,249/125,/0/default.png", "rendered")]
+    public async Task Other_JPEG_plans_of_a_JPEG_pyramid_are_decoded_and_encoded_without_libvips(string path, string origin)
+    {
+        // Regions no other test asks for, so the derivative cache (shared by the fixture's server) cannot answer first.
+        using var response = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(origin, Origin(response));
+    }
+
     [Fact]
     public async Task A_second_request_for_the_same_image_in_another_syntax_comes_from_the_cache()
     {

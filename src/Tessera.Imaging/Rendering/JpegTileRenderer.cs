@@ -1,0 +1,162 @@
+using Tessera.Core.Planning;
+using Tessera.Imaging.Caching;
+using Tessera.Imaging.Sources;
+using Tessera.Imaging.Tiff;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Rendering;
+
+/// <summary>
+/// Renders plans that read JPEG tiles of a pyramid TIFF and write JPEG (<see cref="StoredTile.ReadsJpegTiles"/>)
+/// without libvips: the stored tiles under the region are decoded by libjpeg-turbo straight into one buffer (a small
+/// level already held decoded is read in place), reduced by <see cref="Reducer"/> and encoded by libjpeg-turbo.
+/// The same codec and kernels as the libvips path, minus libtiff's per-tile set-up, the copies into libvips regions
+/// and the encoder's worker-thread hand-offs. Anything else (upscaling, steep reductions, sparse or damaged tiles,
+/// libturbojpeg missing) is declined, and <see cref="ImageRenderer"/> renders it with libvips, which also decides what
+/// a damaged tile means for the response.
+/// </summary>
+public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buffers, OpenFileCache files)
+{
+    /// <summary>Largest region read, in level pixels (about 24 MB of RGB; the reducer's own bound).</summary>
+    public const long MaxRegionPixels = 8_000_000;
+
+    /// <summary>Steepest reduction per axis (the reducer's bound; steeper ones go to libvips, which box-shrinks first).</summary>
+    public const double MaxReduction = 4;
+
+    /// <summary>Renders the plan, or returns false (nothing rendered) when it is not one this renderer takes.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="source">Its source.</param>
+    /// <param name="window">The plan's region in the level's pixels (left, top, width, height).</param>
+    /// <param name="held">The level decoded in memory, when it is held so; else null and its tiles are decoded.</param>
+    /// <param name="image">The JPEG.</param>
+    public bool TryRender(ImagePlan plan, SourceDescription source, PixelRect window, VipsImage? held, out RenderedImage image)
+    {
+        image = null!;
+        if (!Jpeg.IsAvailable || !StoredTile.ReadsJpegTiles(plan, source, out var directory))
+        {
+            return false;
+        }
+
+        int width = plan.Width, height = plan.Height, bands = directory.SamplesPerPixel;
+        var reduces = width != window.Width || height != window.Height;
+        if (width > window.Width || height > window.Height || (long)window.Width * window.Height > MaxRegionPixels
+            || (reduces && (!Reducer.Supports(options.Kernel) || window.Width > width * MaxReduction || window.Height > height * MaxReduction)))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (held is not null)
+            {
+                if (!held.IsInMemory || held.Bands != bands || held.Format != BandFormat.UChar || held.Width != directory.ImageWidth || held.Height != directory.ImageLength)
+                {
+                    return false;
+                }
+
+                var stride = held.Width * bands;
+                var pixels = held.MemoryPixels[((window.Y * stride) + (window.X * bands))..];
+                image = Finish(plan, pixels, window, stride, bands);
+                return true;
+            }
+
+            return TryDecodeTiles(plan, source, directory, window, out image);
+        }
+        catch (Exception e) when (e is JpegException or TiffFormatException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // Damaged or unreadable tiles, or a handle closed under us: libvips reads it afresh and says what is wrong.
+            return false;
+        }
+    }
+
+    private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, out RenderedImage image)
+    {
+        image = null!;
+        int tileWidth = directory.TileWidth, tileHeight = directory.TileLength, bands = directory.SamplesPerPixel;
+        int firstColumn = window.X / tileWidth, lastColumn = (window.Right - 1) / tileWidth;
+        int firstRow = window.Y / tileHeight, lastRow = (window.Bottom - 1) / tileHeight;
+
+        // The tiles under the window, whole (a JPEG tile decodes whole), side by side in one buffer.
+        var stride = (lastColumn - firstColumn + 1) * tileWidth * bands;
+        var rows = (lastRow - firstRow + 1) * tileHeight;
+        if ((long)stride * rows > int.MaxValue)
+        {
+            return false;
+        }
+
+        var file = files.Open(source.Source);
+        var reader = TiffByteSource.From(file);
+        var mosaic = buffers.Rent(stride * rows);
+        try
+        {
+            for (var row = firstRow; row <= lastRow; row++)
+            {
+                for (var column = firstColumn; column <= lastColumn; column++)
+                {
+                    var index = (row * directory.TilesAcross) + column;
+                    long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
+                    if (count == 0 || count > JpegTilePassthrough.MaxTileBytes || offset + count > reader.Length)
+                    {
+                        // Sparse or out of the file: libvips decides what such a tile shows, or what it means.
+                        return false;
+                    }
+
+                    var stored = GC.AllocateUninitializedArray<byte>((int)count);
+                    reader.ReadExactly(offset, stored);
+                    if (!JpegTileAssembler.TryAssemble(directory.JpegTables.Span, stored, directory.Photometric == TiffDirectory.PhotometricRgb, bands, tileWidth, tileHeight, out var jpeg, out _))
+                    {
+                        return false;
+                    }
+
+                    var at = ((row - firstRow) * tileHeight * stride) + ((column - firstColumn) * tileWidth * bands);
+                    Jpeg.Decode(jpeg, mosaic.Span[at..], tileWidth, tileHeight, stride, bands);
+                }
+            }
+
+            var origin = ((window.Y - (firstRow * tileHeight)) * stride) + ((window.X - (firstColumn * tileWidth)) * bands);
+            image = Finish(plan, mosaic.Span[origin..], window, stride, bands);
+            return true;
+        }
+        finally
+        {
+            buffers.Return(mosaic);
+        }
+    }
+
+    /// <summary>Reduces the window (rows <paramref name="stride"/> bytes apart) to the plan's size if need be, and encodes it.</summary>
+    private RenderedImage Finish(ImagePlan plan, ReadOnlySpan<byte> pixels, PixelRect window, int stride, int bands)
+    {
+        int width = plan.Width, height = plan.Height;
+        if (width == window.Width && height == window.Height)
+        {
+            return Encode(pixels, width, height, stride, bands);
+        }
+
+        var target = buffers.Rent((width * height * bands) + Reducer.Padding);
+        var scratch = buffers.Rent(Reducer.ScratchBytes(window.Width, height, bands));
+        try
+        {
+            Reducer.Reduce(pixels, window.Width, window.Height, stride, bands, target.Span, width, height, options.Kernel, scratch.Span);
+            return Encode(target.Span, width, height, width * bands, bands);
+        }
+        finally
+        {
+            buffers.Return(scratch);
+            buffers.Return(target);
+        }
+    }
+
+    private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands)
+    {
+        var output = buffers.Rent(Jpeg.MaxEncodedBytes(width, height, bands));
+        try
+        {
+            var length = Jpeg.Encode(pixels, width, height, stride, bands, options.JpegQuality, output.Span);
+            return new RenderedImage(output.Span[..length].ToArray(), "image/jpeg", width, height) { Origin = RenderOrigin.JpegTiles };
+        }
+        finally
+        {
+            buffers.Return(output);
+        }
+    }
+}

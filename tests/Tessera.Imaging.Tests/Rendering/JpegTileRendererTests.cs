@@ -1,0 +1,151 @@
+using Tessera.Core.Iiif;
+using Tessera.Imaging.Batch;
+using Tessera.Imaging.Pipeline;
+using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Tests.Tiff;
+using Tessera.Imaging.Tiff;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Tests.Rendering;
+
+/// <summary>
+/// The JPEG tile path (stored tiles decoded and the output encoded by libjpeg-turbo, no libvips) on real pyramids:
+/// YCbCr, RGB and grey JPEG tiles, 667x999 so every level has partial right and bottom tiles.
+/// </summary>
+public sealed class JpegTileRendererTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("tessera-jpegtiles-").FullName;
+
+    public JpegTileRendererTests()
+    {
+        BatchPipeline.ConfigureVips(1);
+        foreach (var name in new[] { "ycbcr", "rgb", "grey" })
+        {
+            File.Copy(TiffFixtures.PathOf(name), Path.Combine(_root, name + ".tif"));
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    public static TheoryData<string, string, string> Requests => new()
+    {
+        { "ycbcr.tif", "100,150,300,400", "max" },                // interior of level 0, no resize
+        { "ycbcr.tif", "400,700,267,299", "max" },                // reaches the right and bottom edges
+        { "ycbcr.tif", "37,41,600,900", "!350,350" },             // a reduction that reads level 1
+        { "ycbcr.tif", "full", "!150,150" },                     // a thumbnail from a small level held decoded
+        { "ycbcr.tif", "full", "667," },                         // the whole of level 0
+        { "rgb.tif", "0,0,500,500", "!300,300" },
+        { "rgb.tif", "250,250,417,749", "200," },
+        { "grey.tif", "10,20,640,970", "!400,400" },
+        { "grey.tif", "500,760,167,239", "max" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task A_region_is_rendered_from_the_tiles_as_the_libvips_path_renders_it(string identifier, string region, string size)
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        var direct = await Run(BatchPipeline.Create(_root, jobs: 1), identifier, region, size);
+        var viaVips = await Run(WithoutJpegTiles(), identifier, region, size);
+        Assert.Equal(RenderOrigin.JpegTiles, direct.Image.Origin);
+        Assert.Equal(RenderOrigin.Rendered, viaVips.Image.Origin);
+
+        // The same codec decodes the same tiles, the same reducer resamples them and the same codec encodes them with
+        // the same settings: the two JPEGs decode to the same picture, pixel for pixel (only their headers differ).
+        using var actual = VipsImage.NewFromBuffer(direct.Image.Data);
+        using var expected = VipsImage.NewFromBuffer(viaVips.Image.Data);
+        Assert.Equal((direct.Plan.Width, direct.Plan.Height), (actual.Width, actual.Height));
+        Assert.Equal((expected.Width, expected.Height, expected.Bands), (actual.Width, actual.Height, actual.Bands));
+        using var difference = VipsOperation.Image("subtract", ("left", actual), ("right", expected));
+        using var absolute = difference.Call("abs");
+        var largest = (double)VipsOperation.Run("max", [new("in", absolute)], ["out"])[0]!;
+        Assert.True(largest == 0, $"pixels differ by up to {largest}, {absolute.Average():F3} on average");
+    }
+
+    [Fact]
+    public async Task A_region_is_the_picture_libvips_makes_of_the_full_resolution()
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        var pipeline = BatchPipeline.Create(_root, jobs: 1);
+        var result = await Run(pipeline, "ycbcr.tif", "100,150,400,600", "!300,300");
+        Assert.Equal(RenderOrigin.JpegTiles, result.Image.Origin);
+
+        // Level 1 is itself a reduction, so only a loose comparison with resizing the full resolution holds.
+        var r = result.Plan.Region;
+        using var file = VipsImage.NewFromFile(Path.Combine(_root, "ycbcr.tif"));
+        using var cut = file.ExtractArea(r.X, r.Y, r.Width, r.Height);
+        using var expected = cut.Resize((double)result.Plan.Width / r.Width, (double)result.Plan.Height / r.Height);
+        using var actual = VipsImage.NewFromBuffer(result.Image.Data);
+        using var difference = VipsOperation.Image("subtract", ("left", actual), ("right", expected.ExtractArea(0, 0, actual.Width, actual.Height)));
+        using var absolute = difference.Call("abs");
+        Assert.True(absolute.Average() < 6, $"mean difference {absolute.Average():F2}");
+    }
+
+    [Theory]
+    [InlineData("full", "!300,300", "90", "jpg")]       // turned
+    [InlineData("full", "!300,300", "0", "png")]        // another format
+    [InlineData("0,0,100,100", "^300,", "0", "jpg")]    // upscaled
+    [InlineData("0,0,660,990", "20,", "0", "jpg")]      // steeper than the reducer takes (level 2 is 167 wide)
+    public async Task Other_plans_are_left_to_libvips(string region, string size, string rotation, string format)
+    {
+        var pipeline = BatchPipeline.Create(_root, jobs: 1);
+        var request = ImageRequestParser.Parse(ApiVersion.V3, "ycbcr.tif", region, size, rotation, $"default.{format}");
+        Assert.True(request.TryGetValue(out var parsed, out var error), error?.Message);
+        var outcome = await pipeline.RunAsync(parsed);
+        Assert.True(outcome.TryGetValue(out var result, out error), error?.Message);
+        Assert.Equal(RenderOrigin.Rendered, result.Image.Origin);
+    }
+
+    [Fact]
+    public async Task A_damaged_tile_is_left_to_libvips_which_says_what_it_means()
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+
+        // Tile (1,1) of level 0 with its entropy-coded data overwritten halfway.
+        var path = Path.Combine(_root, "damaged.tif");
+        File.Copy(Path.Combine(_root, "ycbcr.tif"), path);
+        var level = TiffDirectoryReader.Read(path)[0];
+        var index = level.TilesAcross + 1;
+        using (var stream = File.OpenWrite(path))
+        {
+            stream.Position = level.TileOffsets[index] + (level.TileByteCounts[index] / 2);
+            stream.Write(Enumerable.Repeat((byte)0x5A, 64).ToArray());
+        }
+
+        var pipeline = BatchPipeline.Create(_root, jobs: 1);
+        var request = ImageRequestParser.Parse(ApiVersion.V3, "damaged.tif", "200,200,200,200", "max", "0", "default.jpg");
+        Assert.True(request.TryGetValue(out var parsed, out var error), error?.Message);
+        var outcome = await pipeline.RunAsync(parsed);
+
+        // libvips decodes such a tile with a warning (grey or garbled blocks) or refuses it; either way the answer is
+        // libvips', and nothing crashes.
+        if (outcome.TryGetValue(out var result, out error))
+        {
+            Assert.Equal(RenderOrigin.Rendered, result.Image.Origin);
+        }
+        else
+        {
+            Assert.NotNull(error);
+        }
+
+        // Its neighbours still take the fast path.
+        var clean = await Run(pipeline, "damaged.tif", "0,0,200,200", "max");
+        Assert.Equal(RenderOrigin.JpegTiles, clean.Image.Origin);
+    }
+
+    private ImagePipeline WithoutJpegTiles() => new(
+        new Sources.SourceCatalog(new Sources.FileSystemSourceResolver(_root)),
+        new ImageRenderer(new RenderOptions { JpegQuality = BatchPipeline.DefaultJpegQuality, JpegTiles = false }),
+        Core.Planning.ServerLimits.Default,
+        Core.Compliance.ServiceProfile.Default,
+        1);
+
+    private static async Task<ImageResult> Run(ImagePipeline pipeline, string identifier, string region, string size, string format = "jpg")
+    {
+        var request = ImageRequestParser.Parse(ApiVersion.V3, identifier, region, size, "0", $"default.{format}");
+        Assert.True(request.TryGetValue(out var parsed, out var error), error?.Message);
+        var outcome = await pipeline.RunAsync(parsed);
+        Assert.True(outcome.TryGetValue(out var result, out error), error?.Message);
+        return result;
+    }
+}
