@@ -84,9 +84,31 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             return false;
         }
 
+        // Every tile must be stored and inside the file (a sparse one shows what libvips decides); the largest sizes
+        // the buffers a tile is read and made a standalone JPEG in.
         var file = files.Open(source.Source);
         var reader = TiffByteSource.From(file);
+        long largest = 0;
+        for (var row = firstRow; row <= lastRow; row++)
+        {
+            for (var column = firstColumn; column <= lastColumn; column++)
+            {
+                var index = (row * directory.TilesAcross) + column;
+                long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
+                if (count < 4 || count > JpegTilePassthrough.MaxTileBytes || offset < 0 || offset + count > reader.Length)
+                {
+                    return false;
+                }
+
+                largest = Math.Max(largest, count);
+            }
+        }
+
+        var tables = directory.JpegTables.Span;
+        var rgb = directory.Photometric == TiffDirectory.PhotometricRgb;
         var mosaic = buffers.Rent(stride * rows);
+        var stored = buffers.Rent((int)largest);
+        var jpeg = buffers.Rent((int)largest + tables.Length + 64);
         try
         {
             for (var row = firstRow; row <= lastRow; row++)
@@ -94,22 +116,15 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 for (var column = firstColumn; column <= lastColumn; column++)
                 {
                     var index = (row * directory.TilesAcross) + column;
-                    long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
-                    if (count == 0 || count > JpegTilePassthrough.MaxTileBytes || offset + count > reader.Length)
-                    {
-                        // Sparse or out of the file: libvips decides what such a tile shows, or what it means.
-                        return false;
-                    }
-
-                    var stored = GC.AllocateUninitializedArray<byte>((int)count);
-                    reader.ReadExactly(offset, stored);
-                    if (!JpegTileAssembler.TryAssemble(directory.JpegTables.Span, stored, directory.Photometric == TiffDirectory.PhotometricRgb, bands, tileWidth, tileHeight, out var jpeg, out _))
+                    var tile = stored.Span[..(int)directory.TileByteCounts[index]];
+                    reader.ReadExactly(directory.TileOffsets[index], tile);
+                    if (!JpegTileAssembler.TryAssemble(tables, tile, rgb, bands, tileWidth, tileHeight, jpeg.Span, out var length, out _))
                     {
                         return false;
                     }
 
                     var at = ((row - firstRow) * tileHeight * stride) + ((column - firstColumn) * tileWidth * bands);
-                    Jpeg.Decode(jpeg, mosaic.Span[at..], tileWidth, tileHeight, stride, bands);
+                    Jpeg.Decode(jpeg.Span[..length], mosaic.Span[at..], tileWidth, tileHeight, stride, bands);
                 }
             }
 
@@ -119,6 +134,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
         finally
         {
+            buffers.Return(jpeg);
+            buffers.Return(stored);
             buffers.Return(mosaic);
         }
     }

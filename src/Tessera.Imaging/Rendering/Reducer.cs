@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -495,12 +496,14 @@ public static class Reducer
         // Bounds as in HorizontalSsse3: every 128-bit load starts at a pair's first pixel, every 4-byte write is at an
         // output pixel, and within a row pixels are written left to right so a pixel's spare byte is overwritten by the
         // next. Rows go two at a time, so the pixels whose 4 bytes would reach past their row (into the next row,
-        // already written) are written exactly.
+        // already written) are written exactly. Weights.For made Start one per output and Packed Pairs per output, so
+        // the unchecked reads of both stay inside them.
         ref var src = ref MemoryMarshal.GetReference(source);
+        ref var dst = ref MemoryMarshal.GetReference(target);
+        ref var packed = ref MemoryMarshal.GetArrayDataReference(weights.Packed);
+        ref var starts = ref MemoryMarshal.GetArrayDataReference(weights.Start);
         var first = Vector256.Create(PairShuffles[bands - 1], PairShuffles[bands - 1]);
         var second = Vector256.Create(NextPairShuffles[bands - 1], NextPairShuffles[bands - 1]);
-        var packed = weights.Packed;
-        var starts = weights.Start;
         var pairs = weights.Pairs;
         var round = Vector256.Create(Round);
         var inRowBytes = sourceWidth * bands;
@@ -514,22 +517,22 @@ public static class Reducer
             for (var x = 0; x < targetWidth; x++)
             {
                 var acc = round;
-                var at = inRow + (starts[x] * bands);
-                var offset = x * pairs;
+                var at = inRow + (Unsafe.Add(ref starts, x) * bands);
+                ref var w = ref Unsafe.Add(ref packed, x * pairs);
                 var p = 0;
                 for (; p + 1 < pairs; p += 2)
                 {
-                    var step = at + (2 * p * bands);
-                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref src, (nuint)step), Vector128.LoadUnsafe(ref src, (nuint)(step + inRowBytes)));
-                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, first).AsInt16(), Vector256.Create(packed[offset + p]).AsInt16()));
-                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, second).AsInt16(), Vector256.Create(packed[offset + p + 1]).AsInt16()));
+                    var step = (nuint)(at + (2 * p * bands));
+                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref src, step), Vector128.LoadUnsafe(ref src, step + (nuint)inRowBytes));
+                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, first).AsInt16(), Vector256.Create(Unsafe.Add(ref w, p)).AsInt16()));
+                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, second).AsInt16(), Vector256.Create(Unsafe.Add(ref w, p + 1)).AsInt16()));
                 }
 
                 if (p < pairs)
                 {
-                    var step = at + (2 * p * bands);
-                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref src, (nuint)step), Vector128.LoadUnsafe(ref src, (nuint)(step + inRowBytes)));
-                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, first).AsInt16(), Vector256.Create(packed[offset + p]).AsInt16()));
+                    var step = (nuint)(at + (2 * p * bands));
+                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref src, step), Vector128.LoadUnsafe(ref src, step + (nuint)inRowBytes));
+                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, first).AsInt16(), Vector256.Create(Unsafe.Add(ref w, p)).AsInt16()));
                 }
 
                 var words = Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(acc, Precision), Vector256<int>.Zero);
@@ -537,13 +540,13 @@ public static class Reducer
                 var put = outRow + (x * bands);
                 if (x * bands <= outRowBytes - 4)
                 {
-                    MemoryMarshal.Write(target[put..], bytes.GetElement(0));
-                    MemoryMarshal.Write(target[(put + outRowBytes)..], bytes.GetElement(4));
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, put), bytes.ToScalar());
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, put + outRowBytes), bytes.GetUpper().ToScalar());
                 }
                 else
                 {
-                    MemoryMarshal.Write(last, bytes.GetElement(0));
-                    MemoryMarshal.Write(last[4..], bytes.GetElement(4));
+                    MemoryMarshal.Write(last, bytes.ToScalar());
+                    MemoryMarshal.Write(last[4..], bytes.GetUpper().ToScalar());
                     last[..bands].CopyTo(target[put..]);
                     last.Slice(4, bands).CopyTo(target[(put + outRowBytes)..]);
                 }

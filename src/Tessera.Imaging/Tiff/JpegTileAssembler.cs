@@ -42,9 +42,48 @@ internal static class JpegTileAssembler
         int width,
         int height,
         out byte[] jpeg,
+        out string reason) =>
+        TryAssemble(tables, tile, rgb, components, width, height, [], out jpeg, out _, out reason);
+
+    /// <summary>
+    /// Builds the standalone JPEG of a whole tile (<paramref name="width"/> × <paramref name="height"/> must be its
+    /// frame) into <paramref name="destination"/>, for decoding: no allocation. False, with the reason, when the tile
+    /// is not a whole <paramref name="width"/> × <paramref name="height"/> frame or the buffer is too small.
+    /// </summary>
+    public static bool TryAssemble(
+        ReadOnlySpan<byte> tables,
+        ReadOnlySpan<byte> tile,
+        bool rgb,
+        int components,
+        int width,
+        int height,
+        Span<byte> destination,
+        out int length,
+        out string reason)
+    {
+        if (destination.IsEmpty)
+        {
+            throw new ArgumentException("A buffer to write into is needed", nameof(destination));
+        }
+
+        return TryAssemble(tables, tile, rgb, components, width, height, destination, out _, out length, out reason);
+    }
+
+    /// <summary>Into <paramref name="destination"/> when it is not empty (whole frames only), else into a new array.</summary>
+    private static bool TryAssemble(
+        ReadOnlySpan<byte> tables,
+        ReadOnlySpan<byte> tile,
+        bool rgb,
+        int components,
+        int width,
+        int height,
+        Span<byte> destination,
+        out byte[] jpeg,
+        out int length,
         out string reason)
     {
         jpeg = [];
+        length = 0;
         if (tile.Length < 4 || tile[0] != 0xFF || tile[1] != Soi)
         {
             reason = "The tile does not start with a JPEG SOI marker.";
@@ -140,8 +179,29 @@ internal static class JpegTileAssembler
         bool hasColourMarker = header.HasJfif || header.HasAdobe;
         byte[] marker = hasColourMarker ? [] : rgb ? AdobeRgbApp14 : JfifApp0;
 
-        jpeg = GC.AllocateUninitializedArray<byte>(2 + marker.Length + tableSegments.Length + body.Length);
-        var output = jpeg.AsSpan();
+        var size = 2 + marker.Length + tableSegments.Length + body.Length;
+        Span<byte> output;
+        if (destination.IsEmpty)
+        {
+            jpeg = GC.AllocateUninitializedArray<byte>(size);
+            output = jpeg;
+        }
+        else if (width != frameWidth || height != frameHeight)
+        {
+            reason = $"The tile's frame is {frameWidth}x{frameHeight}, not the whole {width}x{height} tile expected.";
+            return false;
+        }
+        else if (destination.Length < size)
+        {
+            reason = $"The tile needs {size} bytes; the buffer holds {destination.Length}.";
+            return false;
+        }
+        else
+        {
+            output = destination[..size];
+        }
+
+        length = size;
         output[0] = 0xFF;
         output[1] = Soi;
         int at = 2;

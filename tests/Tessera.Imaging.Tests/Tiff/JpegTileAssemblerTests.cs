@@ -29,6 +29,23 @@ public sealed class JpegTileAssemblerTests
     }
 
     [Fact]
+    public void A_whole_tile_assembles_into_a_buffer_as_into_an_array_and_nothing_else_does()
+    {
+        (byte[] tables, byte[] tile) = StoredTile();
+        Assert.True(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 256, 256, out byte[] expected, out _));
+
+        var buffer = new byte[expected.Length + 10];
+        Assert.True(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 256, 256, buffer, out var length, out var reason), reason);
+        Assert.Equal(expected, buffer[..length]);
+
+        // Into a buffer only whole frames (a crop would need a new array), and only when it fits.
+        Assert.False(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 155, 231, buffer, out _, out reason));
+        Assert.Contains("not the whole", reason);
+        Assert.False(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 256, 256, new byte[expected.Length - 1], out _, out reason));
+        Assert.Contains("buffer", reason);
+    }
+
+    [Fact]
     public void A_tile_that_is_not_jpeg_is_refused_with_a_reason()
     {
         (byte[] tables, _) = StoredTile();
