@@ -39,7 +39,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
         int width = plan.Width, height = plan.Height, bands = directory.SamplesPerPixel;
         var reduces = width != window.Width || height != window.Height;
-        if (width > window.Width || height > window.Height || (long)window.Width * window.Height > MaxRegionPixels
+        if (window.X < 0 || window.Y < 0 || window.Width < 1 || window.Height < 1 || window.Right > directory.ImageWidth || window.Bottom > directory.ImageLength
+            || width > window.Width || height > window.Height || (long)window.Width * window.Height > MaxRegionPixels
             || (reduces && (!Reducer.Supports(options.Kernel) || window.Width > width * MaxReduction || window.Height > height * MaxReduction)))
         {
             return false;
@@ -94,6 +95,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             for (var column = firstColumn; column <= lastColumn; column++)
             {
                 var index = (row * directory.TilesAcross) + column;
+                if (index >= directory.TileOffsets.Length || index >= directory.TileByteCounts.Length)
+                {
+                    return false;
+                }
+
                 long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
                 if (count < 4 || count > JpegTilePassthrough.MaxTileBytes || offset < 0 || offset + count > reader.Length)
                 {
