@@ -9,7 +9,8 @@ namespace Tessera.Imaging.Rendering;
 /// <summary>
 /// Turns a plan into encoded bytes: the only step that touches pixels. Reads the planned pyramid level, crops,
 /// resizes to the exact planned size, converts to sRGB, applies quality, mirroring and rotation, strips metadata
-/// and encodes.
+/// and encodes. A JPEG plan of a JPEG pyramid goes to <see cref="JpegTileRenderer"/> first (libjpeg-turbo without
+/// libvips, the same picture); what it declines, and everything else, is rendered here with libvips.
 /// </summary>
 public sealed class ImageRenderer
 {
