@@ -112,11 +112,12 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
         var tables = directory.JpegTables.Span;
         var rgb = directory.Photometric == TiffDirectory.PhotometricRgb;
-        var mosaic = buffers.Rent(stride * rows);
-        var stored = buffers.Rent((int)largest);
-        var jpeg = buffers.Rent((int)largest + tables.Length + 64);
+        NativeBuffer? mosaic = null, stored = null, jpeg = null;
         try
         {
+            mosaic = buffers.Rent(stride * rows);
+            stored = buffers.Rent((int)largest);
+            jpeg = buffers.Rent((int)largest + tables.Length + 64);
             for (var row = firstRow; row <= lastRow; row++)
             {
                 for (var column = firstColumn; column <= lastColumn; column++)
@@ -140,9 +141,14 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
         finally
         {
-            buffers.Return(jpeg);
-            buffers.Return(stored);
-            buffers.Return(mosaic);
+            // Native memory: every buffer rented goes back, even when a later rent fails.
+            foreach (var buffer in new[] { jpeg, stored, mosaic })
+            {
+                if (buffer is not null)
+                {
+                    buffers.Return(buffer);
+                }
+            }
         }
     }
 
@@ -156,15 +162,20 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
 
         var target = buffers.Rent((width * height * bands) + Reducer.Padding);
-        var scratch = buffers.Rent(Reducer.ScratchBytes(window.Width, height, bands));
+        NativeBuffer? scratch = null;
         try
         {
+            scratch = buffers.Rent(Reducer.ScratchBytes(window.Width, height, bands));
             Reducer.Reduce(pixels, window.Width, window.Height, stride, bands, target.Span, width, height, options.Kernel, scratch.Span);
             return Encode(target.Span, width, height, width * bands, bands);
         }
         finally
         {
-            buffers.Return(scratch);
+            if (scratch is not null)
+            {
+                buffers.Return(scratch);
+            }
+
             buffers.Return(target);
         }
     }
