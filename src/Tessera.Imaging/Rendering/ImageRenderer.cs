@@ -40,11 +40,11 @@ public sealed class ImageRenderer
     /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
     public RenderedImage Render(ImagePlan plan, SourceDescription source)
     {
-        if (Options.JpegTiles && StoredTile.ReadsJpegTiles(plan, source, out _))
+        if (Options.JpegTiles && StoredTile.ReadsJpegTiles(plan, source, out var directory))
         {
             var window = LevelWindow(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
             using var held = IsHeld(source, plan.Level) ? Open(source, plan.Level) : null;
-            if (JpegTiles.TryRender(plan, source, window, held, out var direct))
+            if (JpegTiles.TryRender(plan, source, directory, window, held, out var direct))
             {
                 return direct;
             }

@@ -24,15 +24,16 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     public const double MaxReduction = 4;
 
     /// <summary>Renders the plan, or returns false (nothing rendered) when it is not one this renderer takes.</summary>
-    /// <param name="plan">The plan.</param>
+    /// <param name="plan">The plan: one that <see cref="StoredTile.ReadsJpegTiles"/> accepted.</param>
     /// <param name="source">Its source.</param>
+    /// <param name="directory">The level's TIFF directory, as <see cref="StoredTile.ReadsJpegTiles"/> gave it.</param>
     /// <param name="window">The plan's region in the level's pixels (left, top, width, height).</param>
     /// <param name="held">The level decoded in memory, when it is held so; else null and its tiles are decoded.</param>
     /// <param name="image">The JPEG.</param>
-    public bool TryRender(ImagePlan plan, SourceDescription source, PixelRect window, VipsImage? held, out RenderedImage image)
+    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image)
     {
         image = null!;
-        if (!Jpeg.IsAvailable || !StoredTile.ReadsJpegTiles(plan, source, out var directory))
+        if (!Jpeg.IsAvailable)
         {
             return false;
         }
