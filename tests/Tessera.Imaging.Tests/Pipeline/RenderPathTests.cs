@@ -1,4 +1,3 @@
-using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Tests.Tiff;
 using Tessera.Imaging.Pipeline;
@@ -32,11 +31,11 @@ public sealed class RenderPathTests : IDisposable
 
         // Full resolution of a 6000 px wide pyramid: libvips' tile cache for it would be about 16 MB. (PNG out: JPEG
         // out takes the JPEG tile path, which reads tiles through a file handle and opens no libvips image.)
-        var wide = await Run(pipeline, "wide.tif", "100,100,1500,900", "!1400,1400", "png");
+        var wide = await PipelineRequests.Image(pipeline, "wide.tif", "100,100,1500,900", "!1400,1400", format: "png");
         Assert.Equal(0, wide.Plan.Level.Index);
         Assert.Equal(0, pipeline.Renderer.OpenImages.Count);
 
-        await Run(pipeline, "narrow.tif", "100,100,900,700", "!500,500", "png");
+        await PipelineRequests.Image(pipeline, "narrow.tif", "100,100,900,700", "!500,500", format: "png");
         Assert.Equal(1, pipeline.Renderer.OpenImages.Count);
     }
 
@@ -48,7 +47,7 @@ public sealed class RenderPathTests : IDisposable
     public async Task The_reduced_render_is_the_picture_libvips_makes(string identifier, string region, string size)
     {
         var pipeline = BatchPipeline.Create(_root, jobs: 1);
-        var result = await Run(pipeline, identifier, region, size, "png");
+        var result = await PipelineRequests.Image(pipeline, identifier, region, size, format: "png");
 
         // The same region from the file, cut and resized by libvips alone.
         var r = result.Plan.Region;
@@ -81,21 +80,12 @@ public sealed class RenderPathTests : IDisposable
         }
 
         garbage.Clear();
-        await Run(pipeline, "narrow.tif", "full", "!300,300");
+        await PipelineRequests.Image(pipeline, "narrow.tif", "full", "!300,300");
         releaser.Release();
         Assert.Equal((collections + 1, 1), (releaser.Collections, releaser.Trims));
 
         // No render since: no trim.
         releaser.Release();
         Assert.Equal(1, releaser.Trims);
-    }
-
-    private static async Task<ImageResult> Run(ImagePipeline pipeline, string identifier, string region, string size, string format = "jpg")
-    {
-        var request = ImageRequestParser.Parse(ApiVersion.V3, identifier, region, size, "0", $"default.{format}");
-        Assert.True(request.TryGetValue(out var parsed, out var error), error?.Message);
-        var outcome = await pipeline.RunAsync(parsed);
-        Assert.True(outcome.TryGetValue(out var result, out error), error?.Message);
-        return result;
     }
 }

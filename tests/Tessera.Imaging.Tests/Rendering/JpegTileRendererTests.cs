@@ -1,7 +1,7 @@
-using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Tests.Pipeline;
 using Tessera.Imaging.Tests.Tiff;
 using Tessera.Imaging.Tiff;
 using Tessera.Vips;
@@ -45,8 +45,8 @@ public sealed class JpegTileRendererTests : IDisposable
     public async Task A_region_is_rendered_from_the_tiles_as_the_libvips_path_renders_it(string identifier, string region, string size)
     {
         Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
-        var direct = await Run(BatchPipeline.Create(_root, jobs: 1), identifier, region, size);
-        var viaVips = await Run(WithoutJpegTiles(), identifier, region, size);
+        var direct = await PipelineRequests.Image(BatchPipeline.Create(_root, jobs: 1), identifier, region, size);
+        var viaVips = await PipelineRequests.Image(WithoutJpegTiles(), identifier, region, size);
         Assert.Equal(RenderOrigin.JpegTiles, direct.Image.Origin);
         Assert.Equal(RenderOrigin.Rendered, viaVips.Image.Origin);
 
@@ -67,7 +67,7 @@ public sealed class JpegTileRendererTests : IDisposable
     {
         Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
         var pipeline = BatchPipeline.Create(_root, jobs: 1);
-        var result = await Run(pipeline, "ycbcr.tif", "100,150,400,600", "!300,300");
+        var result = await PipelineRequests.Image(pipeline, "ycbcr.tif", "100,150,400,600", "!300,300");
         Assert.Equal(RenderOrigin.JpegTiles, result.Image.Origin);
 
         // Level 1 is itself a reduction, so only a loose comparison with resizing the full resolution holds.
@@ -88,11 +88,7 @@ public sealed class JpegTileRendererTests : IDisposable
     [InlineData("0,0,660,990", "20,", "0", "jpg")]      // steeper than the reducer takes (level 2 is 167 wide)
     public async Task Other_plans_are_left_to_libvips(string region, string size, string rotation, string format)
     {
-        var pipeline = BatchPipeline.Create(_root, jobs: 1);
-        var request = ImageRequestParser.Parse(ApiVersion.V3, "ycbcr.tif", region, size, rotation, $"default.{format}");
-        Assert.True(request.TryGetValue(out var parsed, out var error), error?.Message);
-        var outcome = await pipeline.RunAsync(parsed);
-        Assert.True(outcome.TryGetValue(out var result, out error), error?.Message);
+        var result = await PipelineRequests.Image(BatchPipeline.Create(_root, jobs: 1), "ycbcr.tif", region, size, rotation, format);
         Assert.Equal(RenderOrigin.Rendered, result.Image.Origin);
     }
 
@@ -113,13 +109,11 @@ public sealed class JpegTileRendererTests : IDisposable
         }
 
         var pipeline = BatchPipeline.Create(_root, jobs: 1);
-        var request = ImageRequestParser.Parse(ApiVersion.V3, "damaged.tif", "200,200,200,200", "max", "0", "default.jpg");
-        Assert.True(request.TryGetValue(out var parsed, out var error), error?.Message);
-        var outcome = await pipeline.RunAsync(parsed);
+        var outcome = await PipelineRequests.Outcome(pipeline, "damaged.tif", "200,200,200,200", "max");
 
         // libvips decodes such a tile with a warning (grey or garbled blocks) or refuses it; either way the answer is
         // libvips', and nothing crashes.
-        if (outcome.TryGetValue(out var result, out error))
+        if (outcome.TryGetValue(out var result, out var error))
         {
             Assert.Equal(RenderOrigin.Rendered, result.Image.Origin);
         }
@@ -129,7 +123,7 @@ public sealed class JpegTileRendererTests : IDisposable
         }
 
         // Its neighbours still take the fast path.
-        var clean = await Run(pipeline, "damaged.tif", "0,0,200,200", "max");
+        var clean = await PipelineRequests.Image(pipeline, "damaged.tif", "0,0,200,200", "max");
         Assert.Equal(RenderOrigin.JpegTiles, clean.Image.Origin);
     }
 
@@ -139,13 +133,4 @@ public sealed class JpegTileRendererTests : IDisposable
         Core.Planning.ServerLimits.Default,
         Core.Compliance.ServiceProfile.Default,
         1);
-
-    private static async Task<ImageResult> Run(ImagePipeline pipeline, string identifier, string region, string size, string format = "jpg")
-    {
-        var request = ImageRequestParser.Parse(ApiVersion.V3, identifier, region, size, "0", $"default.{format}");
-        Assert.True(request.TryGetValue(out var parsed, out var error), error?.Message);
-        var outcome = await pipeline.RunAsync(parsed);
-        Assert.True(outcome.TryGetValue(out var result, out error), error?.Message);
-        return result;
-    }
 }
