@@ -78,7 +78,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         int firstColumn = window.X / tileWidth, lastColumn = (window.Right - 1) / tileWidth;
         int firstRow = window.Y / tileHeight, lastRow = (window.Bottom - 1) / tileHeight;
 
-        // The tiles under the window, whole (a JPEG tile decodes whole), side by side in one buffer.
+        // The tiles under the window, whole (a JPEG tile decodes whole), side by side: rows of this many bytes.
         var stride = (lastColumn - firstColumn + 1) * tileWidth * bands;
         var rows = (lastRow - firstRow + 1) * tileHeight;
         if ((long)stride * rows > int.MaxValue)
@@ -111,39 +111,101 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             }
         }
 
-        var tables = directory.JpegTables.Span;
+        var tablesLength = directory.JpegTables.Length;
         var rgb = directory.Photometric == TiffDirectory.PhotometricRgb;
-        NativeBuffer? mosaic = null, stored = null, jpeg = null;
+        NativeBuffer? pixels = null, stored = null, jpeg = null, target = null, scratch = null;
         try
         {
-            mosaic = buffers.Rent(stride * rows);
             stored = buffers.Rent((int)largest);
-            jpeg = buffers.Rent((int)largest + tables.Length + 64);
+            jpeg = buffers.Rent((int)largest + tablesLength + 64);
+
+            // Decodes one tile into place; false when its stored bytes do not make a whole tile.
+            bool Decode(int row, int column, Span<byte> destination, int pitch)
+            {
+                var index = (row * directory.TilesAcross) + column;
+                var tile = stored.Span[..(int)directory.TileByteCounts[index]];
+                reader.ReadExactly(directory.TileOffsets[index], tile);
+                if (!JpegTileAssembler.TryAssemble(directory.JpegTables.Span, tile, rgb, bands, tileWidth, tileHeight, jpeg.Span, out var length, out _))
+                {
+                    return false;
+                }
+
+                Jpeg.Decode(jpeg.Span[..length], destination, tileWidth, tileHeight, pitch, bands);
+                return true;
+            }
+
+            var left = (window.X - (firstColumn * tileWidth)) * bands;
+            int width = plan.Width, height = plan.Height;
+            if (width == window.Width && height == window.Height)
+            {
+                // Nothing to reduce: the encoder takes the window straight from the tiles, all decoded side by side.
+                pixels = buffers.Rent(stride * rows);
+                for (var row = firstRow; row <= lastRow; row++)
+                {
+                    for (var column = firstColumn; column <= lastColumn; column++)
+                    {
+                        if (!Decode(row, column, pixels.Span[(((row - firstRow) * tileHeight * stride) + ((column - firstColumn) * tileWidth * bands))..], stride))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                image = Encode(pixels.Span[(((window.Y - (firstRow * tileHeight)) * stride) + left)..], width, height, stride, bands);
+                return true;
+            }
+
+            // A reduction: one tile row at a time into a band, which keeps only the rows the target rows still to make
+            // need (fewer than one target row's taps), so a region of any height holds about one tile row.
+            var reduction = new BandedReduction(window.Width, window.Height, bands, width, height, options.Kernel);
+            var capacity = tileHeight + reduction.RowsPerTargetRow;
+            pixels = buffers.Rent(stride * capacity);
+            target = buffers.Rent((width * height * bands) + Reducer.Padding);
+            scratch = buffers.Rent(Reducer.ScratchBytes(window.Width, height, bands));
+            int bandTop = firstRow * tileHeight, bandRows = 0;
             for (var row = firstRow; row <= lastRow; row++)
             {
+                // Move the rows still needed to the top of the band; the tile row goes below them.
+                var keepFrom = Math.Max(bandTop, window.Y + reduction.FirstRowNeeded);
+                var kept = Math.Max(0, bandTop + bandRows - keepFrom);
+                if (kept > 0 && keepFrom > bandTop)
+                {
+                    pixels.Span.Slice((keepFrom - bandTop) * stride, kept * stride).CopyTo(pixels.Span);
+                }
+
+                if (kept + tileHeight > capacity)
+                {
+                    throw new InvalidOperationException($"The band keeps {kept} rows; it has room for {capacity - tileHeight}");
+                }
+
+                bandTop = (row * tileHeight) - kept;
+                bandRows = kept + tileHeight;
                 for (var column = firstColumn; column <= lastColumn; column++)
                 {
-                    var index = (row * directory.TilesAcross) + column;
-                    var tile = stored.Span[..(int)directory.TileByteCounts[index]];
-                    reader.ReadExactly(directory.TileOffsets[index], tile);
-                    if (!JpegTileAssembler.TryAssemble(tables, tile, rgb, bands, tileWidth, tileHeight, jpeg.Span, out var length, out _))
+                    if (!Decode(row, column, pixels.Span[((kept * stride) + ((column - firstColumn) * tileWidth * bands))..], stride))
                     {
                         return false;
                     }
-
-                    var at = ((row - firstRow) * tileHeight * stride) + ((column - firstColumn) * tileWidth * bands);
-                    Jpeg.Decode(jpeg.Span[..length], mosaic.Span[at..], tileWidth, tileHeight, stride, bands);
                 }
+
+                // The window's rows in the band.
+                var top = Math.Max(bandTop, window.Y);
+                var bottom = Math.Min(bandTop + bandRows, window.Bottom);
+                reduction.Feed(pixels.Span[(((top - bandTop) * stride) + left)..], top - window.Y, bottom - top, stride, target.Span, scratch.Span);
             }
 
-            var origin = ((window.Y - (firstRow * tileHeight)) * stride) + ((window.X - (firstColumn * tileWidth)) * bands);
-            image = Finish(plan, mosaic.Span[origin..], window, stride, bands);
+            if (!reduction.IsComplete)
+            {
+                throw new InvalidOperationException($"The tiles under the window made {reduction.NextRow} of {height} rows");
+            }
+
+            image = Encode(target.Span, width, height, width * bands, bands);
             return true;
         }
         finally
         {
             // Native memory: every buffer rented goes back, even when a later rent fails.
-            foreach (var buffer in new[] { jpeg, stored, mosaic })
+            foreach (var buffer in new[] { scratch, target, jpeg, stored, pixels })
             {
                 if (buffer is not null)
                 {

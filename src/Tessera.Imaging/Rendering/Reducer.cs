@@ -29,8 +29,11 @@ public static class Reducer
     /// <summary>Whether <paramref name="kernel"/> (a libvips kernel name) is one this reducer computes.</summary>
     public static bool Supports(string kernel) => kernel is "linear" or "cubic" or "mitchell" or "lanczos2" or "lanczos3";
 
-    /// <summary>Bytes of the intermediate buffer a reduction needs (the vertical pass's output).</summary>
-    public static int ScratchBytes(int sourceWidth, int targetHeight, int bands) => (sourceWidth * targetHeight * bands) + Padding;
+    /// <summary>Output rows made at a time: the vertical pass's output for them stays in the cache for the horizontal one.</summary>
+    internal const int ChunkRows = 16;
+
+    /// <summary>Bytes of the intermediate buffer a reduction needs (the vertical pass's output for <see cref="ChunkRows"/> rows).</summary>
+    public static int ScratchBytes(int sourceWidth, int targetHeight, int bands) => (sourceWidth * Math.Min(targetHeight, ChunkRows) * bands) + Padding;
 
     /// <summary>
     /// Reduces <paramref name="source"/> (<paramref name="sourceWidth"/> × <paramref name="sourceHeight"/>, rows
@@ -66,55 +69,11 @@ public static class Reducer
         int targetWidth,
         int targetHeight,
         string kernel,
-        Span<byte> scratch)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bands, 4);
-        if (targetWidth < 1 || targetHeight < 1 || targetWidth > sourceWidth || targetHeight > sourceHeight)
-        {
-            throw new ArgumentException($"Cannot reduce {sourceWidth}x{sourceHeight} to {targetWidth}x{targetHeight}");
-        }
+        Span<byte> scratch) =>
+        // The whole source as one band (checked there): every target row is made.
+        new BandedReduction(sourceWidth, sourceHeight, bands, targetWidth, targetHeight, kernel).Feed(source, 0, sourceHeight, sourceStride, target, scratch);
 
-        var rowBytes = sourceWidth * bands;
-        ArgumentOutOfRangeException.ThrowIfLessThan(sourceStride, rowBytes);
-        var sourceBytes = ((long)(sourceHeight - 1) * sourceStride) + rowBytes;
-        if (source.Length < sourceBytes)
-        {
-            throw new ArgumentException($"source holds {source.Length} bytes; {sourceWidth}x{sourceHeight} rows {sourceStride} apart need {sourceBytes}", nameof(source));
-        }
-
-        Require(target, (long)targetWidth * targetHeight * bands, nameof(target));
-        if (!Supports(kernel))
-        {
-            throw new ArgumentException($"The reducer has no kernel \"{kernel}\"", nameof(kernel));
-        }
-
-        if (targetWidth == sourceWidth)
-        {
-            Vertical(source, sourceStride, sourceWidth, sourceHeight, bands, target, targetHeight, kernel);
-            return;
-        }
-
-        Require(scratch, (long)rowBytes * targetHeight, nameof(scratch));
-        if (targetHeight == sourceHeight)
-        {
-            // The horizontal pass reads a little past a row's pixels, which the source need not have: pack the rows
-            // into the padded scratch first.
-            for (var y = 0; y < sourceHeight; y++)
-            {
-                source.Slice(y * sourceStride, rowBytes).CopyTo(scratch[(y * rowBytes)..]);
-            }
-        }
-        else
-        {
-            // Vertical first: the horizontal pass, the dearer one, then runs over the fewer (output) rows.
-            Vertical(source, sourceStride, sourceWidth, sourceHeight, bands, scratch, targetHeight, kernel);
-        }
-
-        Horizontal(scratch, sourceWidth, targetHeight, bands, target, targetWidth, kernel);
-    }
-
-    private static void Require(ReadOnlySpan<byte> buffer, long pixels, string name)
+    internal static void Require(ReadOnlySpan<byte> buffer, long pixels, string name)
     {
         if (buffer.Length < pixels + Padding)
         {
@@ -264,27 +223,29 @@ public static class Reducer
         }
     }
 
-    private static void Vertical(ReadOnlySpan<byte> source, int sourceStride, int width, int sourceHeight, int bands, Span<byte> target, int targetHeight, string kernel)
+    /// <summary>
+    /// Target rows [<paramref name="fromRow"/>, <paramref name="toRow"/>) of a vertical reduction into
+    /// <paramref name="target"/> (from its start, rows packed), from source rows held from row
+    /// <paramref name="sourceFirstRow"/> on, <paramref name="sourceStride"/> bytes apart.
+    /// </summary>
+    internal static void Vertical(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceFirstRow, int sourceHeight, Span<byte> target, int fromRow, int toRow, Weights weights)
     {
-        var weights = Weights.Cached(sourceHeight, targetHeight, kernel);
-        var rowBytes = width * bands;
         if (Avx2.IsSupported && rowBytes >= 32)
         {
-            VerticalAvx2(source, sourceStride, rowBytes, sourceHeight, target, targetHeight, weights);
+            VerticalAvx2(source, sourceStride, rowBytes, sourceFirstRow, sourceHeight, target, fromRow, toRow, weights);
         }
         else if (Sse2.IsSupported && rowBytes >= 16)
         {
-            VerticalSse2(source, sourceStride, rowBytes, sourceHeight, target, targetHeight, weights);
+            VerticalSse2(source, sourceStride, rowBytes, sourceFirstRow, sourceHeight, target, fromRow, toRow, weights);
         }
         else
         {
-            VerticalScalar(source, sourceStride, rowBytes, sourceHeight, target, targetHeight, weights);
+            VerticalScalar(source, sourceStride, rowBytes, sourceFirstRow, sourceHeight, target, fromRow, toRow, weights);
         }
     }
 
-    private static void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, int height, int bands, Span<byte> target, int targetWidth, string kernel)
+    internal static void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, int height, int bands, Span<byte> target, int targetWidth, Weights weights)
     {
-        var weights = Weights.Cached(sourceWidth, targetWidth, kernel);
         if (Avx2.IsSupported)
         {
             HorizontalAvx2(source, sourceWidth, height, bands, target, targetWidth, weights);
@@ -310,20 +271,21 @@ public static class Reducer
     // last row again instead, so no read leaves the image.
     private static int Row(int row, int rows) => Math.Min(row, rows - 1);
 
-    internal static void VerticalScalar(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
+    internal static void VerticalScalar(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceFirstRow, int sourceHeight, Span<byte> target, int fromRow, int toRow, Weights weights)
     {
-        for (var y = 0; y < targetHeight; y++)
+        for (var y = fromRow; y < toRow; y++)
         {
             var first = weights.Start[y];
             var pairs = weights.Packed.AsSpan(y * weights.Pairs, weights.Pairs);
-            var output = target.Slice(y * rowBytes, rowBytes);
+            var output = target.Slice((y - fromRow) * rowBytes, rowBytes);
             for (var x = 0; x < rowBytes; x++)
             {
                 var acc = 0;
                 for (var p = 0; p < pairs.Length; p++)
                 {
                     var row = first + (2 * p);
-                    acc += (source[(row * sourceStride) + x] * Low(pairs[p])) + (source[(Row(row + 1, sourceHeight) * sourceStride) + x] * High(pairs[p]));
+                    acc += (source[((row - sourceFirstRow) * sourceStride) + x] * Low(pairs[p]))
+                        + (source[((Row(row + 1, sourceHeight) - sourceFirstRow) * sourceStride) + x] * High(pairs[p]));
                 }
 
                 output[x] = Clamp(acc);
@@ -356,22 +318,23 @@ public static class Reducer
         }
     }
 
-    internal static void VerticalSse2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
+    internal static void VerticalSse2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceFirstRow, int sourceHeight, Span<byte> target, int fromRow, int toRow, Weights weights)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, 16);
         // Bounds: rows hold at least 16 bytes (the caller sends narrower ones to the scalar pass) and every step reads
         // and writes 16 bytes ending at or before its row's end, so the unchecked vector loads and stores below stay
-        // within the pixels of both buffers: the source needs no spare bytes.
+        // within the pixels of both buffers: the source needs no spare bytes. Rows read are among those the source
+        // holds: BandedReduction.Feed asks only for target rows whose taps lie in its band, and checked the band's size.
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(target);
         var packed = weights.Packed;
         var zero = Vector128<byte>.Zero;
         var round = Vector128.Create(Round);
-        for (var y = 0; y < targetHeight; y++)
+        for (var y = fromRow; y < toRow; y++)
         {
             var first = weights.Start[y];
             var pairOffset = y * weights.Pairs;
-            var outRow = (nuint)(y * rowBytes);
+            var outRow = (nuint)((y - fromRow) * rowBytes);
             for (var step = 0; step < rowBytes; step += 16)
             {
                 // The last step of a row ends at the row's end, overlapping the one before (same values, written twice).
@@ -383,8 +346,8 @@ public static class Reducer
                 for (var p = 0; p < weights.Pairs; p++)
                 {
                     var row = first + (2 * p);
-                    var a = Vector128.LoadUnsafe(ref src, (nuint)((row * sourceStride) + x));
-                    var b = Vector128.LoadUnsafe(ref src, (nuint)((Row(row + 1, sourceHeight) * sourceStride) + x));
+                    var a = Vector128.LoadUnsafe(ref src, (nuint)(((row - sourceFirstRow) * sourceStride) + x));
+                    var b = Vector128.LoadUnsafe(ref src, (nuint)(((Row(row + 1, sourceHeight) - sourceFirstRow) * sourceStride) + x));
                     var w = Vector128.Create(packed[pairOffset + p]).AsInt16();
                     var lo = Sse2.UnpackLow(a, b);
                     var hi = Sse2.UnpackHigh(a, b);
@@ -402,7 +365,7 @@ public static class Reducer
     }
 
     /// <summary><see cref="VerticalSse2"/> on 32 bytes at a time (the unpacks and packs work within 128-bit lanes, and undo each other's order).</summary>
-    internal static void VerticalAvx2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceHeight, Span<byte> target, int targetHeight, Weights weights)
+    internal static void VerticalAvx2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceFirstRow, int sourceHeight, Span<byte> target, int fromRow, int toRow, Weights weights)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, 32);
         // Bounds as in VerticalSse2 with 32-byte steps: rows hold at least 32 bytes, no step passes its row's end.
@@ -411,11 +374,11 @@ public static class Reducer
         var packed = weights.Packed;
         var zero = Vector256<byte>.Zero;
         var round = Vector256.Create(Round);
-        for (var y = 0; y < targetHeight; y++)
+        for (var y = fromRow; y < toRow; y++)
         {
             var first = weights.Start[y];
             var pairOffset = y * weights.Pairs;
-            var outRow = (nuint)(y * rowBytes);
+            var outRow = (nuint)((y - fromRow) * rowBytes);
             for (var step = 0; step < rowBytes; step += 32)
             {
                 // The last step of a row ends at the row's end, overlapping the one before (same values, written twice).
@@ -427,8 +390,8 @@ public static class Reducer
                 for (var p = 0; p < weights.Pairs; p++)
                 {
                     var row = first + (2 * p);
-                    var a = Vector256.LoadUnsafe(ref src, (nuint)((row * sourceStride) + x));
-                    var b = Vector256.LoadUnsafe(ref src, (nuint)((Row(row + 1, sourceHeight) * sourceStride) + x));
+                    var a = Vector256.LoadUnsafe(ref src, (nuint)(((row - sourceFirstRow) * sourceStride) + x));
+                    var b = Vector256.LoadUnsafe(ref src, (nuint)(((Row(row + 1, sourceHeight) - sourceFirstRow) * sourceStride) + x));
                     var w = Vector256.Create(packed[pairOffset + p]).AsInt16();
                     var lo = Avx2.UnpackLow(a, b);
                     var hi = Avx2.UnpackHigh(a, b);

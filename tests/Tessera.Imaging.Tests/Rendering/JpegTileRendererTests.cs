@@ -34,8 +34,10 @@ public sealed class JpegTileRendererTests : IDisposable
         { "ycbcr.tif", "37,41,600,900", "!350,350" },             // a reduction that reads level 1
         { "ycbcr.tif", "full", "!150,150" },                     // a thumbnail from a small level held decoded
         { "ycbcr.tif", "full", "667," },                         // the whole of level 0
+        { "ycbcr.tif", "full", "600," },                         // a reduction over all four tile rows of level 0
         { "rgb.tif", "0,0,500,500", "!300,300" },
         { "rgb.tif", "250,250,417,749", "200," },
+        { "rgb.tif", "3,255,660,740", "!500,500" },               // starts a row above a tile row, three bands
         { "grey.tif", "10,20,640,970", "!400,400" },
         { "grey.tif", "500,760,167,239", "max" },
     };

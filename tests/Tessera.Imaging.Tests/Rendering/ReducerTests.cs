@@ -44,18 +44,18 @@ public sealed class ReducerTests
             var stride = rowBytes + random.Next(0, 20);
             var windowed = Noise(random, ((sh - 1) * stride) + rowBytes).AsSpan(0, ((sh - 1) * stride) + rowBytes).ToArray();
             var scalarV = new byte[(sw * dh * bands) + Reducer.Padding];
-            Reducer.VerticalScalar(windowed, stride, rowBytes, sh, scalarV, dh, vWeights);
+            Reducer.VerticalScalar(windowed, stride, rowBytes, 0, sh, scalarV, 0, dh, vWeights);
             if (rowBytes >= 16)
             {
                 var vectorV = new byte[sw * dh * bands];
-                Reducer.VerticalSse2(windowed, stride, rowBytes, sh, vectorV, dh, vWeights);
+                Reducer.VerticalSse2(windowed, stride, rowBytes, 0, sh, vectorV, 0, dh, vWeights);
                 Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), vectorV);
             }
 
             if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && rowBytes >= 32)
             {
                 var wideV = new byte[sw * dh * bands];
-                Reducer.VerticalAvx2(windowed, stride, rowBytes, sh, wideV, dh, vWeights);
+                Reducer.VerticalAvx2(windowed, stride, rowBytes, 0, sh, wideV, 0, dh, vWeights);
                 Assert.Equal(scalarV.AsSpan(0, sw * dh * bands).ToArray(), wideV);
             }
         }
@@ -83,6 +83,59 @@ public sealed class ReducerTests
             Reducer.Reduce(window, width, height, outerWidth * bands, bands, actual, tw, th, "lanczos3", new byte[Reducer.ScratchBytes(width, th, bands)]);
             Assert.Equal(expected, actual);
         }
+    }
+
+    [Fact]
+    public void Fed_in_bands_a_reduction_makes_the_same_rows_as_in_one_go()
+    {
+        // Bands of random heights, each starting where the reduction still needs rows (with the rows kept from the
+        // band before, as the JPEG tile path keeps them), in a buffer with a wider stride.
+        var random = new Random(11);
+        for (var round = 0; round < 200; round++)
+        {
+            var bands = random.Next(1, 5);
+            var sw = random.Next(1, 120);
+            var sh = random.Next(1, 300);
+            var tw = random.Next(Math.Max(1, sw / 4), sw + 1);
+            var th = random.Next(Math.Max(1, sh / 4), sh + 1);
+            var kernel = KernelNames[random.Next(KernelNames.Length)];
+            var stride = (sw * bands) + random.Next(0, 9);
+            var source = Noise(random, sh * stride).AsSpan(0, sh * stride).ToArray();
+            var expected = new byte[(tw * th * bands) + Reducer.Padding];
+            Reducer.Reduce(source, sw, sh, stride, bands, expected, tw, th, kernel, new byte[Reducer.ScratchBytes(sw, th, bands)]);
+
+            var reduction = new BandedReduction(sw, sh, bands, tw, th, kernel);
+            var actual = new byte[(tw * th * bands) + Reducer.Padding];
+            var scratch = new byte[Reducer.ScratchBytes(sw, th, bands)];
+            var next = 0;
+            var made = 0;
+            while (next < sh)
+            {
+                var from = Math.Min(reduction.FirstRowNeeded, next);
+                var to = Math.Min(sh, next + random.Next(1, 70));
+                var band = source.AsSpan(from * stride, ((to - from - 1) * stride) + (sw * bands)).ToArray();
+                made += reduction.Feed(band, from, to - from, stride, actual, scratch);
+                Assert.True(to - reduction.FirstRowNeeded < reduction.RowsPerTargetRow || reduction.IsComplete);
+                next = to;
+            }
+
+            Assert.True(reduction.IsComplete);
+            Assert.Equal(th, made);
+            Assert.Equal(expected.AsSpan(0, tw * th * bands).ToArray(), actual.AsSpan(0, tw * th * bands).ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_band_that_leaves_out_rows_still_needed_is_refused()
+    {
+        var reduction = new BandedReduction(40, 100, 3, 20, 50, "lanczos3");
+        var band = new byte[40 * 3 * 30];
+        var target = new byte[(20 * 50 * 3) + Reducer.Padding];
+        var scratch = new byte[Reducer.ScratchBytes(40, 50, 3)];
+        Assert.True(reduction.Feed(band, 0, 30, 40 * 3, target, scratch) > 0);
+        Assert.False(reduction.IsComplete);
+        Assert.Throws<InvalidOperationException>(() => reduction.Feed(band, 30, 30, 40 * 3, target, scratch));
+        Assert.Throws<ArgumentException>(() => reduction.Feed(band, reduction.FirstRowNeeded, 31, 40 * 3, target, scratch));
     }
 
     [Theory]
