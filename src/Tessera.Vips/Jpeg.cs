@@ -35,7 +35,20 @@ public static class Jpeg
     public static void Decode(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands)
     {
         CheckLayout(destination.Length, width, height, pitch, bands, nameof(destination));
-        TurboJpegCodec.Decode(jpeg, destination, width, height, pitch, bands);
+        TurboJpegCodec.Decode(jpeg, destination, width, height, pitch, bands, shortenedFrame: false);
+    }
+
+    /// <summary>
+    /// As <see cref="Decode"/>, for a stream whose frame header was shortened to its top <paramref name="height"/>
+    /// rows while its entropy-coded data still holds all of them (a tile of which a region needs only the top): the
+    /// decoder decodes those rows, then stops. Its report that data was left unread before EOI is expected and
+    /// ignored; any damage in the rows decoded is still an error.
+    /// </summary>
+    /// <exception cref="JpegException">The stream is damaged, truncated or of another size.</exception>
+    public static void DecodeTop(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands)
+    {
+        CheckLayout(destination.Length, width, height, pitch, bands, nameof(destination));
+        TurboJpegCodec.Decode(jpeg, destination, width, height, pitch, bands, shortenedFrame: true);
     }
 
     /// <summary>

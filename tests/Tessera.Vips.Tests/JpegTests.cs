@@ -75,6 +75,51 @@ public sealed class JpegTests
         Jpeg.Decode(jpeg, target, 64, 48, 64 * 3, 3);
     }
 
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(3, 37)]
+    [InlineData(3, 112)]
+    [InlineData(1, 64)]
+    public void A_frame_shortened_to_its_top_rows_decodes_exactly_those_rows(int bands, int rows)
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        using var photo = Photo(bands, 96, 128);
+        var jpeg = photo.SaveToBuffer("jpegsave_buffer", ("Q", 90), ("strip", true));
+        var whole = new byte[96 * 128 * bands];
+        Jpeg.Decode(jpeg, whole, 96, 128, 96 * bands, bands);
+
+        // The frame header says fewer rows; the entropy-coded data still holds all 128 (as a TIFF tile's does).
+        var shortened = WithFrameHeight(jpeg, rows);
+        var top = new byte[(rows * 96 * bands) + 7];
+        top.AsSpan().Fill(0xEE);
+        Jpeg.DecodeTop(shortened, top, 96, rows, 96 * bands, bands);
+        Assert.Equal(whole.AsSpan(0, rows * 96 * bands).ToArray(), top.AsSpan(0, rows * 96 * bands).ToArray());
+        Assert.All(top.AsSpan(rows * 96 * bands).ToArray(), b => Assert.Equal(0xEE, b));
+
+        // The strict decode still calls the unread data what it would be in a whole stream: damage.
+        Assert.Throws<JpegException>(() => Jpeg.Decode(shortened, top, 96, rows, 96 * bands, bands));
+    }
+
+    [Fact]
+    public void A_shortened_frame_with_damage_in_the_rows_kept_is_refused()
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        using var photo = Photo(3, 96, 128);
+        var jpeg = photo.SaveToBuffer("jpegsave_buffer", ("Q", 90), ("strip", true));
+        var shortened = WithFrameHeight(jpeg, 120);
+        var target = new byte[96 * 120 * 3];
+
+        // Entropy-coded data overwritten early on: the rows decoded cross it.
+        var scan = shortened.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        var damaged = shortened.ToArray();
+        damaged.AsSpan(scan + 200, 40).Fill(0xFF);
+        Assert.Throws<JpegException>(() => Jpeg.DecodeTop(damaged, target, 96, 120, 96 * 3, 3));
+
+        // Cut short (no EOI at all) is damage too, not rows left unread.
+        Assert.Throws<JpegException>(() => Jpeg.DecodeTop(shortened.AsSpan(0, scan + 300), target, 96, 120, 96 * 3, 3));
+        Jpeg.DecodeTop(shortened, target, 96, 120, 96 * 3, 3);
+    }
+
     [Fact]
     public void Buffers_too_small_and_unsupported_layouts_are_refused_before_any_native_call()
     {
@@ -84,6 +129,16 @@ public sealed class JpegTests
         Assert.Throws<ArgumentException>(() => Jpeg.Decode([0xFF, 0xD8], new byte[10 * 10 * 4], 10, 10, 40, 4));
         Assert.Throws<ArgumentException>(() => Jpeg.Encode(pixels, 10, 10, 30, 3, 85, new byte[10]));
         Assert.Throws<ArgumentOutOfRangeException>(() => Jpeg.Encode(pixels, 10, 10, 30, 3, 0, new byte[100_000]));
+    }
+
+    /// <summary>The JPEG with its frame header (SOF0) saying <paramref name="rows"/> rows.</summary>
+    private static byte[] WithFrameHeight(byte[] jpeg, int rows)
+    {
+        var copy = jpeg.ToArray();
+        var sof = copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        Assert.True(sof > 0, "no baseline frame header");
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(copy.AsSpan(sof + 5), (ushort)rows);
+        return copy;
     }
 
     private static VipsImage Photo(int bands, int width, int height)

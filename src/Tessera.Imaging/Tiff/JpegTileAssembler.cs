@@ -43,7 +43,7 @@ internal static class JpegTileAssembler
         int height,
         out byte[] jpeg,
         out string reason) =>
-        TryAssemble(tables, tile, rgb, components, width, height, [], out jpeg, out _, out reason);
+        TryAssemble(tables, tile, rgb, components, width, height, height, [], out jpeg, out _, out _, out reason);
 
     /// <summary>
     /// Builds the standalone JPEG of a whole tile (<paramref name="width"/> × <paramref name="height"/> must be its
@@ -66,10 +66,45 @@ internal static class JpegTileAssembler
             throw new ArgumentException("A buffer to write into is needed", nameof(destination));
         }
 
-        return TryAssemble(tables, tile, rgb, components, width, height, destination, out _, out length, out reason);
+        return TryAssemble(tables, tile, rgb, components, width, height, height, destination, out _, out length, out _, out reason);
     }
 
-    /// <summary>Into <paramref name="destination"/> when it is not empty (whole frames only), else into a new array.</summary>
+    /// <summary>
+    /// As the overload above, but the frame header says fewer rows: <paramref name="frameRows"/>, enough that the top
+    /// <paramref name="rows"/> (1 to <paramref name="height"/>) decode exactly as in the whole tile. A decoder then
+    /// decodes only those, the ones a region needs, and leaves the entropy-coded data of the rest unread (which it
+    /// reports as extraneous bytes before EOI; see <c>Jpeg.DecodeTop</c>). With vertically subsampled chroma the
+    /// frame keeps one MCU row more than asked, if the tile has it: the rows just above a frame's bottom would
+    /// otherwise be upsampled from a repeated chroma row instead of the one below.
+    /// </summary>
+    public static bool TryAssemble(
+        ReadOnlySpan<byte> tables,
+        ReadOnlySpan<byte> tile,
+        bool rgb,
+        int components,
+        int width,
+        int height,
+        int rows,
+        Span<byte> destination,
+        out int length,
+        out int frameRows,
+        out string reason)
+    {
+        if (destination.IsEmpty)
+        {
+            throw new ArgumentException("A buffer to write into is needed", nameof(destination));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, height);
+        return TryAssemble(tables, tile, rgb, components, width, height, rows, destination, out _, out length, out frameRows, out reason);
+    }
+
+    /// <summary>
+    /// Into <paramref name="destination"/> when it is not empty (whole frames only, of which the header may declare
+    /// fewer rows, enough for the top <paramref name="rows"/>), else into a new array (<paramref name="rows"/> is then
+    /// <paramref name="height"/>).
+    /// </summary>
     private static bool TryAssemble(
         ReadOnlySpan<byte> tables,
         ReadOnlySpan<byte> tile,
@@ -77,13 +112,16 @@ internal static class JpegTileAssembler
         int components,
         int width,
         int height,
+        int rows,
         Span<byte> destination,
         out byte[] jpeg,
         out int length,
+        out int frameRows,
         out string reason)
     {
         jpeg = [];
         length = 0;
+        frameRows = 0;
         if (tile.Length < 4 || tile[0] != 0xFF || tile[1] != Soi)
         {
             reason = "The tile does not start with a JPEG SOI marker.";
@@ -211,7 +249,8 @@ internal static class JpegTileAssembler
         at += tableSegments.Length;
         body.CopyTo(output[at..]);
         Span<byte> newSof = output[(at + header.SofOffset)..];
-        BinaryPrimitives.WriteUInt16BigEndian(newSof[5..], (ushort)height);
+        frameRows = rows == height || maxV == 1 ? rows : Math.Min(height, rows + mcuHeight);
+        BinaryPrimitives.WriteUInt16BigEndian(newSof[5..], (ushort)frameRows);
         BinaryPrimitives.WriteUInt16BigEndian(newSof[7..], (ushort)width);
         if (dropsMcus)
         {

@@ -10,7 +10,10 @@ internal static unsafe class TurboJpegCodec
     private static readonly ConcurrentQueue<TurboJpegHandle> Decompressors = new();
     private static readonly ConcurrentQueue<TurboJpegHandle> Compressors = new();
 
-    public static void Decode(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands)
+    /// <summary>The warning libjpeg gives when data is left before a marker (here: the rows a shortened frame leaves out, before EOI).</summary>
+    private const string UnreadDataWarning = "extraneous bytes before marker";
+
+    public static void Decode(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands, bool shortenedFrame)
     {
         var handle = Rent(Decompressors, decompress: true);
         try
@@ -34,7 +37,13 @@ internal static unsafe class TurboJpegCodec
                 var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
                 if (TurboJpegNative.tjDecompress2(handle.Pointer, source, (nuint)jpeg.Length, target, width, pitch, height, format, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagStopOnWarning | TurboJpegNative.FlagLimitScans) != 0)
                 {
-                    throw new JpegException($"The JPEG could not be decoded: {TurboJpegNative.Error(handle.Pointer)}");
+                    // Stopping at the first warning, a shortened frame's only one comes after its last row is out:
+                    // the data of the rows left out, found when the decoder looks for EOI.
+                    var error = TurboJpegNative.Error(handle.Pointer);
+                    if (!(shortenedFrame && TurboJpegNative.tjGetErrorCode(handle.Pointer) == TurboJpegNative.ErrorWarning && error.Contains(UnreadDataWarning, StringComparison.Ordinal)))
+                    {
+                        throw new JpegException($"The JPEG could not be decoded: {error}");
+                    }
                 }
             }
         }

@@ -62,5 +62,11 @@ internal static unsafe partial class TurboJpegNative
     [LibraryImport(Library)]
     public static partial byte* tjGetErrorStr2(nint handle);
 
+    /// <summary>TJERR_WARNING (0): the last error was a warning (raised as an error under TJFLAG_STOPONWARNING); TJERR_FATAL (1) otherwise.</summary>
+    [LibraryImport(Library)]
+    public static partial int tjGetErrorCode(nint handle);
+
+    public const int ErrorWarning = 0;
+
     public static string Error(nint handle) => Marshal.PtrToStringUTF8((nint)tjGetErrorStr2(handle)) ?? "unknown TurboJPEG error";
 }

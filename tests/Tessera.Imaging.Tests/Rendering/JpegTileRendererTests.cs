@@ -111,7 +111,9 @@ public sealed class JpegTileRendererTests : IDisposable
         }
 
         var pipeline = BatchPipeline.Create(_root, jobs: 1);
-        var outcome = await PipelineRequests.Outcome(pipeline, "damaged.tif", "200,200,200,200", "max");
+
+        // A region that needs all of the tile (its tile row is not the region's last, so it is decoded whole).
+        var outcome = await PipelineRequests.Outcome(pipeline, "damaged.tif", "200,200,400,400", "max");
 
         // libvips decodes such a tile with a warning (grey or garbled blocks) or refuses it; either way the answer is
         // libvips', and nothing crashes.
@@ -127,6 +129,39 @@ public sealed class JpegTileRendererTests : IDisposable
         // Its neighbours still take the fast path.
         var clean = await PipelineRequests.Image(pipeline, "damaged.tif", "0,0,200,200", "max");
         Assert.Equal(RenderOrigin.JpegTiles, clean.Image.Origin);
+    }
+
+    [Fact]
+    public async Task A_damaged_tile_of_which_only_the_top_is_read_renders_as_libvips_renders_it()
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+
+        // Tile (1,1) of level 0 with its entropy-coded data overwritten a third of the way in: a region ending in this
+        // tile row decodes only the tile's top rows, and what shows of the damage there is the decoder's own.
+        var path = Path.Combine(_root, "damaged.tif");
+        File.Copy(Path.Combine(_root, "ycbcr.tif"), path);
+        var level = TiffDirectoryReader.Read(path)[0];
+        var index = level.TilesAcross + 1;
+        using (var stream = File.OpenWrite(path))
+        {
+            stream.Position = level.TileOffsets[index] + (level.TileByteCounts[index] / 3);
+            stream.Write(Enumerable.Repeat((byte)0x5A, 64).ToArray());
+        }
+
+        // The whole-frame decode can tell the damage (its scan does not end where it should) and leaves it to libvips;
+        // libvips, which fails only on truncation, decodes the damaged blocks as the same decoder does. Either way
+        // the response is the picture libvips gives.
+        var direct = await PipelineRequests.Outcome(BatchPipeline.Create(_root, jobs: 1), "damaged.tif", "200,200,200,250", "max");
+        var viaVips = await PipelineRequests.Outcome(WithoutJpegTiles(), "damaged.tif", "200,200,200,250", "max");
+        Assert.True(viaVips.TryGetValue(out var expected, out _), "libvips renders a tile with damaged entropy-coded data");
+        Assert.True(direct.TryGetValue(out var actual, out _));
+        using var a = VipsImage.NewFromBuffer(actual.Image.Data);
+        using var b = VipsImage.NewFromBuffer(expected.Image.Data);
+        using var difference = VipsOperation.Image("subtract", ("left", a), ("right", b));
+        using var absolute = difference.Call("abs");
+        var largest = (double)VipsOperation.Run("max", [new("in", absolute)], ["out"])[0]!;
+        Assert.True(largest == 0, $"{actual.Image.Origin} differs from libvips by up to {largest}");
+        Assert.Equal(RenderOrigin.JpegTiles, actual.Image.Origin);
     }
 
     private ImagePipeline WithoutJpegTiles() => new(

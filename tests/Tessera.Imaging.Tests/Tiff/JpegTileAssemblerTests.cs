@@ -46,6 +46,34 @@ public sealed class JpegTileAssemblerTests
     }
 
     [Fact]
+    public void A_whole_tile_can_be_assembled_with_a_frame_of_only_its_top_rows()
+    {
+        (byte[] tables, byte[] tile) = StoredTile();
+        Assert.True(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 256, 256, out byte[] whole, out _));
+        var buffer = new byte[whole.Length];
+        Assert.True(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 256, 256, 77, buffer, out var length, out var frameRows, out var reason), reason);
+
+        // The same stream, all its entropy-coded data included, but for the frame's height: the rows asked for and,
+        // as this YCbCr tile's chroma is halved vertically, one 16-row MCU row more for the upsampling below them.
+        Assert.Equal(77 + 16, frameRows);
+        Assert.Equal(whole.Length, length);
+        var sof = whole.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        Assert.Equal(frameRows, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(sof + 5)));
+        Assert.Equal(whole[..(sof + 5)], buffer[..(sof + 5)]);
+        Assert.Equal(whole[(sof + 7)..], buffer[(sof + 7)..length]);
+
+        // Near the bottom the frame is the whole tile; all of it asked for, it is the whole tile.
+        Assert.True(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 256, 256, 250, buffer, out _, out frameRows, out _));
+        Assert.Equal(256, frameRows);
+        Assert.True(JpegTileAssembler.TryAssemble(tables, tile, rgb: false, 3, 256, 256, 256, buffer, out length, out frameRows, out _));
+        Assert.Equal(256, frameRows);
+        Assert.Equal(whole, buffer[..length]);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => JpegTileAssembler.TryAssemble(tables, tile, false, 3, 256, 256, 0, buffer, out _, out _, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => JpegTileAssembler.TryAssemble(tables, tile, false, 3, 256, 256, 257, buffer, out _, out _, out _));
+    }
+
+    [Fact]
     public void A_tile_that_is_not_jpeg_is_refused_with_a_reason()
     {
         (byte[] tables, _) = StoredTile();
