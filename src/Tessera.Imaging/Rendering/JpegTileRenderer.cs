@@ -128,8 +128,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 var index = (row * directory.TilesAcross) + column;
                 var tile = stored.Span[..(int)directory.TileByteCounts[index]];
                 reader.ReadExactly(directory.TileOffsets[index], tile);
-                var rows = row == lastRow ? lastRows : tileHeight;
-                if (!JpegTileAssembler.TryAssemble(directory.JpegTables.Span, tile, rgb, bands, tileWidth, tileHeight, rows, jpeg.Span, out var length, out var frameRows, out _))
+                var needed = row == lastRow ? lastRows : tileHeight;
+                if (!JpegTileAssembler.TryAssemble(directory.JpegTables.Span, tile, rgb, bands, tileWidth, tileHeight, needed, jpeg.Span, out var length, out var frameRows, out _))
                 {
                     return false;
                 }
