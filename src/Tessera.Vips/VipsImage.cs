@@ -113,7 +113,40 @@ public sealed class VipsImage : IDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strip);
-        if (!NativeImage.FetchTo(Pointer, destination, Width, Height, Width * Bands, strip, firstStrip > 0 ? firstStrip : strip))
+        var rowBytes = Width * Bands;
+        for (var top = 0; top < Height;)
+        {
+            var rows = Math.Min(top == 0 && firstStrip > 0 ? firstStrip : strip, Height - top);
+            WriteRowsTo(destination[(top * rowBytes)..], top, rows, rowBytes);
+            top += rows;
+        }
+    }
+
+    /// <summary>
+    /// Computes rows [<paramref name="top"/>, <paramref name="top"/> + <paramref name="rows"/>) of an 8-bit image into
+    /// <paramref name="destination"/>, rows <paramref name="pitch"/> bytes apart, on the calling thread: for a caller
+    /// that takes an image a strip at a time, top to bottom (as a sequential source must be read).
+    /// </summary>
+    /// <exception cref="VipsException">Decoding failed (a corrupt or truncated source).</exception>
+    public void WriteRowsTo(Span<byte> destination, int top, int rows, int pitch)
+    {
+        if (Format is not (BandFormat.UChar or BandFormat.Char))
+        {
+            throw new ArgumentException($"WriteRowsTo takes 8-bit images; this one is {Format}", nameof(destination));
+        }
+
+        var rowBytes = Width * Bands;
+        ArgumentOutOfRangeException.ThrowIfNegative(top);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(top + rows, Height, nameof(rows));
+        ArgumentOutOfRangeException.ThrowIfLessThan(pitch, rowBytes);
+        var needed = ((long)(rows - 1) * pitch) + rowBytes;
+        if (destination.Length < needed)
+        {
+            throw new ArgumentException($"The buffer holds {destination.Length} bytes; {rows} rows {pitch} apart need {needed}", nameof(destination));
+        }
+
+        if (!NativeImage.FetchRows(Pointer, destination, Width, rowBytes, top, rows, pitch))
         {
             throw new VipsException("vips_region_fetch failed", VipsRuntime.TakeError());
         }

@@ -58,6 +58,32 @@ public sealed class VipsOperationTests
     }
 
     [Fact]
+    public void WriteRowsTo_gives_a_strip_of_rows_a_pitch_apart()
+    {
+        using var xy = VipsOperation.Image("xyz", ("width", 97), ("height", 61));
+        using var image = xy.Cast(BandFormat.UChar);
+        var expected = image.ToPixels();
+        const int rowBytes = 97 * 2, pitch = rowBytes + 9, top = 13, rows = 20;
+        var buffer = new byte[((rows - 1) * pitch) + rowBytes];
+        buffer.AsSpan().Fill(0xEE);
+
+        image.WriteRowsTo(buffer, top, rows, pitch);
+
+        for (var y = 0; y < rows; y++)
+        {
+            Assert.Equal(expected.AsSpan((top + y) * rowBytes, rowBytes).ToArray(), buffer.AsSpan(y * pitch, rowBytes).ToArray());
+            if (y < rows - 1)
+            {
+                Assert.All(buffer.AsSpan((y * pitch) + rowBytes, pitch - rowBytes).ToArray(), b => Assert.Equal(0xEE, b));
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => image.WriteRowsTo(new byte[buffer.Length - 1], top, rows, pitch));
+        Assert.Throws<ArgumentOutOfRangeException>(() => image.WriteRowsTo(buffer, 50, 20, pitch));
+        Assert.Throws<ArgumentOutOfRangeException>(() => image.WriteRowsTo(buffer, top, rows, rowBytes - 1));
+    }
+
+    [Fact]
     public void WriteTo_refuses_short_buffers_and_wide_formats()
     {
         using var image = VipsOperation.Image("black", ("width", 10), ("height", 10), ("bands", 3));

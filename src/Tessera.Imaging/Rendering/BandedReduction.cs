@@ -53,6 +53,31 @@ public sealed class BandedReduction
     public int RowsPerTargetRow => _vertical is null ? 1 : 2 * _vertical.Pairs;
 
     /// <summary>
+    /// Readies a band buffer for the next rows: moves the rows of the band (source rows [<paramref name="bandTop"/>,
+    /// <paramref name="bandTop"/> + <paramref name="bandRows"/>), whole rows <paramref name="stride"/> bytes apart,
+    /// from the buffer's start; rows above the source, negative, are allowed) that target rows still to make need to
+    /// the top of the buffer, and returns how many that is. The next rows go right after them, and the band then starts
+    /// that many rows above the next rows. Fewer than <see cref="RowsPerTargetRow"/> are ever kept.
+    /// </summary>
+    public int KeepNeeded(Span<byte> band, int stride, int bandTop, int bandRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bandRows);
+        if ((long)bandRows * stride > band.Length)
+        {
+            throw new ArgumentException($"band holds {band.Length} bytes, not {bandRows} rows {stride} apart", nameof(band));
+        }
+
+        var keepFrom = Math.Max(bandTop, FirstRowNeeded);
+        var kept = Math.Max(0, bandTop + bandRows - keepFrom);
+        if (kept > 0 && keepFrom > bandTop)
+        {
+            band.Slice((keepFrom - bandTop) * stride, kept * stride).CopyTo(band);
+        }
+
+        return kept;
+    }
+
+    /// <summary>
     /// Makes every target row not yet made whose source rows all lie in the band: rows [<paramref name="firstRow"/>,
     /// <paramref name="firstRow"/> + <paramref name="rowCount"/>) of the source, held in <paramref name="rows"/>
     /// <paramref name="stride"/> bytes apart (nothing past the last row's pixels is read). The band must start at or

@@ -179,7 +179,7 @@ public sealed class ImageRenderer
     /// <summary>Reductions by more than this on an axis go to libvips, which box-shrinks first (cheaper than a wide kernel).</summary>
     private const double MaxReducerFactor = 4;
 
-    /// <summary>Inputs of the reducer are held decoded: at most this many pixels (about 24 MB of RGB).</summary>
+    /// <summary>Inputs of the reducer: at most this many pixels (larger ones go to libvips, as before the reducer streamed them).</summary>
     private const long MaxReducerPixels = 8_000_000;
 
     private void ResizeExactly(Chain chain, int width, int height, int strip, int firstStrip)
@@ -228,29 +228,48 @@ public sealed class ImageRenderer
         && (long)image.Width * image.Height <= MaxReducerPixels;
 
     /// <summary>
-    /// Decodes the cropped level into a reused buffer, reduces it in managed code (<see cref="Reducer"/>) and hands
-    /// the pixels back to libvips with the header fields later steps need (ICC profile, orientation).
+    /// Decodes the cropped level a strip at a time into a reused band buffer, reduces it in managed code as it comes
+    /// (<see cref="BandedReduction"/>: the band keeps only the rows still needed) and hands the pixels back to libvips
+    /// with the header fields later steps need (ICC profile, orientation).
     /// </summary>
     private void Reduce(Chain chain, int width, int height, int strip, int firstStrip)
     {
         var image = chain.Current;
         var bands = image.Bands;
-        var source = Buffers.Rent((image.Width * image.Height * bands) + Reducer.Padding);
-        var scratch = Buffers.Rent(Reducer.ScratchBytes(image.Width, height, bands));
-        var target = Buffers.Rent((width * height * bands) + Reducer.Padding);
+        var stride = image.Width * bands;
+        var reduction = new BandedReduction(image.Width, image.Height, bands, width, height, Options.Kernel);
+        var capacity = Math.Max(strip, firstStrip) + reduction.RowsPerTargetRow;
+        var band = Buffers.Rent(stride * capacity);
+        NativeBuffer? scratch = null, target = null;
         try
         {
-            image.WriteTo(source.Span, strip, firstStrip);
-            Reducer.Reduce(source.Span, image.Width, image.Height, bands, target.Span, width, height, Options.Kernel, scratch.Span);
+            scratch = Buffers.Rent(Reducer.ScratchBytes(image.Width, height, bands));
+            target = Buffers.Rent((width * height * bands) + Reducer.Padding);
+            int bandTop = 0, bandRows = 0;
+            for (var top = 0; top < image.Height;)
+            {
+                var rows = Math.Min(top == 0 ? firstStrip : strip, image.Height - top);
+                var kept = reduction.KeepNeeded(band.Span, stride, bandTop, bandRows);
+                image.WriteRowsTo(band.Span[(kept * stride)..], top, rows, stride);
+                (bandTop, bandRows) = (top - kept, kept + rows);
+                reduction.Feed(band.Span, bandTop, bandRows, stride, target.Span, scratch.Span);
+                top += rows;
+            }
+
             // The reduced pixels stand alone: let go of the source now (an opened level's decoded tiles with it)
             // rather than hold it through the encode.
             chain.Restart(VipsImage.FromPixelsLike(target.Span[..(width * height * bands)], width, height, image));
         }
         finally
         {
-            Buffers.Return(target);
-            Buffers.Return(scratch);
-            Buffers.Return(source);
+            // Native memory: every buffer rented goes back, even when a later rent fails.
+            foreach (var buffer in new[] { target, scratch, band })
+            {
+                if (buffer is not null)
+                {
+                    Buffers.Return(buffer);
+                }
+            }
         }
     }
 

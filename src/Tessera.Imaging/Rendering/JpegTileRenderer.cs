@@ -174,23 +174,18 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             pixels = buffers.Rent(stride * capacity);
             target = buffers.Rent((width * height * bands) + Reducer.Padding);
             scratch = buffers.Rent(Reducer.ScratchBytes(window.Width, height, bands));
-            int bandTop = firstRow * tileHeight, bandRows = 0;
+            // Band rows are counted from the window's top (the first tile row may start above it).
+            int bandTop = (firstRow * tileHeight) - window.Y, bandRows = 0;
             for (var row = firstRow; row <= lastRow; row++)
             {
-                // Move the rows still needed to the top of the band; the tile row goes below them.
-                var keepFrom = Math.Max(bandTop, window.Y + reduction.FirstRowNeeded);
-                var kept = Math.Max(0, bandTop + bandRows - keepFrom);
-                if (kept > 0 && keepFrom > bandTop)
-                {
-                    pixels.Span.Slice((keepFrom - bandTop) * stride, kept * stride).CopyTo(pixels.Span);
-                }
-
+                // The rows still needed go to the top of the band; the tile row goes below them.
+                var kept = reduction.KeepNeeded(pixels.Span, stride, bandTop, bandRows);
                 if (kept + tileHeight > capacity)
                 {
                     throw new InvalidOperationException($"The band keeps {kept} rows; it has room for {capacity - tileHeight}");
                 }
 
-                bandTop = (row * tileHeight) - kept;
+                bandTop = (row * tileHeight) - window.Y - kept;
                 bandRows = kept + (row == lastRow ? lastRows : tileHeight);
                 for (var column = firstColumn; column <= lastColumn; column++)
                 {
@@ -201,9 +196,9 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 }
 
                 // The window's rows in the band.
-                var top = Math.Max(bandTop, window.Y);
-                var bottom = Math.Min(bandTop + bandRows, window.Bottom);
-                reduction.Feed(pixels.Span[(((top - bandTop) * stride) + left)..], top - window.Y, bottom - top, stride, target.Span, scratch.Span);
+                var top = Math.Max(bandTop, 0);
+                var bottom = Math.Min(bandTop + bandRows, window.Height);
+                reduction.Feed(pixels.Span[(((top - bandTop) * stride) + left)..], top, bottom - top, stride, target.Span, scratch.Span);
             }
 
             if (!reduction.IsComplete)

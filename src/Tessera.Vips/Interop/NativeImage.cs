@@ -40,12 +40,11 @@ internal static unsafe class NativeImage
     }
 
     /// <summary>
-    /// Computes the image on the calling thread (a libvips region, no worker threads and their hand-offs) strip by
-    /// strip, copying each strip's pixels into <paramref name="destination"/>. The first strip has
-    /// <paramref name="firstStrip"/> rows and the rest <paramref name="strip"/>, so strips can follow a source's tile
-    /// rows and each tile is decoded once.
+    /// Computes rows [<paramref name="top"/>, <paramref name="top"/> + <paramref name="rows"/>) on the calling thread (a
+    /// libvips region, no worker threads and their hand-offs) into <paramref name="destination"/>, rows
+    /// <paramref name="pitch"/> bytes apart.
     /// </summary>
-    public static bool FetchTo(nint image, Span<byte> destination, int width, int height, int rowBytes, int strip, int firstStrip)
+    public static bool FetchRows(nint image, Span<byte> destination, int width, int rowBytes, int top, int rows, int pitch)
     {
         var region = VipsNative.vips_region_new(image);
         if (region == 0)
@@ -54,26 +53,24 @@ internal static unsafe class NativeImage
         }
 
         using var handle = new VipsObjectHandle(region);
-        for (var top = 0; top < height;)
+        nuint length;
+        var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &length);
+        if (pixels == null)
         {
-            var rows = Math.Min(top == 0 ? firstStrip : strip, height - top);
-            nuint length;
-            var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &length);
-            if (pixels == null)
-            {
-                return false;
-            }
+            return false;
+        }
 
-            try
+        try
+        {
+            var fetched = new ReadOnlySpan<byte>(pixels, checked((int)length));
+            for (var y = 0; y < rows; y++)
             {
-                new ReadOnlySpan<byte>(pixels, checked((int)length)).CopyTo(destination[(top * rowBytes)..]);
+                fetched.Slice(y * rowBytes, rowBytes).CopyTo(destination[(y * pitch)..]);
             }
-            finally
-            {
-                GObjectNative.g_free((nint)pixels);
-            }
-
-            top += rows;
+        }
+        finally
+        {
+            GObjectNative.g_free((nint)pixels);
         }
 
         return true;

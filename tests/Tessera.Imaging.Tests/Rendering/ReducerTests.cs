@@ -107,16 +107,20 @@ public sealed class ReducerTests
             var reduction = new BandedReduction(sw, sh, bands, tw, th, kernel);
             var actual = new byte[(tw * th * bands) + Reducer.Padding];
             var scratch = new byte[Reducer.ScratchBytes(sw, th, bands)];
-            var next = 0;
-            var made = 0;
-            while (next < sh)
+
+            // As the renderers do: each strip goes below the rows KeepNeeded kept at the top of the band buffer.
+            const int largestStrip = 70;
+            var band = new byte[stride * (largestStrip + reduction.RowsPerTargetRow)];
+            int bandTop = 0, bandRows = 0, made = 0;
+            for (var next = 0; next < sh;)
             {
-                var from = Math.Min(reduction.FirstRowNeeded, next);
-                var to = Math.Min(sh, next + random.Next(1, 70));
-                var band = source.AsSpan(from * stride, ((to - from - 1) * stride) + (sw * bands)).ToArray();
-                made += reduction.Feed(band, from, to - from, stride, actual, scratch);
-                Assert.True(to - reduction.FirstRowNeeded < reduction.RowsPerTargetRow || reduction.IsComplete);
-                next = to;
+                var rows = Math.Min(sh - next, random.Next(1, largestStrip + 1));
+                var kept = reduction.KeepNeeded(band, stride, bandTop, bandRows);
+                Assert.True(kept < reduction.RowsPerTargetRow);
+                source.AsSpan(next * stride, rows * stride).CopyTo(band.AsSpan(kept * stride));
+                (bandTop, bandRows) = (next - kept, kept + rows);
+                made += reduction.Feed(band, bandTop, bandRows, stride, actual, scratch);
+                next += rows;
             }
 
             Assert.True(reduction.IsComplete);
