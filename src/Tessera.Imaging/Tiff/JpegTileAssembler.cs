@@ -59,15 +59,8 @@ internal static class JpegTileAssembler
         int height,
         Span<byte> destination,
         out int length,
-        out string reason)
-    {
-        if (destination.IsEmpty)
-        {
-            throw new ArgumentException("A buffer to write into is needed", nameof(destination));
-        }
-
-        return TryAssemble(tables, tile, rgb, components, width, height, height, destination, out _, out length, out _, out reason);
-    }
+        out string reason) =>
+        TryAssemble(tables, tile, rgb, components, width, height, height, destination, out length, out _, out reason);
 
     /// <summary>
     /// As the overload above, but the frame header says fewer rows: <paramref name="frameRows"/>, enough that the top

@@ -100,15 +100,7 @@ public sealed class JpegTileRendererTests : IDisposable
         Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
 
         // Tile (1,1) of level 0 with its entropy-coded data overwritten halfway.
-        var path = Path.Combine(_root, "damaged.tif");
-        File.Copy(Path.Combine(_root, "ycbcr.tif"), path);
-        var level = TiffDirectoryReader.Read(path)[0];
-        var index = level.TilesAcross + 1;
-        using (var stream = File.OpenWrite(path))
-        {
-            stream.Position = level.TileOffsets[index] + (level.TileByteCounts[index] / 2);
-            stream.Write(Enumerable.Repeat((byte)0x5A, 64).ToArray());
-        }
+        DamageTile(2);
 
         var pipeline = BatchPipeline.Create(_root, jobs: 1);
 
@@ -138,15 +130,7 @@ public sealed class JpegTileRendererTests : IDisposable
 
         // Tile (1,1) of level 0 with its entropy-coded data overwritten a third of the way in: a region ending in this
         // tile row decodes only the tile's top rows, and what shows of the damage there is the decoder's own.
-        var path = Path.Combine(_root, "damaged.tif");
-        File.Copy(Path.Combine(_root, "ycbcr.tif"), path);
-        var level = TiffDirectoryReader.Read(path)[0];
-        var index = level.TilesAcross + 1;
-        using (var stream = File.OpenWrite(path))
-        {
-            stream.Position = level.TileOffsets[index] + (level.TileByteCounts[index] / 3);
-            stream.Write(Enumerable.Repeat((byte)0x5A, 64).ToArray());
-        }
+        DamageTile(3);
 
         // The whole-frame decode can tell the damage (its scan does not end where it should) and leaves it to libvips;
         // libvips, which fails only on truncation, decodes the damaged blocks as the same decoder does. Either way
@@ -162,6 +146,18 @@ public sealed class JpegTileRendererTests : IDisposable
         var largest = (double)VipsOperation.Run("max", [new("in", absolute)], ["out"])[0]!;
         Assert.True(largest == 0, $"{actual.Image.Origin} differs from libvips by up to {largest}");
         Assert.Equal(RenderOrigin.JpegTiles, actual.Image.Origin);
+    }
+
+    /// <summary>damaged.tif: ycbcr.tif with 64 bytes of tile (1,1) of level 0 overwritten, 1/<paramref name="part"/> of the way into its data.</summary>
+    private void DamageTile(int part)
+    {
+        var path = Path.Combine(_root, "damaged.tif");
+        File.Copy(Path.Combine(_root, "ycbcr.tif"), path);
+        var level = TiffDirectoryReader.Read(path)[0];
+        var index = level.TilesAcross + 1;
+        using var stream = File.OpenWrite(path);
+        stream.Position = level.TileOffsets[index] + (level.TileByteCounts[index] / part);
+        stream.Write(Enumerable.Repeat((byte)0x5A, 64).ToArray());
     }
 
     private ImagePipeline WithoutJpegTiles() => new(
