@@ -14,6 +14,7 @@ internal static class JpegTileAssembler
     private const byte Sos = 0xDA;
     private const byte App0 = 0xE0;
     private const byte App14 = 0xEE;
+    private const byte Dri = 0xDD;
 
     // JFIF 1.01, no units, 1:1 density, no thumbnail: marks the components as YCbCr (or grey).
     private static readonly byte[] JfifApp0 =
@@ -122,6 +123,7 @@ internal static class JpegTileAssembler
         }
 
         ReadOnlySpan<byte> tableSegments = [];
+        var tablesRestart = false;
         if (!tables.IsEmpty)
         {
             if (tables.Length < 4 || tables[0] != 0xFF || tables[1] != Soi)
@@ -147,6 +149,8 @@ internal static class JpegTileAssembler
                 reason = "JPEGTables holds a frame header; only tables were expected.";
                 return false;
             }
+
+            tablesRestart = tablesHeader.HasRestarts;
         }
 
         ReadOnlySpan<byte> body = tile[2..];
@@ -242,7 +246,11 @@ internal static class JpegTileAssembler
         at += tableSegments.Length;
         body.CopyTo(output[at..]);
         Span<byte> newSof = output[(at + header.SofOffset)..];
-        frameRows = rows == height || maxV == 1 ? rows : Math.Min(height, rows + mcuHeight);
+        // A stream with restart markers keeps its whole frame: a decoder looking for one in damaged data could skip to
+        // EOI and report unread data before it, the one report a shortened frame is allowed to make (Jpeg.DecodeTop).
+        frameRows = rows == height || tablesRestart || header.HasRestarts ? height
+            : maxV == 1 ? rows
+            : Math.Min(height, rows + mcuHeight);
         BinaryPrimitives.WriteUInt16BigEndian(newSof[5..], (ushort)frameRows);
         BinaryPrimitives.WriteUInt16BigEndian(newSof[7..], (ushort)width);
         if (dropsMcus)
@@ -261,7 +269,7 @@ internal static class JpegTileAssembler
         return true;
     }
 
-    private readonly record struct Header(int SofOffset, byte SofMarker, bool HasJfif, bool HasAdobe);
+    private readonly record struct Header(int SofOffset, byte SofMarker, bool HasJfif, bool HasAdobe, bool HasRestarts = false);
 
     /// <summary>
     /// Walks marker segments from the start of <paramref name="data"/>, checking each length, up to SOS (or the end).
@@ -322,6 +330,10 @@ internal static class JpegTileAssembler
             else if (marker == App14 && payload.StartsWith("Adobe"u8))
             {
                 header = header with { HasAdobe = true };
+            }
+            else if (marker == Dri && payload.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(payload) != 0)
+            {
+                header = header with { HasRestarts = true };
             }
             else if (marker == Sos && untilSos)
             {

@@ -10,8 +10,8 @@ internal static unsafe class TurboJpegCodec
     private static readonly ConcurrentQueue<TurboJpegHandle> Decompressors = new();
     private static readonly ConcurrentQueue<TurboJpegHandle> Compressors = new();
 
-    /// <summary>The warning libjpeg gives when data is left before a marker (here: the rows a shortened frame leaves out, before EOI).</summary>
-    private const string UnreadDataWarning = "extraneous bytes before marker";
+    /// <summary>The warning libjpeg gives when data is left before EOI (here: the rows a shortened frame leaves out).</summary>
+    private const string UnreadDataWarning = "extraneous bytes before marker 0xd9";
 
     public static void Decode(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands, bool shortenedFrame)
     {
@@ -40,7 +40,7 @@ internal static unsafe class TurboJpegCodec
                     // Stopping at the first warning, a shortened frame's only one comes after its last row is out:
                     // the data of the rows left out, found when the decoder looks for EOI.
                     var error = TurboJpegNative.Error(handle.Pointer);
-                    if (!(shortenedFrame && TurboJpegNative.tjGetErrorCode(handle.Pointer) == TurboJpegNative.ErrorWarning && error.Contains(UnreadDataWarning, StringComparison.Ordinal)))
+                    if (!(shortenedFrame && TurboJpegNative.tjGetErrorCode(handle.Pointer) == TurboJpegNative.ErrorWarning && error.EndsWith(UnreadDataWarning, StringComparison.Ordinal)))
                     {
                         throw new JpegException($"The JPEG could not be decoded: {error}");
                     }

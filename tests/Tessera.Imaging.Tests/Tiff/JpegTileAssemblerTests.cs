@@ -69,6 +69,11 @@ public sealed class JpegTileAssemblerTests
         Assert.Equal(256, frameRows);
         Assert.Equal(whole, buffer[..length]);
 
+        // With restart markers (a DRI segment), the frame stays whole: see Jpeg.DecodeTop.
+        byte[] restarts = [.. tile[..2], 0xFF, 0xDD, 0x00, 0x04, 0x00, 0x10, .. tile[2..]];
+        Assert.True(JpegTileAssembler.TryAssemble(tables, restarts, rgb: false, 3, 256, 256, 77, new byte[whole.Length + 6], out _, out frameRows, out reason), reason);
+        Assert.Equal(256, frameRows);
+
         Assert.Throws<ArgumentOutOfRangeException>(() => JpegTileAssembler.TryAssemble(tables, tile, false, 3, 256, 256, 0, buffer, out _, out _, out _));
         Assert.Throws<ArgumentOutOfRangeException>(() => JpegTileAssembler.TryAssemble(tables, tile, false, 3, 256, 256, 257, buffer, out _, out _, out _));
     }
