@@ -141,6 +141,39 @@ public sealed class JpegTests
         return copy;
     }
 
+    [Fact]
+    public void The_codec_clock_counts_the_time_spent_in_decodes_and_encodes()
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        using var photo = Photo(3, 1200, 900);
+        var pixels = photo.ToPixels();
+        var output = new byte[Jpeg.MaxEncodedBytes(1200, 900, 3)];
+        var length = Jpeg.Encode(pixels, 1200, 900, 1200 * 3, 3, 90, output);
+
+        // The clock is process-wide and other tests run codecs at the same time, so it can only be checked from below:
+        // it must have gone on by at least the time of these calls (which is nearly all codec work).
+        foreach (var encode in new[] { false, true })
+        {
+            var before = Jpeg.CodecTime;
+            var spent = TimeSpan.Zero;
+            for (var i = 0; i < 10; i++)
+            {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                _ = encode ? Jpeg.Encode(pixels, 1200, 900, 1200 * 3, 3, 90, output) : DecodeInto(output.AsSpan(0, length), pixels);
+                spent += System.Diagnostics.Stopwatch.GetElapsedTime(start);
+            }
+
+            var counted = Jpeg.CodecTime - before;
+            Assert.True(counted >= spent * 0.9, $"{(encode ? "encodes" : "decodes")}: the clock went on {counted.TotalMilliseconds:F2} ms during {spent.TotalMilliseconds:F2} ms of calls");
+        }
+
+        static int DecodeInto(ReadOnlySpan<byte> jpeg, Span<byte> target)
+        {
+            Jpeg.Decode(jpeg, target, 1200, 900, 1200 * 3, 3);
+            return 0;
+        }
+    }
+
     private static VipsImage Photo(int bands, int width, int height)
     {
         using var file = VipsImage.NewFromFile(Sample("Kleiber_by_Lukas_Baubkus.jpg"));
