@@ -64,7 +64,14 @@ public sealed class ImagePipeline
     /// decode, no encode; only edge tiles, which are cropped, go through the cache); else from the derivative cache;
     /// else rendered, then cached. Rendering is bounded: at most a fixed number run at once, the rest wait their turn.
     /// </summary>
-    public async Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, CancellationToken cancellationToken = default)
+    public Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, CancellationToken cancellationToken = default) =>
+        RenderAsync(plan, source, key: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RenderAsync(ImagePlan, SourceDescription, CancellationToken)"/>, for a caller that has already made
+    /// the plan's <see cref="DerivativeKey.Of"/> (the server, for its ETag): the cache is asked under that key.
+    /// </summary>
+    public async Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, string? key, CancellationToken cancellationToken = default)
     {
         string? tileKey = null;
         if (StoredTile.TryMatch(plan, source, out var directory, out var column, out var row))
@@ -72,7 +79,7 @@ public sealed class ImagePipeline
             // An interior tile is a read of its bytes: cheaper than any cache. An edge tile is re-coded to its cropped
             // size (a Huffman decode and encode of the kept blocks): that is worth caching like a render.
             var edge = ((column + 1L) * directory.TileWidth > directory.ImageWidth) || ((row + 1L) * directory.TileLength > directory.ImageLength);
-            tileKey = edge && Cache is not null ? DerivativeKey.Of(plan, source) : null;
+            tileKey = edge && Cache is not null ? key ?? DerivativeKey.Of(plan, source) : null;
             if (tileKey is not null && Cache!.TryGet(tileKey, out var cachedTile))
             {
                 return cachedTile with { Origin = RenderOrigin.Cache };
@@ -90,7 +97,7 @@ public sealed class ImagePipeline
         }
 
         // An edge tile whose stored bytes could not be used is rendered under the key already made for it.
-        var key = tileKey ?? DerivativeKey.Of(plan, source);
+        key ??= tileKey ?? DerivativeKey.Of(plan, source);
         if (Cache is not null && Cache.TryGet(key, out var cached))
         {
             return cached with { Origin = RenderOrigin.Cache };

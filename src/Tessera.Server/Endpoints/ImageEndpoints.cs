@@ -66,13 +66,14 @@ public static class ImageEndpoints
         IiifHeaders.ProfileLink(response, version);
 
         // The bytes are a pure function of the source version and the canonical plan: validators need no render.
-        var etag = DerivativeKey.ETag(DerivativeKey.Of(planned.Plan, planned.Source));
+        var key = DerivativeKey.Of(planned.Plan, planned.Source);
+        var etag = DerivativeKey.ETag(key);
         if (HttpCaching.Apply(context, options, etag, planned.Source.Source.LastModified))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
+        if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, key, context.RequestAborted)).TryGetValue(out var image, out error))
         {
             response.Headers.Remove("Link");
             response.Headers.Remove("ETag");
