@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers (iipsrv, lighttpd, nginx, wrk, libvips tools) and libturbojpeg, builds the mosaic and runs the comparison.
-# Results go to bench/RESULTS.md. Takes about 10 minutes on 2 cores. Run as root (or with sudo for the installs).
+# Results go to bench/RESULTS.md. Takes about 11 minutes on 2 cores. Run as root (or with sudo for the installs).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 need=()
