@@ -39,6 +39,27 @@ internal static unsafe class NativeImage
         }
     }
 
+    /// <summary>Computes rows [<paramref name="top"/>, <paramref name="top"/> + <paramref name="rows"/>) on the calling thread and drops them.</summary>
+    public static bool ComputeRows(nint image, int width, int top, int rows)
+    {
+        var region = VipsNative.vips_region_new(image);
+        if (region == 0)
+        {
+            return false;
+        }
+
+        using var handle = new VipsObjectHandle(region);
+        nuint length;
+        var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &length);
+        if (pixels == null)
+        {
+            return false;
+        }
+
+        GObjectNative.g_free((nint)pixels);
+        return true;
+    }
+
     /// <summary>
     /// Computes rows [<paramref name="top"/>, <paramref name="top"/> + <paramref name="rows"/>) on the calling thread (a
     /// libvips region, no worker threads and their hand-offs) into <paramref name="destination"/>, rows
