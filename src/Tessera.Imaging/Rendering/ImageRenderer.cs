@@ -56,7 +56,14 @@ public sealed class ImageRenderer
         // Crop and resize in the stored orientation, so a sequential (streaming) read suffices; turn upright only
         // once the image is output-sized.
         var swap = info.SwapsAxes;
+        var opened = chain.Current;
         var top = Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
+        if (top > 0 && !IsRandomAccess(source, plan.Level))
+        {
+            // A streaming read must decode the rows above the region anyway; walking it down to them in steps keeps
+            // libvips from holding them all (see VipsImage.SkipRows).
+            opened.SkipRows(top);
+        }
 
         // Pixels are fetched in strips that follow the level's tile rows, so each tile is decoded once.
         var strip = plan.Level.IsTiled ? plan.Level.TileHeight : DefaultStrip;
