@@ -42,22 +42,9 @@ internal static unsafe class NativeImage
     /// <summary>Computes rows [<paramref name="top"/>, <paramref name="top"/> + <paramref name="rows"/>) on the calling thread and drops them.</summary>
     public static bool ComputeRows(nint image, int width, int top, int rows)
     {
-        var region = VipsNative.vips_region_new(image);
-        if (region == 0)
-        {
-            return false;
-        }
-
-        using var handle = new VipsObjectHandle(region);
-        nuint length;
-        var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &length);
-        if (pixels == null)
-        {
-            return false;
-        }
-
+        var pixels = Fetch(image, width, top, rows, out _);
         GObjectNative.g_free((nint)pixels);
-        return true;
+        return pixels != null;
     }
 
     /// <summary>
@@ -67,15 +54,7 @@ internal static unsafe class NativeImage
     /// </summary>
     public static bool FetchRows(nint image, Span<byte> destination, int width, int rowBytes, int top, int rows, int pitch)
     {
-        var region = VipsNative.vips_region_new(image);
-        if (region == 0)
-        {
-            return false;
-        }
-
-        using var handle = new VipsObjectHandle(region);
-        nuint length;
-        var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &length);
+        var pixels = Fetch(image, width, top, rows, out var length);
         if (pixels == null)
         {
             return false;
@@ -95,6 +74,23 @@ internal static unsafe class NativeImage
         }
 
         return true;
+    }
+
+    /// <summary>The rows computed into a new block (the caller <c>g_free</c>s it; the region is gone by then), or null.</summary>
+    private static byte* Fetch(nint image, int width, int top, int rows, out nuint length)
+    {
+        length = 0;
+        var region = VipsNative.vips_region_new(image);
+        if (region == 0)
+        {
+            return null;
+        }
+
+        using var handle = new VipsObjectHandle(region);
+        nuint fetched;
+        var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &fetched);
+        length = fetched;
+        return pixels;
     }
 
     /// <summary>Copies a blob header field (an ICC profile, say) from one image to another; false when absent.</summary>
