@@ -31,8 +31,9 @@ public static class Jpeg
 
     /// <summary>
     /// Time spent inside libjpeg-turbo by this process so far, all threads together (every <see cref="Decode"/>,
-    /// <see cref="DecodeTop"/> and <see cref="Encode"/>, wall-clock). Work no renderer can skip, so it bounds how fast
-    /// a render can be: bench/floor reads it to find that bound. Costs two clock reads and one atomic add a call.
+    /// <see cref="DecodeTop"/> and <see cref="Encode"/>, wall-clock). The codec's part of a render is the part no other
+    /// code can speed up: bench/floor reads it to find how fast a render could be at best. Costs two clock reads and
+    /// one atomic add a call.
     /// </summary>
     public static TimeSpan CodecTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _codecTicks));
 
