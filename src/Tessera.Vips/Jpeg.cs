@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Tessera.Vips.Interop;
 
@@ -24,8 +23,6 @@ public static class Jpeg
         return true;
     });
 
-    private static long _codecTicks;
-
     /// <summary>Whether libturbojpeg is installed (when not, callers keep to libvips).</summary>
     public static bool IsAvailable => Loadable.Value;
 
@@ -35,7 +32,7 @@ public static class Jpeg
     /// code can speed up: bench/floor reads it to find how fast a render could be at best. Costs two clock reads and
     /// one atomic add a call.
     /// </summary>
-    public static TimeSpan CodecTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _codecTicks));
+    public static TimeSpan CodecTime => TurboJpegCodec.Time;
 
     /// <summary>
     /// Decodes <paramref name="jpeg"/>, which must be exactly <paramref name="width"/> × <paramref name="height"/>,
@@ -46,15 +43,7 @@ public static class Jpeg
     public static void Decode(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands)
     {
         CheckLayout(destination.Length, width, height, pitch, bands, nameof(destination));
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            TurboJpegCodec.Decode(jpeg, destination, width, height, pitch, bands, shortenedFrame: false);
-        }
-        finally
-        {
-            Clock(start);
-        }
+        TurboJpegCodec.Decode(jpeg, destination, width, height, pitch, bands, shortenedFrame: false);
     }
 
     /// <summary>
@@ -67,15 +56,7 @@ public static class Jpeg
     public static void DecodeTop(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands)
     {
         CheckLayout(destination.Length, width, height, pitch, bands, nameof(destination));
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            TurboJpegCodec.Decode(jpeg, destination, width, height, pitch, bands, shortenedFrame: true);
-        }
-        finally
-        {
-            Clock(start);
-        }
+        TurboJpegCodec.Decode(jpeg, destination, width, height, pitch, bands, shortenedFrame: true);
     }
 
     /// <summary>
@@ -94,21 +75,11 @@ public static class Jpeg
             throw new ArgumentException($"The output buffer holds {destination.Length} bytes; {needed} may be needed", nameof(destination));
         }
 
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            return TurboJpegCodec.Encode(pixels, width, height, pitch, bands, quality, destination);
-        }
-        finally
-        {
-            Clock(start);
-        }
+        return TurboJpegCodec.Encode(pixels, width, height, pitch, bands, quality, destination);
     }
 
     /// <summary>The most bytes an encode of this size can take.</summary>
     public static int MaxEncodedBytes(int width, int height, int bands) => TurboJpegCodec.MaxEncodedBytes(width, height, bands);
-
-    private static void Clock(long start) => Interlocked.Add(ref _codecTicks, Stopwatch.GetTimestamp() - start);
 
     private static void CheckLayout(int length, int width, int height, int pitch, int bands, string name)
     {
