@@ -23,7 +23,17 @@ DURATION = os.environ.get("DURATION", "15s")
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 ID = "mosaic.tif"
-PORTS = {"tessera": 8200, "tessera-cached": 8203, "iipsrv": 8201, "nginx": 8202}
+PORTS = {"tessera": 8200, "tessera-cached": 8203, "iipsrv": 8201, "nginx": 8202, "tessera-embed": 8204}
+
+# The files served: the synthetic untagged mosaic (make-mosaic.sh), and files shaped like users' masters (make-real.sh).
+# A figure counts as Tessera's speed only on the real-shaped ones; the untagged rows are kept to compare with earlier tables.
+SOURCES = [
+    {"key": "untagged", "id": "mosaic.tif", "label": "20000² JPEG pyramid, no profile (synthetic)"},
+    {"key": "srgb", "id": "mosaic-srgb.tif", "label": "20000² JPEG pyramid tagged sRGB (colord sRGB.icc)"},
+    {"key": "adobe", "id": "mosaic-adobe.tif", "label": "20000² JPEG pyramid in Adobe RGB (1998), tagged", "embed": True},
+    {"key": "jp2", "id": "kleiber.jp2", "label": "6028×3391 photograph, lossy JPEG 2000, 512 px tiles"},
+]
+LISTS = (("tiles.txt", "tiles"), ("regions.txt", "regions"), ("thumbs.txt", "thumbnails"))
 
 
 def wait_for(url, seconds=120):
@@ -58,10 +68,11 @@ def pids_of(name):
     return [int(p) for p in out]
 
 
-def start_tessera(port, cache):
+def start_tessera(port, cache, *extra):
     log = open(WORK / f"tessera-{port}.log", "w")
     proc = subprocess.Popen([str(REPO / "tessera"), "serve", "--root", str(WORK / "root"), "--port", str(port), "--cache", cache,
-                             "--cache-dir", str(WORK / f"cache-{port}"), "--max-width", "20000", "--max-height", "20000", "--max-area", "400000000"],
+                             "--cache-dir", str(WORK / f"cache-{port}"), "--max-width", "20000", "--max-height", "20000", "--max-area", "400000000",
+                             *extra],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_for(f"http://127.0.0.1:{port}/iiif/3/{ID}/info.json")
     return proc
@@ -133,7 +144,7 @@ def stop(proc):
 
 
 def wrk(port, prefix, urls, connections=CONNECTIONS, duration=DURATION):
-    env = dict(os.environ, URLS=str(WORK / "urls" / urls), PREFIX=prefix)
+    env = dict(os.environ, URLS=str(WORK / "urls" / urls), PREFIX=prefix)  # urls: a path under WORK/urls
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", "--timeout", "10s", "-s", str(HERE / "paths.lua"),
                           f"http://127.0.0.1:{port}"], capture_output=True, text=True, env=env).stdout
 
@@ -150,12 +161,12 @@ def wrk(port, prefix, urls, connections=CONNECTIONS, duration=DURATION):
     return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
 
 
-def prefix_for(server):
-    return {"iipsrv": f"/fcgi-bin/iipsrv.fcgi?IIIF={ID}/", "nginx": "/iiif/3/mosaic/"}.get(server, f"/iiif/3/{ID}/")
+def prefix_for(server, identifier=ID):
+    return {"iipsrv": f"/fcgi-bin/iipsrv.fcgi?IIIF={identifier}/", "nginx": "/iiif/3/mosaic/"}.get(server, f"/iiif/3/{identifier}/")
 
 
-def measure(server, port, urls, pids, **kw):
-    result = wrk(port, prefix_for(server), urls, **kw)
+def measure(server, port, urls, pids, identifier=ID, **kw):
+    result = wrk(port, prefix_for(server, identifier), urls, **kw)
     result["rss_mb"], result["peak_mb"] = [v / 1024 for v in rss_kb(pids())]
     print(f"  {server:16} {urls:12} {result['rps']:9.1f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:8.2f} ms  "
           f"errors {result['errors']}  rss {result['rss_mb']:.0f} MB", flush=True)
@@ -166,41 +177,99 @@ def best(runs):
     return max(runs, key=lambda r: r["rps"])
 
 
+def url_lists(source, port):
+    """The source's URL lists (tiles of the size Tessera advertises, as a viewer asks), in WORK/urls/KEY/."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/iiif/3/{source['id']}/info.json") as response:
+        info = json.load(response)
+    tile = info["tiles"][0]["width"]
+    folder = WORK / "urls" / source["key"]
+    subprocess.run([sys.executable, str(HERE / "urls.py"), str(info["width"]), str(info["height"]), str(folder), str(tile)], check=True)
+    source.update(width=info["width"], height=info["height"], tile=tile)
+
+
+def origins(port, source, urls, count=200):
+    """Which path answered (X-Tessera-Origin) for the first COUNT paths of a list, asked one at a time after the runs."""
+    seen = {}
+    for line in (WORK / "urls" / urls).read_text().splitlines()[:count]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{prefix_for('tessera', source['id'])}{line}") as response:
+            origin = response.headers.get("X-Tessera-Origin", "?")
+            seen[origin] = seen.get(origin, 0) + 1
+    return seen
+
+
 def main():
     subprocess.run([sys.executable, str(HERE / "urls.py"), "20000", "20000", str(WORK / "urls")], check=True)
     results = {}
+    paths = {}
     servers = []
     try:
         tessera = start_tessera(PORTS["tessera"], "none")
-        servers.append(tessera)
+        embed = start_tessera(PORTS["tessera-embed"], "none", "--colour", "embed")
+        servers += [tessera, embed]
         iipsrv = start_iipsrv()
         servers.append(iipsrv)
         print(f"uncached, {CONNECTIONS} connections, {DURATION} per run, A B alternating x{ROUNDS}")
-        for urls in ("tiles.txt", "regions.txt", "thumbs.txt"):
-            for _ in range(ROUNDS):
-                results.setdefault(("tessera", urls), []).append(measure("tessera", PORTS["tessera"], urls, lambda: [tessera.pid]))
-                results.setdefault(("iipsrv", urls), []).append(measure("iipsrv", PORTS["iipsrv"], urls, lambda: pids_of("iipsrv.fcgi")))
-        print("memory: Tessera uncached under 64 connections (regions, the heaviest)")
-        results[("tessera-64", "regions.txt")] = [measure("tessera", PORTS["tessera"], "regions.txt", lambda: [tessera.pid], connections=64)]
+        for source in SOURCES:
+            url_lists(source, PORTS["tessera"])
+            print(f"{source['label']} ({source['id']}, {source['tile']} px tiles)")
+            contenders = [("tessera", PORTS["tessera"], lambda: [tessera.pid])]
+            if source.get("embed"):
+                contenders.append(("tessera-embed", PORTS["tessera-embed"], lambda: [embed.pid]))
+            contenders.append(("iipsrv", PORTS["iipsrv"], lambda: pids_of("iipsrv.fcgi")))
+            for urls, _ in LISTS:
+                listed = f"{source['key']}/{urls}"
+                for _ in range(ROUNDS):
+                    for server, port, pids in contenders:
+                        results.setdefault((source["key"], server, urls), []).append(measure(server, port, listed, pids, source["id"]))
+                for server, port, _ in contenders:
+                    if server.startswith("tessera"):
+                        paths[(source["key"], server, urls)] = origins(port, source, listed)
+        print("memory: Tessera uncached under 64 connections (regions of the sRGB-tagged pyramid, the heaviest)")
+        srgb = next(s for s in SOURCES if s["key"] == "srgb")
+        results[("srgb", "tessera-64", "regions.txt")] = [measure("tessera", PORTS["tessera"], "srgb/regions.txt", lambda: [tessera.pid], srgb["id"], connections=64)]
         stop(tessera)
+        stop(embed)
 
         cached = start_tessera(PORTS["tessera-cached"], "both")
         servers.append(cached)
         servers.append(start_nginx())
         print("cached: warm-up pass over each list, then measured")
-        for urls in ("tiles.txt", "regions.txt", "thumbs.txt"):
+        for urls, _ in LISTS:
             wrk(PORTS["tessera-cached"], prefix_for("tessera"), urls, duration="20s")
             for _ in range(ROUNDS):
-                results.setdefault(("tessera-cached", urls), []).append(measure("tessera-cached", PORTS["tessera-cached"], urls, lambda: [cached.pid]))
+                results.setdefault(("untagged", "tessera-cached", urls), []).append(measure("tessera-cached", PORTS["tessera-cached"], urls, lambda: [cached.pid]))
                 if urls == "tiles.txt":
-                    results.setdefault(("nginx", urls), []).append(measure("nginx", PORTS["nginx"], urls, lambda: pids_of("nginx: worker")))
+                    results.setdefault(("untagged", "nginx", urls), []).append(measure("nginx", PORTS["nginx"], urls, lambda: pids_of("nginx: worker")))
     finally:
         # Every server started is stopped, even when a run fails or a server dies.
         for proc in servers:
             stop(proc)
 
-    # With every server stopped (the machine idle): the codec floor of the lists that decode and encode.
-    write_table(results, codec_floor(["regions.txt", "thumbs.txt"]))
+    # With every server stopped (the machine idle): seeding the sRGB-tagged pyramid, and the codec floor.
+    seeding = seed_against_dzsave("mosaic-srgb.tif")
+    write_table(results, paths, seeding, codec_floor(["regions.txt", "thumbs.txt"]))
+
+
+def seed_against_dzsave(identifier):
+    """Every tile of a pyramid: `vips dzsave --layout iiif3` against `tessera seed`, wall clock, one run each."""
+    print(f"seeding {identifier}: vips dzsave against tessera seed", flush=True)
+    timings = {}
+    for tool, command in (
+        ("vips dzsave --layout iiif3", ["vips", "dzsave", str(WORK / "root" / identifier), str(WORK / "seed-dz"), "--layout", "iiif3",
+                                         "--tile-size", "256", "--overlap", "0", "--suffix", ".jpg[Q=90,strip]"]),
+        (f"tessera seed --jobs {os.cpu_count()}", [str(REPO / "tessera"), "seed", "--root", str(WORK / "root"), "--out", str(WORK / "seed-ts"),
+                                                   "--tile-size", "256", "--jobs", str(os.cpu_count()), identifier]),
+    ):
+        target = WORK / ("seed-dz" if tool.startswith("vips") else "seed-ts")
+        subprocess.run(["rm", "-rf", str(target)], check=True)
+        started = time.monotonic()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds = time.monotonic() - started
+        files = sum(1 for _ in target.rglob("default.jpg"))
+        timings[tool] = (files, seconds)
+        print(f"  {tool}: {files} tiles in {seconds:.1f} s", flush=True)
+        subprocess.run(["rm", "-rf", str(target)], check=True)
+    return timings
 
 
 def codec_floor(lists):
@@ -214,30 +283,47 @@ def codec_floor(lists):
     return {r["list"]: r for r in map(json.loads, out.splitlines())}
 
 
-def write_table(results, floor):
+def write_table(results, paths, seeding, floor):
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), "?")
     mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024 // 1024
+    labels = {"iipsrv": "iipsrv", "tessera": "Tessera", "tessera-embed": "Tessera, --colour embed", "tessera-cached": "Tessera, cached",
+              "nginx": "nginx, static tiles", "tessera-64": "Tessera, 64 connections"}
     lines = [
         f"# Tessera vs iipsrv: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}), {mem} GiB; Debian 12, libvips 8.14, iipsrv 1.1 ({os.cpu_count()} FastCGI processes behind lighttpd), nginx 1.22.",
-        f"Image: 20000x20000 mosaic of the sample photos, tiled pyramidal JPEG TIFF, 256 px tiles, Q90. wrk -t2 -c{CONNECTIONS}, {DURATION} a run, "
-        f"A B alternating, best of {ROUNDS} rounds. Lists: {sum(1 for _ in open(WORK / 'urls' / 'tiles.txt'))} tiles at every scale factor, 2000 regions "
-        "500..3000 px scaled to !1024,1024, 2000 thumbnails !N,N with N in 150..1200.",
+        f"wrk -t2 -c{CONNECTIONS}, {DURATION} a run, A B alternating, best of {ROUNDS} rounds, uncached unless said. Lists per file: every tile "
+        "of the grid Tessera advertises at every scale factor, 2000 regions of 500..3000 px scaled to !1024,1024, 2000 thumbnails !N,N "
+        "with N in 150..1200. Paths: which path answered the first 200 requests of each list (X-Tessera-Origin), asked after the runs.",
         "",
-        "| mode | server | requests/s | p50 ms | p99 ms | errors | server RSS MB | ratio to iipsrv |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "Files (bench/make-mosaic.sh, bench/make-real.sh):",
+        "",
     ]
-    for urls, mode in (("tiles.txt", "tiles"), ("regions.txt", "regions"), ("thumbs.txt", "thumbnails")):
-        base = best(results[("iipsrv", urls)])["rps"]
-        for server, label in (("iipsrv", "iipsrv"), ("tessera", "Tessera, uncached"), ("tessera-cached", "Tessera, cached"), ("nginx", "nginx, static tiles"), ("tessera-64", "Tessera, uncached, 64 connections")):
-            if (server, urls) not in results:
-                continue
-            r = best(results[(server, urls)])
-            lines.append(f"| {mode} | {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | {r['rss_mb']:.0f} (peak {r['peak_mb']:.0f}) | {r['rps'] / base:.2f}x |")
+    lines += [f"- `{s['id']}`: {s['label']}" for s in SOURCES]
     lines += [
         "",
-        "## Codec floor",
+        "| file | mode | server | requests/s | p50 ms | p99 ms | errors | server RSS MB | ratio to iipsrv | paths |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for source in SOURCES:
+        for urls, mode in LISTS:
+            base = best(results[(source["key"], "iipsrv", urls)])["rps"]
+            for server in ("iipsrv", "tessera", "tessera-embed", "tessera-64", "tessera-cached", "nginx"):
+                if (source["key"], server, urls) not in results:
+                    continue
+                r = best(results[(source["key"], server, urls)])
+                seen = paths.get((source["key"], server, urls), {})
+                answered = ", ".join(f"{k} {v}" for k, v in sorted(seen.items(), key=lambda kv: -kv[1]))
+                lines.append(f"| {source['id']} | {mode} | {labels[server]} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | "
+                             f"{r['rss_mb']:.0f} (peak {r['peak_mb']:.0f}) | {r['rps'] / base:.2f}x | {answered} |")
+    lines += ["", "## Seeding the sRGB-tagged pyramid", "", "| tool | tiles | seconds | tiles/s |", "|---|---:|---:|---:|"]
+    for tool, (files, seconds) in seeding.items():
+        lines.append(f"| `{tool}` | {files} | {seconds:.1f} | {files / seconds:.0f} |")
+    (dz_files, dz_s), (ts_files, ts_s) = seeding.values()
+    lines += ["", f"tessera seed / vips dzsave: {(ts_files / ts_s) / (dz_files / dz_s):.2f}x (tiles per second, wall clock, one run each)."]
+    lines += [
+        "",
+        "## Codec floor (untagged mosaic)",
         "",
         "Each list rendered again in one process (bench/floor), one request at a time on the idle machine, through the server's "
         "pipeline: the mean render time, and the part of it spent inside libjpeg-turbo (decoding the stored tiles that cover the "
@@ -252,7 +338,7 @@ def write_table(results, floor):
     for urls, mode in (("regions.txt", "regions"), ("thumbs.txt", "thumbnails")):
         f = floor[urls]
         ceiling = os.cpu_count() * 1000 / f["codec_ms"]
-        iip, ours = best(results[("iipsrv", urls)])["rps"], best(results[("tessera", urls)])["rps"]
+        iip, ours = best(results[("untagged", "iipsrv", urls)])["rps"], best(results[("untagged", "tessera", urls)])["rps"]
         lines.append(f"| {mode} | {f['render_ms']:.2f} | {f['codec_ms']:.2f} | {f['codec_ms'] / f['render_ms']:.0%} | {ceiling:.0f} | "
                      f"{ceiling / iip:.2f}x | {ours / ceiling:.0%} |")
     table = "\n".join(lines) + "\n"

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes the benchmark's deterministic URL lists (IIIF paths after the identifier) for an image of W x H pixels.
 
-tiles.txt    every tile of a 256 px grid at every scale factor, shuffled (the requests a deep-zoom viewer makes)
+Usage: urls.py W H FOLDER [TILE]
+
+tiles.txt    every tile of the grid (256 px, or the size given) at every scale factor, shuffled (what a deep-zoom viewer asks)
 regions.txt  random regions of 500..3000 px, scaled to fit 1024 x 1024 (never up)
 thumbs.txt   whole-image thumbnails !N,N with N in 150..1200
 """
@@ -28,9 +30,10 @@ def tiles(width, height, tile=256):
 
 def main():
     width, height, folder = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    tile = int(sys.argv[4]) if len(sys.argv) > 4 else 256
     rng = random.Random(20261121)
     folder.mkdir(parents=True, exist_ok=True)
-    grid = tiles(width, height)
+    grid = tiles(width, height, tile)
     rng.shuffle(grid)
     (folder / "tiles.txt").write_text("\n".join(grid) + "\n")
     regions = []
