@@ -17,6 +17,9 @@ public sealed class SeedKernelMatchesServerTests : IAsyncLifetime
     {
         _fixtures.Pyramid("pyramid.tif", 900);
         _fixtures.Photo("photo.jpg", 600);
+
+        // PNG has no shrink-on-load: every reduced tile and size is resampled with the kernel.
+        _fixtures.Photo("photo.png", 601, "pngsave");
         _app = TesseraServer.Build(new TesseraServerOptions { Root = _fixtures.Root, ResampleKernel = "linear", Cache = CacheMode.None }, ["http://127.0.0.1:0"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -49,7 +52,7 @@ public sealed class SeedKernelMatchesServerTests : IAsyncLifetime
     private async Task<(int Same, int Compared)> SeedAndCompareAsync(string kernel, string folder)
     {
         var output = _fixtures.Out(folder);
-        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", output, "--kernel", kernel, "--jobs", "2", "pyramid.tif", "photo.jpg");
+        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", output, "--kernel", kernel, "--jobs", "2", "pyramid.tif", "photo.jpg", "photo.png");
         Assert.True(exit == 0, error);
 
         var tiles = CliFixtures.Files(output).Where(f => !f.EndsWith("info.json", StringComparison.Ordinal)).ToList();
