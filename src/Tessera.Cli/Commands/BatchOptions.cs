@@ -43,6 +43,20 @@ internal static class BatchOptions
         return false;
     }
 
+    /// <summary>
+    /// Whether the options record found no problems; writes each one otherwise. The flags are checked first with their
+    /// own names; this catches what only the options know (the same checks a library caller gets).
+    /// </summary>
+    public static bool Valid(IReadOnlyList<string> problems, TextWriter error)
+    {
+        foreach (var problem in problems)
+        {
+            error.WriteLine(problem);
+        }
+
+        return problems.Count == 0;
+    }
+
     /// <summary>The identifiers given, or every image under <paramref name="root"/> when none are.</summary>
     public static string[] Identifiers(string[]? given, string root) =>
         given is { Length: > 0 } ? given : [.. PipelineFactory.CreateSources(new ImagePipelineSettings { Root = root }).List()];

@@ -57,6 +57,11 @@ internal static class ConvertCommand
                 Shard = part,
                 Force = result.GetValue(force),
             };
+            if (!BatchOptions.Valid(options.Validate(), error))
+            {
+                return 2;
+            }
+
             var converter = new MasterConverter(options);
             return await BatchConsole.RunAsync("convert", error, progress => converter.RunAsync(result.GetValue(sources)!, progress, cancellationToken));
         });

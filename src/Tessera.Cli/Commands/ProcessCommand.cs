@@ -78,7 +78,7 @@ internal static class ProcessCommand
             }
 
             var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
-            var processor = new DerivativeProcessor(new ProcessOptions
+            var options = new ProcessOptions
             {
                 Root = rootFolder,
                 Output = result.GetValue(output)!,
@@ -89,7 +89,13 @@ internal static class ProcessCommand
                 Force = result.GetValue(force),
                 JpegQuality = result.GetValue(quality),
                 Kernel = resampleKernel,
-            });
+            };
+            if (!BatchOptions.Valid(options.Validate(), error))
+            {
+                return 2;
+            }
+
+            var processor = new DerivativeProcessor(options);
 
             System.Text.Json.Nodes.JsonObject? json = null;
             var exit = await BatchConsole.RunAsync("process", error, async progress =>

@@ -69,7 +69,7 @@ internal static class SeedCommand
             }
 
             var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
-            var seeder = new TileSeeder(new SeedOptions
+            var options = new SeedOptions
             {
                 Root = rootFolder,
                 Output = result.GetValue(output)!,
@@ -81,7 +81,13 @@ internal static class SeedCommand
                 Kernel = resampleKernel,
                 Jobs = result.GetValue(jobs),
                 Shard = part,
-            });
+            };
+            if (!BatchOptions.Valid(options.Validate(), error))
+            {
+                return 2;
+            }
+
+            var seeder = new TileSeeder(options);
             return await BatchConsole.RunAsync("seed", error, progress => seeder.RunAsync(ids, progress, cancellationToken));
         });
         return command;
