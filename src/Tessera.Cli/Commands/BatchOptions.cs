@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Tessera.Imaging.Batch;
+using Tessera.Imaging.Pipeline;
+using Tessera.Imaging.Rendering;
 
 namespace Tessera.Cli.Commands;
 
@@ -16,6 +18,48 @@ internal static class BatchOptions
     {
         Description = "Do only part i of n of the work (0 <= i < n), e.g. 0/4 ... 3/4 on four machines: the parts are disjoint and together complete. Numbered from 0 like Kubernetes indexed Jobs and AWS Batch array jobs.",
     };
+
+    public static Option<string> Kernel() => new("--kernel")
+    {
+        Description = "Resampling kernel: lanczos3 (default, sharpest), cubic, linear, mitchell, lanczos2, nearest. Keep the server's for tiles identical to the server's.",
+        DefaultValueFactory = _ => ResampleKernels.Default.Name(),
+    };
+
+    public static Option<int> Quality(string description) => new("--quality", "-q")
+    {
+        Description = description,
+        DefaultValueFactory = _ => RenderOptions.DefaultJpegQuality,
+    };
+
+    /// <summary>Parses --kernel, or writes the reason to <paramref name="error"/>.</summary>
+    public static bool TryKernel(string? text, TextWriter error, out ResampleKernel kernel)
+    {
+        if (ResampleKernels.TryParse(text, out kernel))
+        {
+            return true;
+        }
+
+        error.WriteLine(ResampleKernels.Problem(text, "--kernel"));
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the options record found no problems; writes each one otherwise. The flags are checked first with their
+    /// own names; this catches what only the options know (the same checks a library caller gets).
+    /// </summary>
+    public static bool Valid(IReadOnlyList<string> problems, TextWriter error)
+    {
+        foreach (var problem in problems)
+        {
+            error.WriteLine(problem);
+        }
+
+        return problems.Count == 0;
+    }
+
+    /// <summary>The identifiers given, or every image under <paramref name="root"/> when none are.</summary>
+    public static string[] Identifiers(string[]? given, string root) =>
+        given is { Length: > 0 } ? given : [.. PipelineFactory.CreateSources(new ImagePipelineSettings { Root = root }).List()];
 
     /// <summary>Parses --shard, or writes the reason to <paramref name="error"/>.</summary>
     public static bool TryShard(string? text, TextWriter error, out Shard shard)

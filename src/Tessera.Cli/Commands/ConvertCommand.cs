@@ -11,7 +11,7 @@ internal static class ConvertCommand
         var sources = new Argument<string[]>("SRC") { Description = "Master files or folders (searched recursively for TIFF, JPEG, PNG, JPEG 2000, WebP and HEIC).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Output folder; each input folder's layout is kept, the extension becomes .tif or .jp2.", Required = true };
         var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels.", DefaultValueFactory = _ => 256 };
-        var quality = new Option<int>("--quality", "-q") { Description = "JPEG (or JPEG 2000) quality, 1..100.", DefaultValueFactory = _ => 90 };
+        var quality = BatchOptions.Quality("JPEG (or JPEG 2000) quality, 1..100.");
         var format = new Option<string>("--format") { Description = "tif (tiled pyramidal JPEG TIFF) or jp2 (tiled JPEG 2000).", DefaultValueFactory = _ => "tif" };
         format.AcceptOnlyFromAmong("tif", "jp2");
         var force = new Option<bool>("--force") { Description = "Convert even when the output is up to date." };
@@ -57,6 +57,11 @@ internal static class ConvertCommand
                 Shard = part,
                 Force = result.GetValue(force),
             };
+            if (!BatchOptions.Valid(options.Validate(), error))
+            {
+                return 2;
+            }
+
             var converter = new MasterConverter(options);
             return await BatchConsole.RunAsync("convert", error, progress => converter.RunAsync(result.GetValue(sources)!, progress, cancellationToken));
         });

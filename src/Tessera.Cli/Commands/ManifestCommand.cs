@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Tessera.Core.Iiif;
 using Tessera.Core.Presentation;
-using Tessera.Imaging;
-using Tessera.Imaging.Sources;
-using Tessera.Server.Presentation;
+using Tessera.Imaging.Pipeline;
+using Tessera.Imaging.Presentation;
 
 namespace Tessera.Cli.Commands;
 
@@ -81,13 +80,12 @@ internal static class ManifestCommand
                 return 2;
             }
 
-            ImagingRuntime.Start();
-            var source = new PresentationSource(new SourceCatalog(new FileSystemSourceResolver(rootDir.FullName)));
+            var source = new PresentationSource(PipelineFactory.Create(new ImagePipelineSettings { Root = rootDir.FullName }).Catalog);
             var options = new PresentationOptions
             {
                 BaseUrl = url.TrimEnd('/'),
                 ImageService2 = result.GetValue(imageService2),
-                CollectionLabel = PresentationEndpoints.CollectionLabel(rootDir.FullName),
+                CollectionLabel = PresentationSource.CollectionLabel(rootDir.FullName),
             };
 
             var written = new List<PresentationObject>();

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Processing;
-using Tessera.Imaging.Sources;
+using Tessera.Imaging.Rendering;
 
 namespace Tessera.Cli.Commands;
 
@@ -20,6 +20,8 @@ internal static class ProcessCommand
         var report = new Option<string?>("--report") { Description = "Write the JSON report here (default: standard output)." };
         var template = new Option<string>("--uri-template") { Description = "Path of each derivative under --out, from {id} {label} {region} {size} {rotation} {quality} {format}.", DefaultValueFactory = _ => ProcessOptions.IiifPathTemplate };
         var force = new Option<bool>("--force") { Description = "Render again even when a derivative exists." };
+        var quality = BatchOptions.Quality($"JPEG quality of the derivatives, 1..100 (default {RenderOptions.DefaultJpegQuality}, the server's).");
+        var kernel = BatchOptions.Kernel();
         var jobs = BatchOptions.Jobs();
         var shard = BatchOptions.Shard();
 
@@ -42,13 +44,16 @@ internal static class ProcessCommand
               tessera process --root ./photos -i sfo.json -o ./derivatives --uri-template "{id}/{label}.{format}" 1994.18.001.jpg
             """)
         {
-            identifiers, root, instructions, output, report, template, force, jobs, shard,
+            identifiers, root, instructions, output, report, template, force, quality, kernel, jobs, shard,
         };
 
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
-            if (!BatchOptions.Positive(result.GetValue(jobs), "--jobs", error) || !BatchOptions.TryShard(result.GetValue(shard), error, out var part))
+            if (!BatchOptions.Positive(result.GetValue(quality), "--quality", error, 100)
+                || !BatchOptions.TryKernel(result.GetValue(kernel), error, out var resampleKernel)
+                || !BatchOptions.Positive(result.GetValue(jobs), "--jobs", error)
+                || !BatchOptions.TryShard(result.GetValue(shard), error, out var part))
             {
                 return 2;
             }
@@ -72,8 +77,8 @@ internal static class ProcessCommand
                 return 2;
             }
 
-            var ids = result.GetValue(identifiers) is { Length: > 0 } given ? given : [.. new FileSystemSourceResolver(rootFolder).List()];
-            var processor = new DerivativeProcessor(new ProcessOptions
+            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
+            var options = new ProcessOptions
             {
                 Root = rootFolder,
                 Output = result.GetValue(output)!,
@@ -82,7 +87,15 @@ internal static class ProcessCommand
                 Jobs = result.GetValue(jobs),
                 Shard = part,
                 Force = result.GetValue(force),
-            });
+                JpegQuality = result.GetValue(quality),
+                Kernel = resampleKernel,
+            };
+            if (!BatchOptions.Valid(options.Validate(), error))
+            {
+                return 2;
+            }
+
+            var processor = new DerivativeProcessor(options);
 
             System.Text.Json.Nodes.JsonObject? json = null;
             var exit = await BatchConsole.RunAsync("process", error, async progress =>

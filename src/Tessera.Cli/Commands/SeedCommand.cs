@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
-using Tessera.Imaging.Sources;
+using Tessera.Imaging.Rendering;
 
 namespace Tessera.Cli.Commands;
 
@@ -18,7 +18,8 @@ internal static class SeedCommand
         var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels (match the pyramid TIFF's tiles to copy them as stored).", DefaultValueFactory = _ => 256 };
         var scaleFactors = new Option<string?>("--scale-factors") { Description = "Comma-separated scale factors, e.g. 1,2,4,8 (default: powers of two until the image is one tile)." };
         var baseUrl = new Option<string>("--base-url") { Description = "Public URL the tree is served under; info.json's id is {base-url}/{id}.", DefaultValueFactory = _ => "http://localhost:8000" };
-        var quality = new Option<int>("--quality", "-q") { Description = "JPEG quality; keep the server's (default 90) for tiles identical to the server's.", DefaultValueFactory = _ => 90 };
+        var quality = BatchOptions.Quality($"JPEG quality; keep the server's (default {RenderOptions.DefaultJpegQuality}) for tiles identical to the server's.");
+        var kernel = BatchOptions.Kernel();
         var jobs = BatchOptions.Jobs();
         var shard = BatchOptions.Shard();
 
@@ -37,7 +38,7 @@ internal static class SeedCommand
               python3 -m http.server -d ./static 8000                   # then open http://localhost:8000/photo.tif/info.json
             """)
         {
-            identifiers, root, output, version, tileSize, scaleFactors, baseUrl, quality, jobs, shard,
+            identifiers, root, output, version, tileSize, scaleFactors, baseUrl, quality, kernel, jobs, shard,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -45,6 +46,7 @@ internal static class SeedCommand
             var error = result.InvocationConfiguration.Error;
             if (!BatchOptions.Positive(result.GetValue(tileSize), "--tile-size", error, 8192)
                 || !BatchOptions.Positive(result.GetValue(quality), "--quality", error, 100)
+                || !BatchOptions.TryKernel(result.GetValue(kernel), error, out var resampleKernel)
                 || !BatchOptions.Positive(result.GetValue(jobs), "--jobs", error)
                 || !BatchOptions.TryShard(result.GetValue(shard), error, out var part)
                 || !TryScaleFactors(result.GetValue(scaleFactors), error, out var factors))
@@ -66,8 +68,8 @@ internal static class SeedCommand
                 return 2;
             }
 
-            var ids = result.GetValue(identifiers) is { Length: > 0 } given ? given : [.. new FileSystemSourceResolver(rootFolder).List()];
-            var seeder = new TileSeeder(new SeedOptions
+            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
+            var options = new SeedOptions
             {
                 Root = rootFolder,
                 Output = result.GetValue(output)!,
@@ -76,9 +78,16 @@ internal static class SeedCommand
                 ScaleFactors = factors,
                 BaseUrl = url,
                 JpegQuality = result.GetValue(quality),
+                Kernel = resampleKernel,
                 Jobs = result.GetValue(jobs),
                 Shard = part,
-            });
+            };
+            if (!BatchOptions.Valid(options.Validate(), error))
+            {
+                return 2;
+            }
+
+            var seeder = new TileSeeder(options);
             return await BatchConsole.RunAsync("seed", error, progress => seeder.RunAsync(ids, progress, cancellationToken));
         });
         return command;

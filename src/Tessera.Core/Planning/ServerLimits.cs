@@ -17,4 +17,26 @@ public sealed record ServerLimits(int MaxWidth = 10_000, int MaxHeight = 10_000,
     public bool UpscaleCaretMaxToLimits { get; init; }
 
     public static ServerLimits Default { get; } = new();
+
+    /// <summary>Every problem with these limits (empty when they are valid): each must be a positive integer.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MaxWidth < 1)
+        {
+            errors.Add($"Expected a positive integer for MaxWidth but received {MaxWidth}");
+        }
+
+        if (MaxHeight < 1)
+        {
+            errors.Add($"Expected a positive integer for MaxHeight but received {MaxHeight}");
+        }
+
+        if (MaxArea < 1)
+        {
+            errors.Add($"Expected a positive integer for MaxArea but received {MaxArea}");
+        }
+
+        return errors;
+    }
 }

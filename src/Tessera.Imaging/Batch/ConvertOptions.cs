@@ -1,3 +1,5 @@
+using Tessera.Imaging.Rendering;
+
 namespace Tessera.Imaging.Batch;
 
 /// <summary>Settings of <c>tessera convert</c>.</summary>
@@ -9,8 +11,8 @@ public sealed record ConvertOptions
     /// <summary>Tile width and height. Default 256 (what <c>tessera seed</c> and viewers ask for by default).</summary>
     public int TileSize { get; init; } = 256;
 
-    /// <summary>JPEG (or JPEG 2000) quality, 1..100. Default 90.</summary>
-    public int Quality { get; init; } = 90;
+    /// <summary>JPEG (or JPEG 2000) quality, 1..100. Default: the server's JPEG quality.</summary>
+    public int Quality { get; init; } = RenderOptions.DefaultJpegQuality;
 
     /// <summary>The output format. Default a tiled pyramidal JPEG TIFF.</summary>
     public ConvertFormat Format { get; init; } = ConvertFormat.Tif;
@@ -23,6 +25,23 @@ public sealed record ConvertOptions
 
     /// <summary>Convert even when the output is up to date.</summary>
     public bool Force { get; init; }
+
+    /// <summary>Every problem with these options (empty when they are valid); <see cref="MasterConverter"/> refuses invalid ones.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        BatchValidation.Output(errors, Output);
+        BatchValidation.Range(errors, TileSize, nameof(TileSize), 1, BatchValidation.MaxTileSize);
+        BatchValidation.Range(errors, Quality, nameof(Quality), 1, 100);
+        if (!Enum.IsDefined(Format))
+        {
+            errors.Add($"Expected Tif or Jp2 for Format but received {(int)Format}");
+        }
+
+        BatchValidation.Range(errors, Jobs, nameof(Jobs), 1);
+        BatchValidation.Shard(errors, Shard);
+        return errors;
+    }
 }
 
 /// <summary>What <c>tessera convert</c> writes.</summary>

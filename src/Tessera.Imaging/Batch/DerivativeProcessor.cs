@@ -18,12 +18,13 @@ public sealed class DerivativeProcessor(ProcessOptions options)
     // Derivatives are not tiles a server must match: allow the big ones (an original "o" of a gigapixel master).
     private static readonly ServerLimits Unbounded = new(65_000, 65_000, 4_000_000_000);
 
-    public ProcessOptions Options { get; } = options;
+    /// <summary>The options, validated on construction.</summary>
+    public ProcessOptions Options { get; } = InvalidOptionsException.ThrowIfAny(options, options.Validate(), nameof(options));
 
     public async Task<(BatchSummary Summary, JsonObject Report)> RunAsync(IReadOnlyList<string> identifiers, IBatchProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var tally = new BatchTally(progress);
-        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.JpegQuality, Unbounded);
+        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, Unbounded);
         var renderer = new DerivativeRenderer(pipeline);
         Directory.CreateDirectory(Options.Output);
         using var staging = new StagingArea(Options.Output, Options.Shard.Tag);

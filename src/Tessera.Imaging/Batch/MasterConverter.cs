@@ -18,7 +18,8 @@ public sealed class MasterConverter(ConvertOptions options)
     // Classic TIFF stops at 4 GiB; past about half that (uncompressed, pyramid included) write BigTIFF to be safe.
     private const long BigTiffThreshold = 2L << 30;
 
-    public ConvertOptions Options { get; } = options;
+    /// <summary>The options, validated on construction.</summary>
+    public ConvertOptions Options { get; } = InvalidOptionsException.ThrowIfAny(options, options.Validate(), nameof(options));
 
     /// <summary>The masters under the inputs (files, or folders searched recursively) with their output paths.</summary>
     public IReadOnlyList<(string Master, string Output)> Find(IEnumerable<string> inputs)

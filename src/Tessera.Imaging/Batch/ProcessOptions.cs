@@ -1,4 +1,5 @@
 using Tessera.Imaging.Processing;
+using Tessera.Imaging.Rendering;
 
 namespace Tessera.Imaging.Batch;
 
@@ -32,9 +33,38 @@ public sealed record ProcessOptions
     /// <summary>Render again even when a derivative exists.</summary>
     public bool Force { get; init; }
 
-    /// <summary>JPEG quality of the derivatives. Default 90.</summary>
-    public int JpegQuality { get; init; } = BatchPipeline.DefaultJpegQuality;
+    /// <summary>JPEG quality of the derivatives. Default: the server's default.</summary>
+    public int JpegQuality { get; init; } = RenderOptions.DefaultJpegQuality;
+
+    /// <summary>The resampling kernel of the derivatives. Default: the server's default.</summary>
+    public ResampleKernel Kernel { get; init; } = ResampleKernels.Default;
+
+    /// <summary>The render settings these options give: the server's defaults with this quality and kernel.</summary>
+    public RenderOptions Render => new() { JpegQuality = JpegQuality, Kernel = Kernel };
 
     /// <summary>Colours in each palette. Default 5.</summary>
     public int PaletteSize { get; init; } = 5;
+
+    /// <summary>Every problem with these options (empty when they are valid); <see cref="DerivativeProcessor"/> refuses invalid ones.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        BatchValidation.Root(errors, Root);
+        BatchValidation.Output(errors, Output);
+        if (Instructions is null)
+        {
+            errors.Add("Expected instructions (label to instruction) for Instructions but received nothing");
+        }
+
+        if (string.IsNullOrWhiteSpace(UriTemplate))
+        {
+            errors.Add("Expected a path template for UriTemplate (e.g. \"{id}/{label}.{format}\") but received nothing");
+        }
+
+        BatchValidation.Range(errors, Jobs, nameof(Jobs), 1);
+        BatchValidation.Shard(errors, Shard);
+        BatchValidation.Range(errors, PaletteSize, nameof(PaletteSize), 1);
+        errors.AddRange(Render.Validate());
+        return errors;
+    }
 }

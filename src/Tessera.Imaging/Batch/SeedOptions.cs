@@ -1,4 +1,5 @@
 using Tessera.Core.Iiif;
+using Tessera.Imaging.Rendering;
 
 namespace Tessera.Imaging.Batch;
 
@@ -35,6 +36,44 @@ public sealed record SeedOptions
     /// <summary>Files rendered at once. Default: one per core.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>JPEG quality; must equal the server's for byte-identical tiles. Default 90, the server's default.</summary>
-    public int JpegQuality { get; init; } = BatchPipeline.DefaultJpegQuality;
+    /// <summary>JPEG quality; must equal the server's for byte-identical tiles. Default: the server's default.</summary>
+    public int JpegQuality { get; init; } = RenderOptions.DefaultJpegQuality;
+
+    /// <summary>The resampling kernel; must equal the server's for byte-identical tiles. Default: the server's default.</summary>
+    public ResampleKernel Kernel { get; init; } = ResampleKernels.Default;
+
+    /// <summary>The render settings these options give: the server's defaults with this quality and kernel.</summary>
+    public RenderOptions Render => new() { JpegQuality = JpegQuality, Kernel = Kernel };
+
+    /// <summary>Every problem with these options (empty when they are valid); <see cref="TileSeeder"/> refuses invalid ones.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        BatchValidation.Root(errors, Root);
+        BatchValidation.Output(errors, Output);
+        if (!Enum.IsDefined(Version))
+        {
+            errors.Add($"Expected 2 or 3 for Version but received {(int)Version}");
+        }
+
+        BatchValidation.Range(errors, TileSize, nameof(TileSize), 1, BatchValidation.MaxTileSize);
+        foreach (var factor in ScaleFactors ?? [])
+        {
+            if (factor < 1 || (factor & (factor - 1)) != 0)
+            {
+                errors.Add($"Expected powers of two for ScaleFactors but received {factor}");
+            }
+        }
+
+        BatchValidation.Range(errors, MaxSizeSide, nameof(MaxSizeSide), 1);
+        if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"Expected an absolute http(s) URL for BaseUrl but received \"{BaseUrl}\"");
+        }
+
+        BatchValidation.Shard(errors, Shard);
+        BatchValidation.Range(errors, Jobs, nameof(Jobs), 1);
+        errors.AddRange(Render.Validate());
+        return errors;
+    }
 }

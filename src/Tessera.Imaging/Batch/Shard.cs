@@ -35,6 +35,10 @@ public readonly record struct Shard(int Index, int Count)
         return true;
     }
 
+    /// <summary>Why this part is not a part of a whole (for options validators), or null when 0 &lt;= i &lt; n.</summary>
+    internal string? Problem() =>
+        Count < 1 || Index < 0 || Index >= Count ? $"Expected 0 <= i < n for Shard i/n but received {this}" : null;
+
     /// <summary>Whether this part does the item with this key.</summary>
     public bool Owns(string key) => Count == 1 || (int)(Fnv1a(key) % (ulong)Count) == Index;
 

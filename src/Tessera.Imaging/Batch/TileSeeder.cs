@@ -18,13 +18,14 @@ public sealed class TileSeeder(SeedOptions options)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public SeedOptions Options { get; } = options;
+    /// <summary>The options, validated on construction.</summary>
+    public SeedOptions Options { get; } = InvalidOptionsException.ThrowIfAny(options, options.Validate(), nameof(options));
 
     /// <summary>Seeds every identifier; failures are counted and reported, never thrown.</summary>
     public async Task<BatchSummary> RunAsync(IReadOnlyList<string> identifiers, IBatchProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var tally = new BatchTally(progress);
-        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.JpegQuality);
+        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render);
         Directory.CreateDirectory(Options.Output);
         using var staging = new StagingArea(Options.Output, Options.Shard.Tag);
 

@@ -12,7 +12,7 @@ public sealed class BandedReduction
     private readonly Reducer.Weights? _horizontal;
 
     /// <summary>A reduction of <paramref name="sourceWidth"/> × <paramref name="sourceHeight"/> to the target size (each no larger).</summary>
-    public BandedReduction(int sourceWidth, int sourceHeight, int bands, int targetWidth, int targetHeight, string kernel)
+    public BandedReduction(int sourceWidth, int sourceHeight, int bands, int targetWidth, int targetHeight, ResampleKernel kernel)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bands, 4);
@@ -23,7 +23,7 @@ public sealed class BandedReduction
 
         if (!Reducer.Supports(kernel))
         {
-            throw new ArgumentException($"The reducer has no kernel \"{kernel}\"", nameof(kernel));
+            throw new ArgumentException(Reducer.NoKernel(kernel), nameof(kernel));
         }
 
         (SourceWidth, SourceHeight, Bands, TargetWidth, TargetHeight) = (sourceWidth, sourceHeight, bands, targetWidth, targetHeight);

@@ -16,9 +16,10 @@ public sealed class ImageRenderer
 {
     private static readonly double[] White = [255, 255, 255];
 
+    /// <exception cref="InvalidOptionsException">The options are invalid; the message lists every problem.</exception>
     public ImageRenderer(RenderOptions options, OpenImageCache? openImages = null)
     {
-        Options = options;
+        Options = InvalidOptionsException.ThrowIfAny(options, options.Validate(), nameof(options));
         OpenImages = openImages ?? new OpenImageCache();
         JpegTiles = new JpegTileRenderer(options, Buffers, OpenFiles);
     }
@@ -203,7 +204,7 @@ public sealed class ImageRenderer
             return;
         }
 
-        chain.Then(image.Resize((double)width / image.Width, (double)height / image.Height, Options.Kernel));
+        chain.Then(image.Resize((double)width / image.Width, (double)height / image.Height, Options.Kernel.VipsNick()));
 
         // resize rounds each axis itself; never send a size other than the planned one.
         var resized = chain.Current;

@@ -26,8 +26,9 @@ public static class Reducer
     private const int One = 1 << Precision;
     private const int Round = 1 << (Precision - 1);
 
-    /// <summary>Whether <paramref name="kernel"/> (a libvips kernel name) is one this reducer computes.</summary>
-    public static bool Supports(string kernel) => kernel is "linear" or "cubic" or "mitchell" or "lanczos2" or "lanczos3";
+    /// <summary>Whether this reducer computes <paramref name="kernel"/> (every one but nearest neighbour).</summary>
+    public static bool Supports(ResampleKernel kernel) =>
+        kernel is ResampleKernel.Linear or ResampleKernel.Cubic or ResampleKernel.Mitchell or ResampleKernel.Lanczos2 or ResampleKernel.Lanczos3;
 
     /// <summary>Output rows made at a time: the vertical pass's output for them stays in the cache for the horizontal one.</summary>
     internal const int ChunkRows = 16;
@@ -48,7 +49,7 @@ public static class Reducer
         Span<byte> target,
         int targetWidth,
         int targetHeight,
-        string kernel,
+        ResampleKernel kernel,
         Span<byte> scratch) =>
         Reduce(source, sourceWidth, sourceHeight, sourceWidth * bands, bands, target, targetWidth, targetHeight, kernel, scratch);
 
@@ -68,7 +69,7 @@ public static class Reducer
         Span<byte> target,
         int targetWidth,
         int targetHeight,
-        string kernel,
+        ResampleKernel kernel,
         Span<byte> scratch) =>
         // The whole source as one band (checked there): every target row is made.
         new BandedReduction(sourceWidth, sourceHeight, bands, targetWidth, targetHeight, kernel).Feed(source, 0, sourceHeight, sourceStride, target, scratch);
@@ -83,15 +84,19 @@ public static class Reducer
 
     internal readonly record struct KernelFunction(Func<double, double> Weight, double Support);
 
-    private static KernelFunction Filter(string kernel) => kernel switch
+    private static KernelFunction Filter(ResampleKernel kernel) => kernel switch
     {
-        "linear" => new(x => Math.Max(0, 1 - Math.Abs(x)), 1),
-        "cubic" => new(x => Cubic(x, 0, 0.5), 2),
-        "mitchell" => new(x => Cubic(x, 1.0 / 3, 1.0 / 3), 2),
-        "lanczos2" => new(x => Lanczos(x, 2), 2),
-        "lanczos3" => new(x => Lanczos(x, 3), 3),
-        _ => throw new ArgumentException($"The reducer has no kernel \"{kernel}\"", nameof(kernel)),
+        ResampleKernel.Linear => new(x => Math.Max(0, 1 - Math.Abs(x)), 1),
+        ResampleKernel.Cubic => new(x => Cubic(x, 0, 0.5), 2),
+        ResampleKernel.Mitchell => new(x => Cubic(x, 1.0 / 3, 1.0 / 3), 2),
+        ResampleKernel.Lanczos2 => new(x => Lanczos(x, 2), 2),
+        ResampleKernel.Lanczos3 => new(x => Lanczos(x, 3), 3),
+        _ => throw new ArgumentException(NoKernel(kernel), nameof(kernel)),
     };
+
+    /// <summary>The message for a kernel the reducer does not compute.</summary>
+    internal static string NoKernel(ResampleKernel kernel) =>
+        $"Expected linear, cubic, mitchell, lanczos2 or lanczos3 for the reducer's kernel but received {(Enum.IsDefined(kernel) ? kernel.Name() : ((int)kernel).ToString(System.Globalization.CultureInfo.InvariantCulture))}";
 
     private static double Lanczos(double x, int a)
     {
@@ -141,12 +146,12 @@ public static class Reducer
         /// <summary>Output i's pairs are Packed[i * Pairs .. (i + 1) * Pairs).</summary>
         public required int[] Packed { get; init; }
 
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, string), Weights> Recent = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, ResampleKernel), Weights> Recent = new();
 
-        public static Weights For(int inputSize, int outputSize, string kernel) => For(inputSize, outputSize, Filter(kernel));
+        public static Weights For(int inputSize, int outputSize, ResampleKernel kernel) => For(inputSize, outputSize, Filter(kernel));
 
         /// <summary>The weights for a size pair, remembered (a tile grid asks for the same few pairs over and over).</summary>
-        public static Weights Cached(int inputSize, int outputSize, string kernel)
+        public static Weights Cached(int inputSize, int outputSize, ResampleKernel kernel)
         {
             if (Recent.TryGetValue((inputSize, outputSize, kernel), out var weights))
             {

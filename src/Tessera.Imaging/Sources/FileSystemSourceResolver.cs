@@ -119,47 +119,9 @@ public sealed class FileSystemSourceResolver : ISourceResolver
             .Order(NaturalStringComparer.Instance);
     }
 
-    /// <summary>Why an identifier is refused outright, or null when it is acceptable as a relative path.</summary>
-    public static string? IdentifierProblem(string identifier)
-    {
-        if (string.IsNullOrEmpty(identifier))
-        {
-            return "Expected a non-empty identifier";
-        }
-
-        if (identifier.Length > 1024)
-        {
-            return $"Expected an identifier of at most 1024 characters but received {identifier.Length}";
-        }
-
-        foreach (var c in identifier)
-        {
-            if (char.IsControl(c))
-            {
-                return "Expected an identifier without control characters (NUL, newline, ...)";
-            }
-
-            if (c == '\\')
-            {
-                return "Expected an identifier without backslashes";
-            }
-        }
-
-        if (identifier[0] == '/')
-        {
-            return "Expected a relative identifier but received an absolute path";
-        }
-
-        foreach (var segment in identifier.Split('/'))
-        {
-            if (segment is "" or "." or "..")
-            {
-                return $"Expected an identifier without empty, \".\" or \"..\" path segments but received \"{identifier}\"";
-            }
-        }
-
-        return null;
-    }
+    /// <inheritdoc/>
+    /// <remarks>The rules of <see cref="RelativeIdentifier"/>: a relative path without <c>..</c>, <c>.</c> or empty segments.</remarks>
+    public string? IdentifierProblem(string identifier) => RelativeIdentifier.Problem(identifier);
 
     private bool IsInsideRoot(string path) =>
         path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || path == _root;

@@ -3,11 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
-using Tessera.Imaging;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
-using Tessera.Imaging.Rendering;
-using Tessera.Imaging.Sources;
+using Tessera.Imaging.Presentation;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
@@ -29,16 +27,11 @@ public static class TesseraServer
             throw new InvalidOperationException("Invalid Tessera options:\n  " + string.Join("\n  ", errors));
         }
 
-        // One request per core already keeps the cores busy; libvips' own worker threads would only contend.
-        ImagingRuntime.Start(threadsPerOperation: 1);
-
         var infoOptions = new InfoOptions
         {
             Rights = options.Rights,
             PreferredFormats = [.. options.PreferredFormats.Select(f => ImageFormats.TryParse(f, out var format) ? format : ImageFormat.Jpg)],
         };
-        var catalog = new SourceCatalog(new FileSystemSourceResolver(options.Root));
-        var renderer = new ImageRenderer(new RenderOptions { JpegQuality = options.JpegQuality, Kernel = options.ResampleKernel });
         var cache = CreateCache(options);
         if (cache is IDisposable disposable)
         {
@@ -47,13 +40,15 @@ public static class TesseraServer
 
         services.AddSingleton(options);
         services.AddSingleton(infoOptions);
-        var pipeline = new ImagePipeline(catalog, renderer, options.Limits, infoOptions.Profile, options.MaxConcurrentRenders, cache);
+
+        // The one construction the batch commands use too, so `tessera seed` with the same settings writes these bytes.
+        var pipeline = PipelineFactory.Create(options.PipelineSettings() with { Profile = infoOptions.Profile, Cache = cache });
         services.AddSingleton(pipeline);
 
         // Memory is given back every half second while the server works (large derivatives, libvips' freed buffers).
         services.AddSingleton(new MemoryReleaser(pipeline, TimeSpan.FromMilliseconds(500)));
         services.AddSingleton<PublicUrls>();
-        services.AddSingleton(new PresentationSource(catalog));
+        services.AddSingleton(new PresentationSource(pipeline.Catalog));
         return services;
     }
 

@@ -1,4 +1,6 @@
 using Tessera.Core.Planning;
+using Tessera.Imaging.Pipeline;
+using Tessera.Imaging.Rendering;
 
 namespace Tessera.Server.Hosting;
 
@@ -40,13 +42,13 @@ public sealed record TesseraServerOptions
     public int CacheMaxAgeSeconds { get; init; } = 86_400;
 
     /// <summary>JPEG quality of rendered images, 1..100.</summary>
-    public int JpegQuality { get; init; } = 90;
+    public int JpegQuality { get; init; } = RenderOptions.DefaultJpegQuality;
 
     /// <summary>
     /// The resampling kernel: lanczos3 (sharpest, the default), cubic, linear (about a third faster on large
     /// reductions), mitchell, lanczos2, nearest.
     /// </summary>
-    public string ResampleKernel { get; init; } = "lanczos3";
+    public string ResampleKernel { get; init; } = ResampleKernels.Default.Name();
 
     /// <summary>Renders running at once; 0 means one per processor (at least 2). Requests beyond wait their turn.</summary>
     public int MaxConcurrentRenders { get; init; }
@@ -79,6 +81,19 @@ public sealed record TesseraServerOptions
 
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
 
+    /// <summary>
+    /// The pipeline these options describe (root, JPEG quality, kernel, limits, renders at once), for
+    /// <see cref="PipelineFactory"/>; the server adds its profile and cache. Valid options only.
+    /// </summary>
+    /// <exception cref="ArgumentException">The kernel names none (<see cref="Validate"/> says so first).</exception>
+    public ImagePipelineSettings PipelineSettings() => new()
+    {
+        Root = Root,
+        Render = new RenderOptions { JpegQuality = JpegQuality, Kernel = ResampleKernels.Parse(ResampleKernel, nameof(ResampleKernel)) },
+        Limits = Limits,
+        MaxConcurrentRenders = MaxConcurrentRenders,
+    };
+
     /// <summary>Every problem with these options, so a misconfigured server says all of them at start.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -97,24 +112,16 @@ public sealed record TesseraServerOptions
             errors.Add($"Expected an absolute http(s) URL for BaseUrl (--base-url) but received \"{BaseUrl}\"");
         }
 
-        if (MaxWidth < 1)
+        errors.AddRange(Limits.Validate());
+
+        if (!ResampleKernels.TryParse(ResampleKernel, out _))
         {
-            errors.Add($"Expected a positive integer for MaxWidth but received {MaxWidth}");
+            errors.Add(ResampleKernels.Problem(ResampleKernel, nameof(ResampleKernel)));
         }
 
-        if (MaxHeight < 1)
+        if (MaxConcurrentRenders < 0)
         {
-            errors.Add($"Expected a positive integer for MaxHeight but received {MaxHeight}");
-        }
-
-        if (MaxArea < 1)
-        {
-            errors.Add($"Expected a positive integer for MaxArea but received {MaxArea}");
-        }
-
-        if (ResampleKernel is not ("nearest" or "linear" or "cubic" or "mitchell" or "lanczos2" or "lanczos3"))
-        {
-            errors.Add($"Expected nearest, linear, cubic, mitchell, lanczos2 or lanczos3 for ResampleKernel but received \"{ResampleKernel}\"");
+            errors.Add($"Expected 0 (one per processor) or more for MaxConcurrentRenders but received {MaxConcurrentRenders}");
         }
 
         if (CacheMaxAgeSeconds < 0)

@@ -8,7 +8,6 @@ using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
-using Tessera.Server.Presentation;
 
 namespace Tessera.Server.Legacy;
 
@@ -135,7 +134,7 @@ public static class LegacyEndpoints
     }
 
     private static Outcome<SourceDescription> Describe(ImagePipeline pipeline, string identifier) =>
-        FileSystemSourceResolver.IdentifierProblem(identifier) is { } problem
+        pipeline.Catalog.Resolver.IdentifierProblem(identifier) is { } problem
             ? IiifError.BadRequest("identifier", problem)
             : pipeline.Catalog.Describe(identifier);
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Iiif;
 using Tessera.Core.Presentation;
 using Tessera.Imaging.Pipeline;
-using Tessera.Imaging.Sources;
+using Tessera.Imaging.Presentation;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
 
@@ -40,11 +40,8 @@ public static class PresentationEndpoints
         BaseUrl = urls.BaseUrl(context.Request),
         Limits = pipeline.Limits,
         ImageService2 = true,
-        CollectionLabel = CollectionLabel(options.Root),
+        CollectionLabel = PresentationSource.CollectionLabel(options.Root),
     };
-
-    /// <summary>The Collection's label: the root folder's name.</summary>
-    public static string CollectionLabel(string root) => new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))).Name;
 
     private static IResult Handle(HttpContext context, ImagePipeline pipeline, PresentationSource source, PublicUrls urls, TesseraServerOptions options)
     {
@@ -59,7 +56,7 @@ public static class PresentationEndpoints
         else if (segments.Length >= 2 && segments[^1] == "manifest.json")
         {
             var objectId = string.Join('/', segments[..^1]);
-            if (FileSystemSourceResolver.IdentifierProblem(objectId) is { } problem)
+            if (pipeline.Catalog.Resolver.IdentifierProblem(objectId) is { } problem)
             {
                 return ErrorResults.From(IiifError.BadRequest("object", problem));
             }

@@ -8,7 +8,7 @@ using Tessera.Core.Presentation;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Http;
-using Tessera.Server.Presentation;
+using Tessera.Imaging.Presentation;
 
 namespace Tessera.Server.Viewer;
 
@@ -102,10 +102,10 @@ public static class ViewerEndpoints
         return Html(html);
     }
 
-    private static IResult Mirador(HttpContext context, PresentationSource source)
+    private static IResult Mirador(HttpContext context, PresentationSource source, ImagePipeline pipeline)
     {
         var objectId = string.Join('/', RawRequestPath.Segments(context, "/mirador/") ?? []).TrimEnd('/');
-        if (FileSystemSourceResolver.IdentifierProblem(objectId) is { } problem)
+        if (pipeline.Catalog.Resolver.IdentifierProblem(objectId) is { } problem)
         {
             return ErrorResults.From(IiifError.BadRequest("object", problem));
         }
@@ -141,7 +141,7 @@ public static class ViewerEndpoints
     private static string PathOf(string id) => string.Join('/', id.Split('/').Select(Uri.EscapeDataString));
 
     private static Outcome<SourceDescription> Describe(ImagePipeline pipeline, string identifier) =>
-        FileSystemSourceResolver.IdentifierProblem(identifier) is { } problem
+        pipeline.Catalog.Resolver.IdentifierProblem(identifier) is { } problem
             ? IiifError.BadRequest("identifier", problem)
             : pipeline.Catalog.Describe(identifier);
 

@@ -161,8 +161,8 @@ public sealed class JpegTileRendererTests : IDisposable
     }
 
     private ImagePipeline WithoutJpegTiles() => new(
-        new Sources.SourceCatalog(new Sources.FileSystemSourceResolver(_root)),
-        new ImageRenderer(new RenderOptions { JpegQuality = BatchPipeline.DefaultJpegQuality, JpegTiles = false }),
+        new Imaging.Sources.SourceCatalog(new Imaging.Sources.FileSystemSourceResolver(_root)),
+        new ImageRenderer(new RenderOptions { JpegQuality = RenderOptions.DefaultJpegQuality, JpegTiles = false }),
         Core.Planning.ServerLimits.Default,
         Core.Compliance.ServiceProfile.Default,
         1);

@@ -2,7 +2,7 @@ using Tessera.Core.Iiif;
 using Tessera.Core.Presentation;
 using Tessera.Imaging.Sources;
 
-namespace Tessera.Server.Presentation;
+namespace Tessera.Imaging.Presentation;
 
 /// <summary>
 /// The objects under an image root and the facts their Manifests need, read through the same <see cref="SourceCatalog"/>
@@ -11,6 +11,9 @@ namespace Tessera.Server.Presentation;
 /// </summary>
 public sealed class PresentationSource(SourceCatalog catalog)
 {
+    /// <summary>The label of the Collection of the objects under a root folder: the folder's name.</summary>
+    public static string CollectionLabel(string root) => new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))).Name;
+
     /// <summary>Every object under the root, in natural order.</summary>
     public IReadOnlyList<PresentationObject> Objects() => ObjectGrouping.Group(catalog.Resolver.List(), NaturalStringComparer.Instance);
 
