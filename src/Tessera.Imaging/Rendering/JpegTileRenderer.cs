@@ -1,5 +1,6 @@
 using Tessera.Core.Planning;
 using Tessera.Imaging.Caching;
+using Tessera.Imaging.Jpeg;
 using Tessera.Imaging.Sources;
 using Tessera.Imaging.Tiff;
 using Tessera.Vips;
@@ -33,7 +34,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image)
     {
         image = null!;
-        if (!Jpeg.IsAvailable)
+        if (!Vips.Jpeg.IsAvailable)
         {
             return false;
         }
@@ -136,11 +137,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
                 if (frameRows < tileHeight)
                 {
-                    Jpeg.DecodeTop(jpeg.Span[..length], destination, tileWidth, frameRows, pitch, bands);
+                    Vips.Jpeg.DecodeTop(jpeg.Span[..length], destination, tileWidth, frameRows, pitch, bands);
                 }
                 else
                 {
-                    Jpeg.Decode(jpeg.Span[..length], destination, tileWidth, tileHeight, pitch, bands);
+                    Vips.Jpeg.Decode(jpeg.Span[..length], destination, tileWidth, tileHeight, pitch, bands);
                 }
 
                 return true;
@@ -252,10 +253,10 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
     private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands)
     {
-        var output = buffers.Rent(Jpeg.MaxEncodedBytes(width, height, bands));
+        var output = buffers.Rent(Vips.Jpeg.MaxEncodedBytes(width, height, bands));
         try
         {
-            var length = Jpeg.Encode(pixels, width, height, stride, bands, options.JpegQuality, output.Span);
+            var length = Vips.Jpeg.Encode(pixels, width, height, stride, bands, options.JpegQuality, output.Span);
             return new RenderedImage(output.Span[..length].ToArray(), "image/jpeg", width, height) { Origin = RenderOrigin.JpegTiles };
         }
         finally
