@@ -85,7 +85,7 @@ public sealed class ImagePipeline
                 return cachedTile with { Origin = RenderOrigin.Cache };
             }
 
-            if (ReadStoredTile(plan, source, directory, column, row) is { } tile)
+            if (Renderer.JpegTiles.ReadStoredTile(plan, source, directory, column, row) is { } tile)
             {
                 if (tileKey is not null)
                 {
@@ -127,25 +127,10 @@ public sealed class ImagePipeline
         var purged = Cache?.Purge(identifier) ?? 0;
         if (Catalog.Resolver.Resolve(identifier).TryGetValue(out var source, out _))
         {
-            purged += Catalog.Forget(source.Path) + Renderer.OpenImages.Forget(source.Path) + Renderer.OpenFiles.Forget(source.Path);
+            purged += Catalog.Forget(source.Path) + Renderer.Levels.Forget(source.Path);
         }
 
         return purged;
-    }
-
-    private RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
-    {
-        try
-        {
-            var file = Renderer.OpenFiles.Open(source.Source);
-            var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
-            return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or ObjectDisposedException)
-        {
-            // A handle closed under us, or a damaged file: the renderer will read it afresh, or say what is wrong.
-            return null;
-        }
     }
 
     /// <summary>Plans and renders one request.</summary>

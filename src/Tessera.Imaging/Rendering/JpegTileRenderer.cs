@@ -8,15 +8,16 @@ using Tessera.Vips;
 namespace Tessera.Imaging.Rendering;
 
 /// <summary>
-/// Renders plans that read JPEG tiles of a pyramid TIFF and write JPEG (<see cref="StoredTile.ReadsJpegTiles"/>)
-/// without libvips: the stored tiles under the region are decoded by libjpeg-turbo straight into one buffer (a small
+/// Answers plans that read JPEG tiles of a pyramid TIFF and write JPEG (<see cref="StoredTile.ReadsJpegTiles"/>)
+/// without libvips. A plan that is exactly one stored tile is that tile's bytes (<see cref="ReadStoredTile"/>).
+/// Otherwise the stored tiles under the region are decoded by libjpeg-turbo straight into one buffer (a small
 /// level already held decoded is read in place), reduced by <see cref="Reducer"/> and encoded by libjpeg-turbo.
 /// The same codec and kernels as the libvips path, minus libtiff's per-tile set-up, the copies into libvips regions
 /// and the encoder's worker-thread hand-offs. Anything else (upscaling, steep reductions, sparse or damaged tiles,
 /// libturbojpeg missing) is declined, and <see cref="ImageRenderer"/> renders it with libvips, which also decides what
 /// a damaged tile means for the response.
 /// </summary>
-public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buffers, OpenFileCache files)
+public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buffers, LevelOpener levels)
 {
     /// <summary>Largest region read, in level pixels (about 24 MB of RGB; the reducer's own bound).</summary>
     public const long MaxRegionPixels = 8_000_000;
@@ -72,6 +73,25 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
     }
 
+    /// <summary>
+    /// Stored tile (<paramref name="column"/>, <paramref name="row"/>) of the level's directory as it is (tables merged
+    /// in, an edge tile cropped), or null when its bytes cannot be used as they are: then it is rendered.
+    /// </summary>
+    public RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
+    {
+        try
+        {
+            var file = levels.OpenFile(source.Source);
+            var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
+            return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or ObjectDisposedException)
+        {
+            // A handle closed under us, or a damaged file: the renderer will read it afresh, or say what is wrong.
+            return null;
+        }
+    }
+
     private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, out RenderedImage image)
     {
         image = null!;
@@ -89,7 +109,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
         // Every tile must be stored and inside the file (a sparse one shows what libvips decides); the largest sizes
         // the buffers a tile is read and made a standalone JPEG in.
-        var file = files.Open(source.Source);
+        var file = levels.OpenFile(source.Source);
         var reader = TiffByteSource.From(file);
         long largest = 0;
         for (var row = firstRow; row <= lastRow; row++)
