@@ -20,10 +20,14 @@ public sealed class ImageRenderer
     {
         Options = options;
         Levels = new LevelOpener(openImages);
+        Paths = new RenderPathChooser(options);
         JpegTiles = new JpegTileRenderer(options, Buffers, Levels);
     }
 
     public RenderOptions Options { get; }
+
+    /// <summary>Decides which path answers a plan, and why.</summary>
+    public RenderPathChooser Paths { get; }
 
     /// <summary>Opens the planned levels, and holds what is kept open between requests.</summary>
     public LevelOpener Levels { get; }
@@ -34,10 +38,21 @@ public sealed class ImageRenderer
     /// <summary>The libvips-free path for plans that read and write JPEG (most tiles and regions of a pyramid).</summary>
     public JpegTileRenderer JpegTiles { get; }
 
+    /// <summary>Chooses the path for the plan (<see cref="Paths"/>) and renders it.</summary>
     /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
-    public RenderedImage Render(ImagePlan plan, SourceDescription source)
+    public RenderedImage Render(ImagePlan plan, SourceDescription source) => Render(plan, source, Paths.Choose(plan, source));
+
+    /// <summary>
+    /// Renders the plan by the path <paramref name="decision"/> names: the JPEG tile path, or libvips for what it
+    /// declines and for everything else. A stored tile reaches here only when its bytes could not be sent as they are:
+    /// its <see cref="RenderDecision.Fallback"/> renders it.
+    /// </summary>
+    /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
+    public RenderedImage Render(ImagePlan plan, SourceDescription source, RenderDecision decision)
     {
-        if (Options.JpegTiles && StoredTile.ReadsJpegTiles(plan, source, out var directory))
+        ArgumentNullException.ThrowIfNull(decision);
+        var path = decision.Path == RenderPath.StoredTile ? decision.Fallback ?? decision with { Path = RenderPath.Libvips } : decision;
+        if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory)
         {
             var window = LevelWindow.Of(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
             using var held = Levels.OpenIfHeld(source, plan.Level);

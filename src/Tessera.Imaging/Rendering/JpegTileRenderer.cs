@@ -8,8 +8,8 @@ using Tessera.Vips;
 namespace Tessera.Imaging.Rendering;
 
 /// <summary>
-/// Answers plans that read JPEG tiles of a pyramid TIFF and write JPEG (<see cref="StoredTile.ReadsJpegTiles"/>)
-/// without libvips. A plan that is exactly one stored tile is that tile's bytes (<see cref="ReadStoredTile"/>).
+/// Answers plans that read JPEG tiles of a pyramid TIFF and write JPEG without libvips, the two fast paths of
+/// <see cref="RenderPathChooser"/>. A plan that is exactly one stored tile is that tile's bytes (<see cref="ReadStoredTile"/>).
 /// Otherwise the stored tiles under the region are decoded by libjpeg-turbo straight into one buffer (a small
 /// level already held decoded is read in place), reduced by <see cref="Reducer"/> and encoded by libjpeg-turbo.
 /// The same codec and kernels as the libvips path, minus libtiff's per-tile set-up, the copies into libvips regions
@@ -26,9 +26,9 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     public const double MaxReduction = 4;
 
     /// <summary>Renders the plan, or returns false (nothing rendered) when it is not one this renderer takes.</summary>
-    /// <param name="plan">The plan: one that <see cref="StoredTile.ReadsJpegTiles"/> accepted.</param>
+    /// <param name="plan">The plan: one that <see cref="RenderPathChooser"/> sent to <see cref="RenderPath.JpegTiles"/>.</param>
     /// <param name="source">Its source.</param>
-    /// <param name="directory">The level's TIFF directory, as <see cref="StoredTile.ReadsJpegTiles"/> gave it.</param>
+    /// <param name="directory">The level's TIFF directory, as <see cref="RenderDecision.Directory"/> gave it.</param>
     /// <param name="window">The plan's region in the level's pixels (left, top, width, height).</param>
     /// <param name="held">The level decoded in memory, when it is held so; else null and its tiles are decoded.</param>
     /// <param name="image">The JPEG.</param>
@@ -40,11 +40,9 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             return false;
         }
 
-        int width = plan.Width, height = plan.Height, bands = directory.SamplesPerPixel;
-        var reduces = width != window.Width || height != window.Height;
-        if (window.X < 0 || window.Y < 0 || window.Width < 1 || window.Height < 1 || window.Right > directory.ImageWidth || window.Bottom > directory.ImageLength
-            || width > window.Width || height > window.Height || (long)window.Width * window.Height > MaxRegionPixels
-            || (reduces && (!Reducer.Supports(options.Kernel) || window.Width > width * MaxReduction || window.Height > height * MaxReduction)))
+        // The chooser took this geometry; asked again because the buffers below are sized from it.
+        var bands = directory.SamplesPerPixel;
+        if (RenderPathChooser.WhyNotDecoded(plan, directory, window, options) is not null)
         {
             return false;
         }
