@@ -91,7 +91,7 @@ public static partial class ImageEndpoints
             _ => "rendered",
         };
         response.Headers["X-Tessera-Origin"] = origin;
-        RenderPathChosen(logger, context.Request.Path, origin, image.Path, image.Reason);
+        RenderPathChosen(logger, context.Request.Path.Value ?? "", origin, image.Path, image.Reason);
         return Results.Bytes(image.Data, image.MediaType);
     }
 
