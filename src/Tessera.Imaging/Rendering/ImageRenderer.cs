@@ -9,8 +9,9 @@ namespace Tessera.Imaging.Rendering;
 /// <summary>
 /// Turns a plan into encoded bytes: the only step that touches pixels. Reads the planned pyramid level, crops,
 /// resizes to the exact planned size, converts to sRGB, applies quality, mirroring and rotation, strips metadata
-/// and encodes. A JPEG plan of a JPEG pyramid goes to <see cref="JpegTileRenderer"/> first (libjpeg-turbo without
-/// libvips, the same picture); what it declines, and everything else, is rendered here with libvips.
+/// and encodes. <see cref="RenderPathChooser"/> says which path a plan takes: one it sends to the JPEG tiles goes to
+/// <see cref="JpegTileRenderer"/> first (libjpeg-turbo without libvips, the same picture); what that declines, and
+/// everything else, is rendered here with libvips. Levels are opened, and kept open, by <see cref="LevelOpener"/>.
 /// </summary>
 public sealed class ImageRenderer
 {
@@ -52,14 +53,9 @@ public sealed class ImageRenderer
     {
         ArgumentNullException.ThrowIfNull(decision);
         var path = decision.Path == RenderPath.StoredTile ? decision.Fallback ?? decision with { Path = RenderPath.Libvips } : decision;
-        if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory)
+        if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory && JpegTiles.TryRender(plan, source, directory, out var direct))
         {
-            var window = LevelWindow.Of(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
-            using var held = Levels.OpenIfHeld(source, plan.Level);
-            if (JpegTiles.TryRender(plan, source, directory, window, held, out var direct))
-            {
-                return direct;
-            }
+            return direct;
         }
 
         var info = source.Info;

@@ -25,6 +25,17 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// <summary>Steepest reduction per axis (the reducer's bound; steeper ones go to libvips, which box-shrinks first).</summary>
     public const double MaxReduction = 4;
 
+    /// <summary>
+    /// Renders the plan from the level's tiles, or from the level itself when it is held decoded (<see cref="LevelOpener.IsHeld"/>);
+    /// false (nothing rendered) when it is not one this renderer takes.
+    /// </summary>
+    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, out RenderedImage image)
+    {
+        var window = LevelWindow.Of(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
+        using var held = levels.OpenIfHeld(source, plan.Level);
+        return TryRender(plan, source, directory, window, held, out image);
+    }
+
     /// <summary>Renders the plan, or returns false (nothing rendered) when it is not one this renderer takes.</summary>
     /// <param name="plan">The plan: one that <see cref="RenderPathChooser"/> sent to <see cref="RenderPath.JpegTiles"/>.</param>
     /// <param name="source">Its source.</param>

@@ -138,7 +138,7 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
     /// Why the JPEG tile path does not take the plan's geometry, or null when it does: the <paramref name="window"/>
     /// (the plan's region in level pixels) inside the level, no upscaling, at most <see cref="JpegTileRenderer.MaxRegionPixels"/>
     /// read, and a reduction the managed reducer makes (its kernel, at most <see cref="JpegTileRenderer.MaxReduction"/>
-    /// per axis; steeper ones libvips box-shrinks first). <see cref="JpegTileRenderer.TryRender"/> asks it again
+    /// per axis; steeper ones libvips box-shrinks first). <c>JpegTileRenderer.TryRender</c> asks it again
     /// before it sizes any buffer.
     /// </summary>
     internal static RenderReason? WhyNotDecoded(ImagePlan plan, TiffDirectory directory, PixelRect window, RenderOptions options)
