@@ -4,7 +4,6 @@ using Tessera.Core.Planning;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
-using Tessera.Imaging.Tiff;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Pipeline;
@@ -60,9 +59,9 @@ public sealed class ImagePipeline
     }
 
     /// <summary>
-    /// The image of a plan: for a plan that is exactly one stored JPEG tile of a pyramid TIFF, that tile's bytes (no
-    /// decode, no encode; only edge tiles, which are cropped, go through the cache); else from the derivative cache;
-    /// else rendered, then cached. Rendering is bounded: at most a fixed number run at once, the rest wait their turn.
+    /// The image of a plan, by the path <see cref="RenderPathChooser"/> chooses (reported on the image with its reason):
+    /// for a plan that is exactly one stored JPEG tile of a pyramid TIFF, that tile's bytes (no decode, no encode; only
+    /// edge tiles, which are cropped, go through the cache); else from the derivative cache; else rendered, then cached. Rendering is bounded: at most a fixed number run at once, the rest wait their turn.
     /// </summary>
     public Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, CancellationToken cancellationToken = default) =>
         RenderAsync(plan, source, key: null, cancellationToken);
@@ -73,26 +72,26 @@ public sealed class ImagePipeline
     /// </summary>
     public async Task<Outcome<RenderedImage>> RenderAsync(ImagePlan plan, SourceDescription source, string? key, CancellationToken cancellationToken = default)
     {
+        var decision = Renderer.Paths.Choose(plan, source);
         string? tileKey = null;
-        if (StoredTile.TryMatch(plan, source, out var directory, out var column, out var row))
+        if (decision.Path == RenderPath.StoredTile)
         {
             // An interior tile is a read of its bytes: cheaper than any cache. An edge tile is re-coded to its cropped
             // size (a Huffman decode and encode of the kept blocks): that is worth caching like a render.
-            var edge = ((column + 1L) * directory.TileWidth > directory.ImageWidth) || ((row + 1L) * directory.TileLength > directory.ImageLength);
-            tileKey = edge && Cache is not null ? key ?? DerivativeKey.Of(plan, source) : null;
+            tileKey = decision.Reason == RenderReason.EdgeTile && Cache is not null ? key ?? DerivativeKey.Of(plan, source) : null;
             if (tileKey is not null && Cache!.TryGet(tileKey, out var cachedTile))
             {
-                return cachedTile with { Origin = RenderOrigin.Cache };
+                return Chosen(cachedTile with { Origin = RenderOrigin.Cache }, decision);
             }
 
-            if (ReadStoredTile(plan, source, directory, column, row) is { } tile)
+            if (Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row) is { } tile)
             {
                 if (tileKey is not null)
                 {
                     Cache!.Set(tileKey, tile);
                 }
 
-                return tile;
+                return Chosen(tile, decision);
             }
         }
 
@@ -100,13 +99,13 @@ public sealed class ImagePipeline
         key ??= tileKey ?? DerivativeKey.Of(plan, source);
         if (Cache is not null && Cache.TryGet(key, out var cached))
         {
-            return cached with { Origin = RenderOrigin.Cache };
+            return Chosen(cached with { Origin = RenderOrigin.Cache }, decision);
         }
 
         RenderedImage image;
         try
         {
-            image = await _renderThreads.RunAsync(() => Renderer.Render(plan, source), cancellationToken).ConfigureAwait(false);
+            image = await _renderThreads.RunAsync(() => Renderer.Render(plan, source, decision), cancellationToken).ConfigureAwait(false);
         }
         catch (VipsException e)
         {
@@ -115,8 +114,12 @@ public sealed class ImagePipeline
 
         Interlocked.Increment(ref _renderCount);
         Cache?.Set(key, image);
-        return image;
+        return Chosen(image, decision);
     }
+
+    /// <summary>The image with the path chosen for it and why, for the caller to report (the server logs it).</summary>
+    private static RenderedImage Chosen(RenderedImage image, RenderDecision decision) =>
+        image with { Path = decision.Path, Reason = decision.Reason };
 
     /// <summary>Renders so far (what <see cref="MemoryReleaser"/> watches).</summary>
     public long RenderCount => Interlocked.Read(ref _renderCount);
@@ -127,25 +130,10 @@ public sealed class ImagePipeline
         var purged = Cache?.Purge(identifier) ?? 0;
         if (Catalog.Resolver.Resolve(identifier).TryGetValue(out var source, out _))
         {
-            purged += Catalog.Forget(source.Path) + Renderer.OpenImages.Forget(source.Path) + Renderer.OpenFiles.Forget(source.Path);
+            purged += Catalog.Forget(source.Path) + Renderer.Levels.Forget(source.Path);
         }
 
         return purged;
-    }
-
-    private RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
-    {
-        try
-        {
-            var file = Renderer.OpenFiles.Open(source.Source);
-            var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
-            return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or ObjectDisposedException)
-        {
-            // A handle closed under us, or a damaged file: the renderer will read it afresh, or say what is wrong.
-            return null;
-        }
     }
 
     /// <summary>Plans and renders one request.</summary>

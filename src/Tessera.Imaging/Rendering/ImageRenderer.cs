@@ -9,8 +9,9 @@ namespace Tessera.Imaging.Rendering;
 /// <summary>
 /// Turns a plan into encoded bytes: the only step that touches pixels. Reads the planned pyramid level, crops,
 /// resizes to the exact planned size, converts to sRGB, applies quality, mirroring and rotation, strips metadata
-/// and encodes. A JPEG plan of a JPEG pyramid goes to <see cref="JpegTileRenderer"/> first (libjpeg-turbo without
-/// libvips, the same picture); what it declines, and everything else, is rendered here with libvips.
+/// and encodes. <see cref="RenderPathChooser"/> says which path a plan takes: one it sends to the JPEG tiles goes to
+/// <see cref="JpegTileRenderer"/> first (libjpeg-turbo without libvips, the same picture); what that declines, and
+/// everything else, is rendered here with libvips. Levels are opened, and kept open, by <see cref="LevelOpener"/>.
 /// </summary>
 public sealed class ImageRenderer
 {
@@ -20,17 +21,18 @@ public sealed class ImageRenderer
     public ImageRenderer(RenderOptions options, OpenImageCache? openImages = null)
     {
         Options = InvalidOptionsException.ThrowIfAny(options, options.Validate(), nameof(options));
-        OpenImages = openImages ?? new OpenImageCache();
-        JpegTiles = new JpegTileRenderer(options, Buffers, OpenFiles);
+        Levels = new LevelOpener(openImages);
+        Paths = new RenderPathChooser(options);
+        JpegTiles = new JpegTileRenderer(options, Buffers, Levels);
     }
 
     public RenderOptions Options { get; }
 
-    /// <summary>Random-access levels kept open between requests.</summary>
-    public OpenImageCache OpenImages { get; }
+    /// <summary>Decides which path answers a plan, and why.</summary>
+    public RenderPathChooser Paths { get; }
 
-    /// <summary>Read-only handles of sources whose stored JPEG tiles are read without libvips.</summary>
-    public OpenFileCache OpenFiles { get; } = new();
+    /// <summary>Opens the planned levels, and holds what is kept open between requests.</summary>
+    public LevelOpener Levels { get; }
 
     /// <summary>Reused pixel buffers (the reducer's, and the JPEG tile path's).</summary>
     public PixelBufferPool Buffers { get; } = new();
@@ -38,28 +40,34 @@ public sealed class ImageRenderer
     /// <summary>The libvips-free path for plans that read and write JPEG (most tiles and regions of a pyramid).</summary>
     public JpegTileRenderer JpegTiles { get; }
 
+    /// <summary>Chooses the path for the plan (<see cref="Paths"/>) and renders it.</summary>
     /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
-    public RenderedImage Render(ImagePlan plan, SourceDescription source)
+    public RenderedImage Render(ImagePlan plan, SourceDescription source) => Render(plan, source, Paths.Choose(plan, source));
+
+    /// <summary>
+    /// Renders the plan by the path <paramref name="decision"/> names: the JPEG tile path, or libvips for what it
+    /// declines and for everything else. A stored tile reaches here only when its bytes could not be sent as they are:
+    /// its <see cref="RenderDecision.Fallback"/> renders it.
+    /// </summary>
+    /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
+    public RenderedImage Render(ImagePlan plan, SourceDescription source, RenderDecision decision)
     {
-        if (Options.JpegTiles && StoredTile.ReadsJpegTiles(plan, source, out var directory))
+        ArgumentNullException.ThrowIfNull(decision);
+        var path = decision.Path == RenderPath.StoredTile ? decision.Fallback ?? decision with { Path = RenderPath.Libvips } : decision;
+        if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory && JpegTiles.TryRender(plan, source, directory, out var direct))
         {
-            var window = LevelWindow(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
-            using var held = IsHeld(source, plan.Level) ? Open(source, plan.Level) : null;
-            if (JpegTiles.TryRender(plan, source, directory, window, held, out var direct))
-            {
-                return direct;
-            }
+            return direct;
         }
 
         var info = source.Info;
-        using var chain = new Chain(Open(source, plan.Level));
+        using var chain = new VipsChain(Levels.Open(source, plan.Level));
 
         // Crop and resize in the stored orientation, so a sequential (streaming) read suffices; turn upright only
         // once the image is output-sized.
         var swap = info.SwapsAxes;
         var opened = chain.Current;
         var top = Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
-        if (top > 0 && !IsRandomAccess(source, plan.Level))
+        if (top > 0 && !LevelOpener.IsRandomAccess(source, plan.Level))
         {
             // A streaming read must decode the rows above the region anyway; walking it down to them in steps keeps
             // libvips from holding them all (see VipsImage.SkipRows).
@@ -70,7 +78,7 @@ public sealed class ImageRenderer
         var strip = plan.Level.IsTiled ? plan.Level.TileHeight : DefaultStrip;
         ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height, strip, strip - (top % strip));
         ToSrgb(chain);
-        if ((info.Orientation != 1 || plan.Rotation != 0) && !IsRandomAccess(source, plan.Level))
+        if ((info.Orientation != 1 || plan.Rotation != 0) && !LevelOpener.IsRandomAccess(source, plan.Level))
         {
             // Turning reads pixels out of order, which a streaming read cannot give: materialise the output-sized
             // (so limit-bounded) image first.
@@ -93,67 +101,14 @@ public sealed class ImageRenderer
         return new RenderedImage(bytes, plan.Format.MediaType(), chain.Current.Width, chain.Current.Height);
     }
 
-    /// <summary>Levels at most this many pixels are held decoded in memory (about 12 MB each at most).</summary>
-    private const long InMemoryLevelPixels = 4_000_000;
-
-    /// <summary>Tiled levels whose loader tile cache would exceed this are not kept open.</summary>
-    private const long MaxKeptTileCacheBytes = 8L << 20;
-
-    /// <summary>What libvips 8.14's TIFF loader holds at most for a tiled level: 2.5 rows of decoded tiles.</summary>
-    private static long TileCacheBytes(PyramidLevel level) =>
-        (long)(2.5 * (1 + (level.Width / level.TileWidth))) * level.TileWidth * level.TileHeight * 4;
-
-    /// <summary>Whether <see cref="Open"/> gives an image that can be read in any order (else it streams top to bottom once).</summary>
-    private static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
-        source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
-
-    /// <summary>Whether <see cref="Open"/> gives the level decoded in memory (small levels of a pyramid, what thumbnails read).</summary>
-    private static bool IsHeld(SourceDescription source, PyramidLevel level) =>
-        source.Loader == SourceLoader.Tiff && level.IsTiled && (long)level.Width * level.Height <= InMemoryLevelPixels && level.Index > 0;
-
-    private VipsImage Open(SourceDescription source, PyramidLevel level)
-    {
-        var path = source.Source.Path;
-        const string strict = "truncated";
-        var key = $"{path}\n{source.Source.Version}\n{level.Index}";
-        var pixels = (long)level.Width * level.Height;
-        return source.Loader switch
-        {
-            // Small levels of a pyramid (what thumbnails read) are decoded once and kept: later requests only resample.
-            SourceLoader.Tiff when IsHeld(source, level) => OpenImages.Lease(
-                key,
-                () =>
-                {
-                    using var file = VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict));
-                    return file.CopyMemory();
-                },
-                pixels * 4),
-
-            // Wide tiled levels are opened per request: libvips' TIFF loader caches 2.5 rows of decoded tiles per open
-            // image (about 39 MB for a 20000 px wide level of 256 px tiles), which would stay resident for every
-            // level kept open, while random regions rarely meet the same tiles again. Opening costs a directory read.
-            SourceLoader.Tiff when level.IsTiled && TileCacheBytes(level) > MaxKeptTileCacheBytes =>
-                VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)),
-
-            // Narrower tiled levels and JPEG 2000 are read region by region: open once, keep open, read any part.
-            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)), OpenImageCache.FileBackedBytes + TileCacheBytes(level)),
-            SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict))),
-
-            // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
-            SourceLoader.Tiff => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
-            SourceLoader.Jpeg => VipsImage.NewFromFile(path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
-            _ => VipsImage.NewFromFile(path, ("access", "sequential"), ("fail_on", strict)),
-        };
-    }
-
     /// <summary>Rows of a strip when fetching from an untiled source.</summary>
     private const int DefaultStrip = 256;
 
     /// <summary>Cuts <paramref name="region"/> (full-resolution, stored orientation) out of the opened level; returns the cut's top row in the level.</summary>
-    private static int Crop(Chain chain, PixelRect region, int storedWidth, int storedHeight, bool isFull)
+    private static int Crop(VipsChain chain, PixelRect region, int storedWidth, int storedHeight, bool isFull)
     {
         var image = chain.Current;
-        var window = LevelWindow(region, image.Width, image.Height, storedWidth, storedHeight, isFull);
+        var window = LevelWindow.Of(region, image.Width, image.Height, storedWidth, storedHeight, isFull);
         if (window.X == 0 && window.Y == 0 && window.Width == image.Width && window.Height == image.Height)
         {
             return 0;
@@ -163,34 +118,13 @@ public sealed class ImageRenderer
         return window.Y;
     }
 
-    /// <summary>
-    /// <paramref name="region"/> (full-resolution pixels of a <paramref name="storedWidth"/> × <paramref name="storedHeight"/>
-    /// image, stored orientation) in the pixels of a level of <paramref name="levelWidth"/> × <paramref name="levelHeight"/>.
-    /// </summary>
-    private static PixelRect LevelWindow(PixelRect region, int levelWidth, int levelHeight, int storedWidth, int storedHeight, bool isFull)
-    {
-        if (isFull)
-        {
-            return new PixelRect(0, 0, levelWidth, levelHeight);
-        }
-
-        // The level may be a reduction of the full resolution: map the region's edges into it.
-        var sx = (double)levelWidth / storedWidth;
-        var sy = (double)levelHeight / storedHeight;
-        var left = Math.Clamp((int)Math.Floor((region.X * sx) + 1e-6), 0, levelWidth - 1);
-        var top = Math.Clamp((int)Math.Floor((region.Y * sy) + 1e-6), 0, levelHeight - 1);
-        var right = Math.Clamp((int)Math.Ceiling((region.Right * sx) - 1e-6), left + 1, levelWidth);
-        var bottom = Math.Clamp((int)Math.Ceiling((region.Bottom * sy) - 1e-6), top + 1, levelHeight);
-        return new PixelRect(left, top, right - left, bottom - top);
-    }
-
     /// <summary>Reductions by more than this on an axis go to libvips, which box-shrinks first (cheaper than a wide kernel).</summary>
     private const double MaxReducerFactor = 4;
 
     /// <summary>Inputs of the reducer: at most this many pixels (larger ones go to libvips, as before the reducer streamed them).</summary>
     private const long MaxReducerPixels = 8_000_000;
 
-    private void ResizeExactly(Chain chain, int width, int height, int strip, int firstStrip)
+    private void ResizeExactly(VipsChain chain, int width, int height, int strip, int firstStrip)
     {
         var image = chain.Current;
         if (image.Width == width && image.Height == height)
@@ -240,7 +174,7 @@ public sealed class ImageRenderer
     /// (<see cref="BandedReduction"/>: the band keeps only the rows still needed) and hands the pixels back to libvips
     /// with the header fields later steps need (ICC profile, orientation).
     /// </summary>
-    private void Reduce(Chain chain, int width, int height, int strip, int firstStrip)
+    private void Reduce(VipsChain chain, int width, int height, int strip, int firstStrip)
     {
         var image = chain.Current;
         var bands = image.Bands;
@@ -282,7 +216,7 @@ public sealed class ImageRenderer
     }
 
     /// <summary>Colour-manage to 8-bit sRGB (or 8-bit grey): embedded ICC profiles are honoured, CMYK and 16-bit converted.</summary>
-    private static void ToSrgb(Chain chain)
+    private static void ToSrgb(VipsChain chain)
     {
         var image = chain.Current;
         if (image.HasField("icc-profile-data"))
@@ -328,7 +262,7 @@ public sealed class ImageRenderer
         }
     }
 
-    private static void ApplyQuality(Chain chain, Quality quality)
+    private static void ApplyQuality(VipsChain chain, Quality quality)
     {
         switch (quality)
         {
@@ -356,7 +290,7 @@ public sealed class ImageRenderer
         }
     }
 
-    private static void Rotate(Chain chain, double degrees, ImageFormat format)
+    private static void Rotate(VipsChain chain, double degrees, ImageFormat format)
     {
         switch (degrees)
         {
@@ -394,7 +328,7 @@ public sealed class ImageRenderer
         chain.Then(chain.Current.Call("rotate", ("angle", degrees), ("background", background)));
     }
 
-    private byte[] Encode(Chain chain, ImageFormat format)
+    private byte[] Encode(VipsChain chain, ImageFormat format)
     {
         var image = chain.Current;
         if (format == ImageFormat.Jpg && image.HasAlpha)
@@ -404,31 +338,5 @@ public sealed class ImageRenderer
         }
 
         return Encoders.Encode(image, format, Options);
-    }
-
-    /// <summary>The images of one pipeline, disposed together once the result is encoded.</summary>
-    private sealed class Chain(VipsImage first) : IDisposable
-    {
-        private readonly List<VipsImage> _images = [first];
-
-        public VipsImage Current => _images[^1];
-
-        public void Then(VipsImage next) => _images.Add(next);
-
-        /// <summary>Disposes the images so far and goes on from <paramref name="next"/>, which must not depend on them.</summary>
-        public void Restart(VipsImage next)
-        {
-            Dispose();
-            _images.Clear();
-            _images.Add(next);
-        }
-
-        public void Dispose()
-        {
-            foreach (var image in _images)
-            {
-                image.Dispose();
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Tessera.Core.Planning;
 using Tessera.Imaging.Caching;
+using Tessera.Imaging.Jpeg;
 using Tessera.Imaging.Sources;
 using Tessera.Imaging.Tiff;
 using Tessera.Vips;
@@ -7,15 +8,16 @@ using Tessera.Vips;
 namespace Tessera.Imaging.Rendering;
 
 /// <summary>
-/// Renders plans that read JPEG tiles of a pyramid TIFF and write JPEG (<see cref="StoredTile.ReadsJpegTiles"/>)
-/// without libvips: the stored tiles under the region are decoded by libjpeg-turbo straight into one buffer (a small
+/// Answers plans that read JPEG tiles of a pyramid TIFF and write JPEG without libvips, the two fast paths of
+/// <see cref="RenderPathChooser"/>. A plan that is exactly one stored tile is that tile's bytes (<see cref="ReadStoredTile"/>).
+/// Otherwise the stored tiles under the region are decoded by libjpeg-turbo straight into one buffer (a small
 /// level already held decoded is read in place), reduced by <see cref="Reducer"/> and encoded by libjpeg-turbo.
 /// The same codec and kernels as the libvips path, minus libtiff's per-tile set-up, the copies into libvips regions
 /// and the encoder's worker-thread hand-offs. Anything else (upscaling, steep reductions, sparse or damaged tiles,
 /// libturbojpeg missing) is declined, and <see cref="ImageRenderer"/> renders it with libvips, which also decides what
 /// a damaged tile means for the response.
 /// </summary>
-public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buffers, OpenFileCache files)
+public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buffers, LevelOpener levels)
 {
     /// <summary>Largest region read, in level pixels (about 24 MB of RGB; the reducer's own bound).</summary>
     public const long MaxRegionPixels = 8_000_000;
@@ -23,26 +25,35 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// <summary>Steepest reduction per axis (the reducer's bound; steeper ones go to libvips, which box-shrinks first).</summary>
     public const double MaxReduction = 4;
 
+    /// <summary>
+    /// Renders the plan from the level's tiles, or from the level itself when it is held decoded (<see cref="LevelOpener.IsHeld"/>);
+    /// false (nothing rendered) when it is not one this renderer takes.
+    /// </summary>
+    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, out RenderedImage image)
+    {
+        var window = LevelWindow.Of(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
+        using var held = levels.OpenIfHeld(source, plan.Level);
+        return TryRender(plan, source, directory, window, held, out image);
+    }
+
     /// <summary>Renders the plan, or returns false (nothing rendered) when it is not one this renderer takes.</summary>
-    /// <param name="plan">The plan: one that <see cref="StoredTile.ReadsJpegTiles"/> accepted.</param>
+    /// <param name="plan">The plan: one that <see cref="RenderPathChooser"/> sent to <see cref="RenderPath.JpegTiles"/>.</param>
     /// <param name="source">Its source.</param>
-    /// <param name="directory">The level's TIFF directory, as <see cref="StoredTile.ReadsJpegTiles"/> gave it.</param>
+    /// <param name="directory">The level's TIFF directory, as <see cref="RenderDecision.Directory"/> gave it.</param>
     /// <param name="window">The plan's region in the level's pixels (left, top, width, height).</param>
     /// <param name="held">The level decoded in memory, when it is held so; else null and its tiles are decoded.</param>
     /// <param name="image">The JPEG.</param>
     public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image)
     {
         image = null!;
-        if (!Jpeg.IsAvailable)
+        if (!Vips.Jpeg.IsAvailable)
         {
             return false;
         }
 
-        int width = plan.Width, height = plan.Height, bands = directory.SamplesPerPixel;
-        var reduces = width != window.Width || height != window.Height;
-        if (window.X < 0 || window.Y < 0 || window.Width < 1 || window.Height < 1 || window.Right > directory.ImageWidth || window.Bottom > directory.ImageLength
-            || width > window.Width || height > window.Height || (long)window.Width * window.Height > MaxRegionPixels
-            || (reduces && (!Reducer.Supports(options.Kernel) || window.Width > width * MaxReduction || window.Height > height * MaxReduction)))
+        // The chooser took this geometry; asked again because the buffers below are sized from it.
+        var bands = directory.SamplesPerPixel;
+        if (RenderPathChooser.WhyNotDecoded(plan, directory, window, options) is not null)
         {
             return false;
         }
@@ -71,6 +82,25 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
     }
 
+    /// <summary>
+    /// Stored tile (<paramref name="column"/>, <paramref name="row"/>) of the level's directory as it is (tables merged
+    /// in, an edge tile cropped), or null when its bytes cannot be used as they are: then it is rendered.
+    /// </summary>
+    public RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
+    {
+        try
+        {
+            var file = levels.OpenFile(source.Source);
+            var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
+            return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or ObjectDisposedException)
+        {
+            // A handle closed under us, or a damaged file: the renderer will read it afresh, or say what is wrong.
+            return null;
+        }
+    }
+
     private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, out RenderedImage image)
     {
         image = null!;
@@ -88,7 +118,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
         // Every tile must be stored and inside the file (a sparse one shows what libvips decides); the largest sizes
         // the buffers a tile is read and made a standalone JPEG in.
-        var file = files.Open(source.Source);
+        var file = levels.OpenFile(source.Source);
         var reader = TiffByteSource.From(file);
         long largest = 0;
         for (var row = firstRow; row <= lastRow; row++)
@@ -136,11 +166,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
                 if (frameRows < tileHeight)
                 {
-                    Jpeg.DecodeTop(jpeg.Span[..length], destination, tileWidth, frameRows, pitch, bands);
+                    Vips.Jpeg.DecodeTop(jpeg.Span[..length], destination, tileWidth, frameRows, pitch, bands);
                 }
                 else
                 {
-                    Jpeg.Decode(jpeg.Span[..length], destination, tileWidth, tileHeight, pitch, bands);
+                    Vips.Jpeg.Decode(jpeg.Span[..length], destination, tileWidth, tileHeight, pitch, bands);
                 }
 
                 return true;
@@ -252,10 +282,10 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
     private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands)
     {
-        var output = buffers.Rent(Jpeg.MaxEncodedBytes(width, height, bands));
+        var output = buffers.Rent(Vips.Jpeg.MaxEncodedBytes(width, height, bands));
         try
         {
-            var length = Jpeg.Encode(pixels, width, height, stride, bands, options.JpegQuality, output.Span);
+            var length = Vips.Jpeg.Encode(pixels, width, height, stride, bands, options.JpegQuality, output.Span);
             return new RenderedImage(output.Span[..length].ToArray(), "image/jpeg", width, height) { Origin = RenderOrigin.JpegTiles };
         }
         finally

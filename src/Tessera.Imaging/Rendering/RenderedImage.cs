@@ -9,4 +9,13 @@ public sealed record RenderedImage(byte[] Data, string MediaType, int Width, int
 {
     /// <summary>How the bytes were obtained (reported in a response header, for operators and benchmarks).</summary>
     public RenderOrigin Origin { get; init; } = RenderOrigin.Rendered;
+
+    /// <summary>
+    /// The path <see cref="RenderPathChooser"/> chose for the plan (null when rendered outside <c>ImagePipeline</c>). It
+    /// differs from <see cref="Origin"/> when a fast path declined at run time (a damaged tile) or the cache answered.
+    /// </summary>
+    public RenderPath? Path { get; init; }
+
+    /// <summary>Why <see cref="Path"/> was chosen (null when rendered outside <c>ImagePipeline</c>).</summary>
+    public RenderReason? Reason { get; init; }
 }

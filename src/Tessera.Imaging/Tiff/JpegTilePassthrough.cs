@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Tessera.Imaging.Jpeg;
 
 namespace Tessera.Imaging.Tiff;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
 using Tessera.Imaging.Caching;
@@ -16,7 +17,7 @@ namespace Tessera.Server.Endpoints;
 /// The Image API, both versions: <c>/iiif/{2|3}/{identifier}</c> (303 to info.json), <c>.../info.json</c> and
 /// <c>.../{region}/{size}/{rotation}/{quality}.{format}</c>.
 /// </summary>
-public static class ImageEndpoints
+public static partial class ImageEndpoints
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -27,7 +28,7 @@ public static class ImageEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> Handle(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions)
+    private static async Task<IResult> Handle(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions, ILogger<ImagePipeline> logger)
     {
         var response = context.Response;
         IiifHeaders.Cors(response);
@@ -82,15 +83,21 @@ public static class ImageEndpoints
             return ErrorResults.From(error);
         }
 
-        response.Headers["X-Tessera-Origin"] = image.Origin switch
+        var origin = image.Origin switch
         {
             RenderOrigin.StoredTile => "stored-tile",
             RenderOrigin.Cache => "cache",
             RenderOrigin.JpegTiles => "jpeg-tiles",
             _ => "rendered",
         };
+        response.Headers["X-Tessera-Origin"] = origin;
+        RenderPathChosen(logger, context.Request.Path.Value ?? "", origin, image.Path, image.Reason);
         return Results.Bytes(image.Data, image.MediaType);
     }
+
+    /// <summary>Which path the chooser took for a request and why, beside where the bytes came from: for operators finding what keeps requests off the fast paths.</summary>
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{RequestPath}: {Origin}; render path {RenderPath} because {Reason}")]
+    private static partial void RenderPathChosen(ILogger logger, string requestPath, string origin, RenderPath? renderPath, RenderReason? reason);
 
     private static IResult Info(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions, ApiVersion version, string identifier)
     {

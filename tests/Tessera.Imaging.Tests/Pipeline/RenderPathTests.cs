@@ -33,10 +33,10 @@ public sealed class RenderPathTests : IDisposable
         // out takes the JPEG tile path, which reads tiles through a file handle and opens no libvips image.)
         var wide = await PipelineRequests.Image(pipeline, "wide.tif", "100,100,1500,900", "!1400,1400", format: "png");
         Assert.Equal(0, wide.Plan.Level.Index);
-        Assert.Equal(0, pipeline.Renderer.OpenImages.Count);
+        Assert.Equal(0, pipeline.Renderer.Levels.OpenImages.Count);
 
         await PipelineRequests.Image(pipeline, "narrow.tif", "100,100,900,700", "!500,500", format: "png");
-        Assert.Equal(1, pipeline.Renderer.OpenImages.Count);
+        Assert.Equal(1, pipeline.Renderer.Levels.OpenImages.Count);
     }
 
     [Theory]

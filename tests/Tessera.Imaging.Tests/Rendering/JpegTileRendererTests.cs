@@ -46,7 +46,7 @@ public sealed class JpegTileRendererTests : IDisposable
     [MemberData(nameof(Requests))]
     public async Task A_region_is_rendered_from_the_tiles_as_the_libvips_path_renders_it(string identifier, string region, string size)
     {
-        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        Assert.SkipUnless(Vips.Jpeg.IsAvailable, "libturbojpeg0 is not installed");
         var direct = await PipelineRequests.Image(BatchPipeline.Create(_root, jobs: 1), identifier, region, size);
         var viaVips = await PipelineRequests.Image(WithoutJpegTiles(), identifier, region, size);
         Assert.Equal(RenderOrigin.JpegTiles, direct.Image.Origin);
@@ -67,7 +67,7 @@ public sealed class JpegTileRendererTests : IDisposable
     [Fact]
     public async Task A_region_is_the_picture_libvips_makes_of_the_full_resolution()
     {
-        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        Assert.SkipUnless(Vips.Jpeg.IsAvailable, "libturbojpeg0 is not installed");
         var pipeline = BatchPipeline.Create(_root, jobs: 1);
         var result = await PipelineRequests.Image(pipeline, "ycbcr.tif", "100,150,400,600", "!300,300");
         Assert.Equal(RenderOrigin.JpegTiles, result.Image.Origin);
@@ -97,7 +97,7 @@ public sealed class JpegTileRendererTests : IDisposable
     [Fact]
     public async Task A_damaged_tile_is_left_to_libvips_which_says_what_it_means()
     {
-        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        Assert.SkipUnless(Vips.Jpeg.IsAvailable, "libturbojpeg0 is not installed");
 
         // Tile (1,1) of level 0 with its entropy-coded data overwritten halfway.
         DamageTile(2);
@@ -126,7 +126,7 @@ public sealed class JpegTileRendererTests : IDisposable
     [Fact]
     public async Task A_damaged_tile_of_which_only_the_top_is_read_renders_as_libvips_renders_it()
     {
-        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        Assert.SkipUnless(Vips.Jpeg.IsAvailable, "libturbojpeg0 is not installed");
 
         // Tile (1,1) of level 0 with its entropy-coded data overwritten a third of the way in: a region ending in this
         // tile row decodes only the tile's top rows, and what shows of the damage there is the decoder's own.

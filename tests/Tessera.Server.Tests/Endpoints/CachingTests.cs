@@ -67,6 +67,21 @@ public sealed class CachingTests(ServerFixture server)
     }
 
     [Theory]
+    [InlineData("/iiif/3/pyramid.tif/0,256,256,256/256,256/0/default.jpg", "StoredTile because Tile")]
+    [InlineData("/iiif/3/pyramid.tif/7,11,301,203/150,/0/default.jpg", "JpegTiles because NotOneTile")]
+    [InlineData("/iiif/3/pyramid.tif/7,11,301,203/150,/180/default.jpg", "Libvips because Rotation")]
+    [InlineData("/iiif/3/pyramid.tif/7,11,301,203/150,/0/default.png", "Libvips because NotJpgOut")]
+    [InlineData("/iiif/3/photo.jpg/7,11,301,203/150,/0/default.jpg", "Libvips because NotTiff")]
+    public async Task The_render_path_and_why_are_logged_at_debug(string path, string expected)
+    {
+        using var response = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var logged = server.Logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.StartsWith(path + ":", StringComparison.Ordinal)).ToList();
+        Assert.Contains(logged, e => e.Message.EndsWith($"render path {expected}", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("/iiif/3/pyramid.tif/3,5,251,249/125,/0/default.jpg", "jpeg-tiles")]
     [InlineData("/iiif/3/pyramid.tif/17,9,256,256/256,256/0/color.jpg", "jpeg-tiles")]
     [InlineData("/iiif/3/pyramid.tif/3,5,251,249/125,/90/default.jpg", "rendered")]

@@ -33,7 +33,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         TestImages.Create(Root, Outside);
-        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, MaxWidth = 5000, MaxHeight = 5000, MaxArea = 10_000_000, CacheDirectory = CacheDirectory, AdminToken = AdminToken }, ["http://127.0.0.1:0"], builder => builder.Logging.AddProvider(Logs));
+        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, MaxWidth = 5000, MaxHeight = 5000, MaxArea = 10_000_000, CacheDirectory = CacheDirectory, AdminToken = AdminToken }, ["http://127.0.0.1:0"], builder => builder.Logging.AddProvider(Logs).AddFilter<CapturedLogs>("Tessera", LogLevel.Debug));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Tessera.Imaging.Tiff;
+namespace Tessera.Imaging.Jpeg;
 
 /// <summary>
 /// Turns one stored JPEG tile of a TIFF into a standalone JPEG without decoding it: the shared tables of the
@@ -9,12 +9,12 @@ namespace Tessera.Imaging.Tiff;
 /// </summary>
 internal static class JpegTileAssembler
 {
-    private const byte Soi = 0xD8;
-    private const byte Eoi = 0xD9;
-    private const byte Sos = 0xDA;
-    private const byte App0 = 0xE0;
-    private const byte App14 = 0xEE;
-    private const byte Dri = 0xDD;
+    private const byte Soi = JpegMarkers.Soi;
+    private const byte Eoi = JpegMarkers.Eoi;
+    private const byte Sos = JpegMarkers.Sos;
+    private const byte App0 = JpegMarkers.App0;
+    private const byte App14 = JpegMarkers.App14;
+    private const byte Dri = JpegMarkers.Dri;
 
     // JFIF 1.01, no units, 1:1 density, no thumbnail: marks the components as YCbCr (or grey).
     private static readonly byte[] JfifApp0 =
@@ -277,45 +277,16 @@ internal static class JpegTileAssembler
     private static bool TryWalkSegments(ReadOnlySpan<byte> data, bool untilSos, out Header header, out string reason)
     {
         header = new Header(-1, 0, false, false);
-        int at = 0;
-        while (at < data.Length)
+        var segments = new JpegSegmentReader(data);
+        while (segments.MoveNext())
         {
-            if (data[at] != 0xFF || at + 1 >= data.Length)
+            var segment = segments.Current;
+            var marker = segment.Marker;
+            var at = segment.Offset;
+            var payload = segment.Payload;
+            if (JpegMarkers.IsFrameHeader(marker))
             {
-                reason = $"expected a marker at byte {at}.";
-                return false;
-            }
-
-            byte marker = data[at + 1];
-            if (marker == 0xFF)
-            {
-                at++; // fill byte before a marker
-                continue;
-            }
-
-            if (marker is Soi or Eoi or 0x01 || marker is >= 0xD0 and <= 0xD7)
-            {
-                reason = $"unexpected marker 0x{marker:X2} at byte {at}.";
-                return false;
-            }
-
-            if (at + 4 > data.Length)
-            {
-                reason = $"marker 0x{marker:X2} at byte {at} is truncated.";
-                return false;
-            }
-
-            int length = BinaryPrimitives.ReadUInt16BigEndian(data[(at + 2)..]);
-            if (length < 2 || at + 2 + length > data.Length)
-            {
-                reason = $"marker 0x{marker:X2} at byte {at} has length {length}, past the end of the data.";
-                return false;
-            }
-
-            ReadOnlySpan<byte> payload = data.Slice(at + 4, length - 2);
-            if (marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC))
-            {
-                if (header.SofOffset >= 0 || length < 8)
+                if (header.SofOffset >= 0 || segment.Length < 8)
                 {
                     reason = $"frame header 0x{marker:X2} at byte {at} is repeated or too short.";
                     return false;
@@ -340,8 +311,12 @@ internal static class JpegTileAssembler
                 reason = string.Empty;
                 return true;
             }
+        }
 
-            at += 2 + length;
+        if (segments.Error is { } error)
+        {
+            reason = error;
+            return false;
         }
 
         if (untilSos)

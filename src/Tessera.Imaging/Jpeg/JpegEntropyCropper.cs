@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Tessera.Imaging.Tiff;
+namespace Tessera.Imaging.Jpeg;
 
 /// <summary>
 /// Crops a baseline JPEG to fewer MCU columns and rows without a DCT: Huffman-decodes the quantised coefficients of
@@ -19,23 +19,23 @@ internal static class JpegEntropyCropper
         cropped = [];
         var dc = new HuffmanTable?[4];
         var ac = new HuffmanTable?[4];
-        int at = 2;
         int sof = -1;
         int sos = -1;
-        while (sos < 0)
+        if (jpeg.Length < 2 || jpeg[0] != 0xFF || jpeg[1] != JpegMarkers.Soi)
         {
-            if (at + 4 > jpeg.Length || jpeg[at] != 0xFF)
-            {
-                reason = "the stream ends before its scan.";
-                return false;
-            }
+            reason = "the stream does not start with SOI.";
+            return false;
+        }
 
-            byte marker = jpeg[at + 1];
-            int length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 2)..]);
-            ReadOnlySpan<byte> payload = jpeg.Slice(at + 4, length - 2);
-            switch (marker)
+        // Offsets below count from the stream's start; the walk starts after SOI.
+        var segments = new JpegSegmentReader(jpeg[2..]);
+        while (sos < 0 && segments.MoveNext())
+        {
+            var segment = segments.Current;
+            var payload = segment.Payload;
+            switch (segment.Marker)
             {
-                case 0xC4:
+                case JpegMarkers.Dht:
                     if (!HuffmanTable.TryParseAll(payload, dc, ac))
                     {
                         reason = "a Huffman table is malformed.";
@@ -43,18 +43,28 @@ internal static class JpegEntropyCropper
                     }
 
                     break;
-                case 0xDD when BinaryPrimitives.ReadUInt16BigEndian(payload) != 0:
+                case JpegMarkers.Dri when payload.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(payload) != 0:
                     reason = "restart intervals are not re-encoded.";
                     return false;
-                case 0xC0 or 0xC1:
-                    sof = at;
+                case JpegMarkers.Sof0 or JpegMarkers.Sof1:
+                    sof = 2 + segment.Offset;
                     break;
-                case 0xDA:
-                    sos = at;
+                case JpegMarkers.Sos:
+                    sos = 2 + segment.Offset;
                     break;
             }
+        }
 
-            at += 2 + length;
+        if (sos < 0)
+        {
+            reason = segments.Error ?? "the stream ends before its scan.";
+            return false;
+        }
+
+        if (sof < 0 || BinaryPrimitives.ReadUInt16BigEndian(jpeg[(sof + 2)..]) < 8)
+        {
+            reason = "the stream has no baseline or extended frame header before its scan.";
+            return false;
         }
 
         ReadOnlySpan<byte> frame = jpeg[(sof + 4)..];

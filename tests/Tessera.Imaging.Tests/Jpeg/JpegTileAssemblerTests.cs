@@ -1,6 +1,8 @@
+using Tessera.Imaging.Jpeg;
+using Tessera.Imaging.Tests.Tiff;
 using Tessera.Imaging.Tiff;
 
-namespace Tessera.Imaging.Tests.Tiff;
+namespace Tessera.Imaging.Tests.Jpeg;
 
 public sealed class JpegTileAssemblerTests
 {

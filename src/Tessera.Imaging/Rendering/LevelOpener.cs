@@ -1,0 +1,87 @@
+using Microsoft.Win32.SafeHandles;
+using Tessera.Core.Planning;
+using Tessera.Imaging.Caching;
+using Tessera.Imaging.Sources;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Rendering;
+
+/// <summary>
+/// Opens the planned level of a source for reading, and owns what is kept open between requests: libvips images of
+/// random-access levels (<see cref="OpenImages"/>, small levels held decoded) and read-only file handles for the
+/// stored JPEG tiles read without libvips (<see cref="OpenFiles"/>). Which level is kept, and how, is decided here
+/// alone, from what libvips' loaders hold for each kind of level.
+/// </summary>
+public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache? openFiles = null)
+{
+    /// <summary>Random-access levels kept open between requests.</summary>
+    public OpenImageCache OpenImages { get; } = openImages ?? new OpenImageCache();
+
+    /// <summary>Read-only handles of sources whose stored JPEG tiles are read without libvips.</summary>
+    public OpenFileCache OpenFiles { get; } = openFiles ?? new OpenFileCache();
+
+    /// <summary>Levels at most this many pixels are held decoded in memory (about 12 MB each at most).</summary>
+    private const long InMemoryLevelPixels = 4_000_000;
+
+    /// <summary>Tiled levels whose loader tile cache would exceed this are not kept open.</summary>
+    private const long MaxKeptTileCacheBytes = 8L << 20;
+
+    /// <summary>What libvips 8.14's TIFF loader holds at most for a tiled level: 2.5 rows of decoded tiles.</summary>
+    private static long TileCacheBytes(PyramidLevel level) =>
+        (long)(2.5 * (1 + (level.Width / level.TileWidth))) * level.TileWidth * level.TileHeight * 4;
+
+    /// <summary>Whether <see cref="Open"/> gives an image that can be read in any order (else it streams top to bottom once).</summary>
+    public static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
+        source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
+
+    /// <summary>Whether <see cref="Open"/> gives the level decoded in memory (small levels of a pyramid, what thumbnails read).</summary>
+    public static bool IsHeld(SourceDescription source, PyramidLevel level) =>
+        source.Loader == SourceLoader.Tiff && level.IsTiled && (long)level.Width * level.Height <= InMemoryLevelPixels && level.Index > 0;
+
+    /// <summary>The level, opened or leased from <see cref="OpenImages"/>: the caller disposes it.</summary>
+    /// <exception cref="VipsException">The source could not be opened (missing loader, corrupt header).</exception>
+    public VipsImage Open(SourceDescription source, PyramidLevel level)
+    {
+        var path = source.Source.Path;
+        const string strict = "truncated";
+        var key = $"{path}\n{source.Source.Version}\n{level.Index}";
+        var pixels = (long)level.Width * level.Height;
+        return source.Loader switch
+        {
+            // Small levels of a pyramid (what thumbnails read) are decoded once and kept: later requests only resample.
+            SourceLoader.Tiff when IsHeld(source, level) => OpenImages.Lease(
+                key,
+                () =>
+                {
+                    using var file = VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict));
+                    return file.CopyMemory();
+                },
+                pixels * 4),
+
+            // Wide tiled levels are opened per request: libvips' TIFF loader caches 2.5 rows of decoded tiles per open
+            // image (about 39 MB for a 20000 px wide level of 256 px tiles), which would stay resident for every
+            // level kept open, while random regions rarely meet the same tiles again. Opening costs a directory read.
+            SourceLoader.Tiff when level.IsTiled && TileCacheBytes(level) > MaxKeptTileCacheBytes =>
+                VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)),
+
+            // Narrower tiled levels and JPEG 2000 are read region by region: open once, keep open, read any part.
+            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)), OpenImageCache.FileBackedBytes + TileCacheBytes(level)),
+            SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict))),
+
+            // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
+            SourceLoader.Tiff => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
+            SourceLoader.Jpeg => VipsImage.NewFromFile(path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
+            _ => VipsImage.NewFromFile(path, ("access", "sequential"), ("fail_on", strict)),
+        };
+    }
+
+    /// <summary>The level decoded in memory when <see cref="IsHeld"/> says it is kept so, else null (its tiles are read instead).</summary>
+    public VipsImage? OpenIfHeld(SourceDescription source, PyramidLevel level) => IsHeld(source, level) ? Open(source, level) : null;
+
+    /// <summary>A read-only handle of the source's file, kept open (one positioned read per stored tile).</summary>
+    /// <exception cref="IOException">The file could not be opened.</exception>
+    public SafeFileHandle OpenFile(ResolvedSource source) => OpenFiles.Open(source);
+
+    /// <summary>Closes every level and handle of a path (a purge); how many were closed.</summary>
+    public int Forget(string path) => OpenImages.Forget(path) + OpenFiles.Forget(path);
+}

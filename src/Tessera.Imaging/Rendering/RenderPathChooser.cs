@@ -1,0 +1,210 @@
+using Tessera.Core.Iiif;
+using Tessera.Core.Planning;
+using Tessera.Imaging.Sources;
+using Tessera.Imaging.Tiff;
+
+namespace Tessera.Imaging.Rendering;
+
+/// <summary>
+/// The one place that decides which path answers a plan, and why (DESIGN §1: a fast path counts only if real inputs
+/// stay on it, so the reason is reported with every image). From plan and source facts alone, no pixels:
+/// <list type="number">
+/// <item><see cref="RenderPath.StoredTile"/>: the plan is exactly one stored JPEG tile of a pyramid TIFF level, to be
+/// sent as it is (tables merged in, an edge tile cropped). Needs neither libvips nor libturbojpeg.</item>
+/// <item><see cref="RenderPath.JpegTiles"/>: the plan reads a level of JPEG tiles and writes JPEG with the colours as
+/// stored, within the managed reducer's bounds: decoded and encoded by libjpeg-turbo directly.</item>
+/// <item><see cref="RenderPath.Libvips"/>: everything else, with the first condition that ruled the others out.</item>
+/// </list>
+/// Both JPEG tile paths need jpg out, default or colour quality, no rotation or mirroring, an upright source whose
+/// colours may be sent as stored (<see cref="ColourAllows"/>), and a tiled level of 8-bit grey, RGB or YCbCr JPEG
+/// tiles. What can only be known from the bytes (a damaged or sparse tile) is not decided here: those paths decline
+/// at run time and the next one renders.
+/// </summary>
+/// <param name="options">Whether the JPEG tile path is on, and the resampling kernel.</param>
+/// <param name="libjpegTurbo">Whether libturbojpeg can be called; null to ask <see cref="Vips.Jpeg.IsAvailable"/> when first needed.</param>
+public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo = null)
+{
+    /// <summary>The path for <paramref name="plan"/> of <paramref name="source"/>, and why.</summary>
+    public RenderDecision Choose(ImagePlan plan, SourceDescription source)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(source);
+        if (WhyNotJpegTiles(plan, source, out var directory) is { } notTiles)
+        {
+            return new RenderDecision(RenderPath.Libvips, notTiles);
+        }
+
+        var decoded = WhyNotDecoded(plan, source, directory) is { } notDecoded
+            ? new RenderDecision(RenderPath.Libvips, notDecoded)
+            : new RenderDecision(RenderPath.JpegTiles, RenderReason.NotOneTile) { Directory = directory };
+        if (!IsOneStoredTile(plan, source, directory, out var column, out var row))
+        {
+            return decoded;
+        }
+
+        // An interior tile is a read of its bytes; an edge tile is re-coded to its cropped size.
+        var edge = ((column + 1L) * directory.TileWidth > directory.ImageWidth) || ((row + 1L) * directory.TileLength > directory.ImageLength);
+        return new RenderDecision(RenderPath.StoredTile, edge ? RenderReason.EdgeTile : RenderReason.Tile)
+        {
+            Directory = directory,
+            Column = column,
+            Row = row,
+            Fallback = decoded,
+        };
+    }
+
+    /// <summary>
+    /// Whether the source's stored colours may be sent as they are. The one colour condition of both JPEG tile paths:
+    /// a source with an embedded ICC profile is converted to sRGB by libvips.
+    /// </summary>
+    internal static bool ColourAllows(SourceDescription source) => !source.HasIccProfile;
+
+    /// <summary>
+    /// Why the plan cannot read the level's JPEG tiles at all (null when it can, with the level's directory): jpg out,
+    /// default or colour quality, no rotation or mirroring, upright source whose colours are sent as stored, a tiled
+    /// level of JPEG tiles (8-bit grey, RGB or YCbCr).
+    /// </summary>
+    private static RenderReason? WhyNotJpegTiles(ImagePlan plan, SourceDescription source, out TiffDirectory directory)
+    {
+        directory = null!;
+        if (source.Loader != SourceLoader.Tiff)
+        {
+            return RenderReason.NotTiff;
+        }
+
+        if (plan.Format != ImageFormat.Jpg)
+        {
+            return RenderReason.NotJpgOut;
+        }
+
+        if (plan.Rotation != 0)
+        {
+            return RenderReason.Rotation;
+        }
+
+        if (plan.Mirror)
+        {
+            return RenderReason.Mirror;
+        }
+
+        if (plan.Quality is not (Quality.Default or Quality.Color))
+        {
+            return RenderReason.Quality;
+        }
+
+        if (source.Info.Orientation != 1)
+        {
+            return RenderReason.Orientation;
+        }
+
+        if (!ColourAllows(source))
+        {
+            return RenderReason.IccProfile;
+        }
+
+        if (!plan.Level.IsTiled)
+        {
+            return RenderReason.NotTiled;
+        }
+
+        var found = source.TiffDirectories.FirstOrDefault(d => d.Page == plan.Level.Index);
+        if (found is null || JpegTilePassthrough.GetIneligibility(found) is not null)
+        {
+            return RenderReason.NotJpegTiles;
+        }
+
+        directory = found;
+        return null;
+    }
+
+    /// <summary>Why the level's tiles cannot be decoded and encoded by libjpeg-turbo for this plan, or null when they can.</summary>
+    private RenderReason? WhyNotDecoded(ImagePlan plan, SourceDescription source, TiffDirectory directory)
+    {
+        if (!options.JpegTiles)
+        {
+            return RenderReason.JpegTilesOff;
+        }
+
+        if (!(libjpegTurbo ?? Vips.Jpeg.IsAvailable))
+        {
+            return RenderReason.NoLibjpegTurbo;
+        }
+
+        var window = LevelWindow.Of(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
+        return WhyNotDecoded(plan, directory, window, options);
+    }
+
+    /// <summary>
+    /// Why the JPEG tile path does not take the plan's geometry, or null when it does: the <paramref name="window"/>
+    /// (the plan's region in level pixels) inside the level, no upscaling, at most <see cref="JpegTileRenderer.MaxRegionPixels"/>
+    /// read, and a reduction the managed reducer makes (its kernel, at most <see cref="JpegTileRenderer.MaxReduction"/>
+    /// per axis; steeper ones libvips box-shrinks first). <c>JpegTileRenderer.TryRender</c> asks it again
+    /// before it sizes any buffer.
+    /// </summary>
+    internal static RenderReason? WhyNotDecoded(ImagePlan plan, TiffDirectory directory, PixelRect window, RenderOptions options)
+    {
+        int width = plan.Width, height = plan.Height;
+        var reduces = width != window.Width || height != window.Height;
+        if (window.X < 0 || window.Y < 0 || window.Width < 1 || window.Height < 1 || window.Right > directory.ImageWidth || window.Bottom > directory.ImageLength)
+        {
+            return RenderReason.OutsideLevel;
+        }
+
+        if (width > window.Width || height > window.Height)
+        {
+            return RenderReason.Upscale;
+        }
+
+        if ((long)window.Width * window.Height > JpegTileRenderer.MaxRegionPixels)
+        {
+            return RenderReason.LargeRegion;
+        }
+
+        if (reduces && !Reducer.Supports(options.Kernel))
+        {
+            return RenderReason.Kernel;
+        }
+
+        if (reduces && (window.Width > width * JpegTileRenderer.MaxReduction || window.Height > height * JpegTileRenderer.MaxReduction))
+        {
+            return RenderReason.SteepReduction;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the plan is exactly one stored tile of the level (<paramref name="directory"/>), and which.</summary>
+    private static bool IsOneStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, out int column, out int row)
+    {
+        (column, row) = (0, 0);
+        var info = source.Info;
+        var found = directory;
+
+        // Pyramid levels halve the level above (rounding either way), so level k maps full-resolution pixels
+        // [i·2^k, (i+1)·2^k) to pixel i: the IIIF tile grid at scale factor 2^k is the stored grid.
+        var scale = 1;
+        while (scale < 1 << 20 && Math.Abs((info.Width / (double)(scale * 2)) - found.ImageWidth) < Math.Abs((info.Width / (double)scale) - found.ImageWidth))
+        {
+            scale *= 2;
+        }
+
+        if (Math.Abs((info.Width / (double)scale) - found.ImageWidth) >= 1 || Math.Abs((info.Height / (double)scale) - found.ImageLength) >= 1)
+        {
+            return false;
+        }
+
+        var spanX = found.TileWidth * scale;
+        var spanY = found.TileLength * scale;
+        var region = plan.Region;
+        if (region.X % spanX != 0 || region.Y % spanY != 0)
+        {
+            return false;
+        }
+
+        column = region.X / spanX;
+        row = region.Y / spanY;
+        return JpegTilePassthrough.TryGetTileGeometry(found, column, row, out var tile)
+            && region.Right == Math.Min(region.X + spanX, info.Width) && region.Bottom == Math.Min(region.Y + spanY, info.Height)
+            && tile.Width == plan.Width && tile.Height == plan.Height;
+    }
+}
