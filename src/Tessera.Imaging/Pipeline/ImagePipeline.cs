@@ -13,6 +13,7 @@ namespace Tessera.Imaging.Pipeline;
 /// The one parse → plan → render path that the server and the command-line tools share: resolve the identifier,
 /// read the source's facts (cached), plan against them and the limits (refusing before any pixel is decoded), render.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Owner of the render threads: the process. A pipeline lives as long as the server or command that made it, and its threads are background threads that end with the process.")]
 public sealed class ImagePipeline
 {
     private readonly RenderThreads _renderThreads;
@@ -133,6 +134,7 @@ public sealed class ImagePipeline
         return purged;
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the renderer's open-file cache (Renderer.OpenFiles). It disposes the handle when it evicts or forgets it; a handle closed under this read is a miss.")]
     private RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
     {
         try

@@ -71,6 +71,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the open-file cache (files). It disposes the handle when it evicts or forgets it; callers treat a handle closed under them as a miss.")]
     private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, out RenderedImage image)
     {
         image = null!;
@@ -223,6 +224,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     }
 
     /// <summary>Reduces the window (rows <paramref name="stride"/> bytes apart) to the plan's size if need be, and encodes it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
     private RenderedImage Finish(ImagePlan plan, ReadOnlySpan<byte> pixels, PixelRect window, int stride, int bands)
     {
         int width = plan.Width, height = plan.Height;
@@ -250,6 +252,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
     private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands)
     {
         var output = buffers.Rent(Jpeg.MaxEncodedBytes(width, height, bands));
