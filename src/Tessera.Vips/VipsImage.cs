@@ -19,22 +19,27 @@ public sealed class VipsImage : IDisposable
         _inMemory = inMemory;
     }
 
-    internal nint Pointer => _handle.IsClosed ? throw new ObjectDisposedException(nameof(VipsImage)) : _handle.DangerousGetHandle();
+    /// <summary>
+    /// The reference this image owns, for the native declarations, which take the handle itself: the marshaller holds
+    /// it (DangerousAddRef) for the duration of each call, so disposing the image on another thread cannot free the
+    /// object under a call, and a call on a disposed image throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    internal VipsObjectHandle Handle => _handle;
 
-    public int Width => VipsNative.vips_image_get_width(Pointer);
+    public int Width => VipsNative.vips_image_get_width(_handle);
 
-    public int Height => VipsNative.vips_image_get_height(Pointer);
+    public int Height => VipsNative.vips_image_get_height(_handle);
 
-    public int Bands => VipsNative.vips_image_get_bands(Pointer);
+    public int Bands => VipsNative.vips_image_get_bands(_handle);
 
-    public BandFormat Format => (BandFormat)VipsNative.vips_image_get_format(Pointer);
+    public BandFormat Format => (BandFormat)VipsNative.vips_image_get_format(_handle);
 
-    public Interpretation Interpretation => (Interpretation)VipsNative.vips_image_get_interpretation(Pointer);
+    public Interpretation Interpretation => (Interpretation)VipsNative.vips_image_get_interpretation(_handle);
 
-    public bool HasAlpha => VipsNative.vips_image_hasalpha(Pointer) != 0;
+    public bool HasAlpha => VipsNative.vips_image_hasalpha(_handle) != 0;
 
     /// <summary>Pages in the file the image was loaded from (1 for most images).</summary>
-    public int PageCount => VipsNative.vips_image_get_n_pages(Pointer);
+    public int PageCount => VipsNative.vips_image_get_n_pages(_handle);
 
     /// <summary>Opens a file with the loader libvips picks from its content, e.g. <c>("page", 2)</c> or <c>("shrink", 4)</c>.</summary>
     /// <exception cref="VipsException">No loader recognises the file, or the loader failed on its header.</exception>
@@ -82,10 +87,10 @@ public sealed class VipsImage : IDisposable
     {
         using var pixels = FromPixels(data, width, height, like.Bands, like.Format);
         var image = pixels.Call("copy", ("interpretation", (int)like.Interpretation));
-        NativeImage.CopyBlob(like.Pointer, image.Pointer, "icc-profile-data");
+        NativeImage.CopyBlob(like.Handle, image.Handle, "icc-profile-data");
         if (like.GetInt("orientation") is { } orientation)
         {
-            NativeImage.SetInt(image.Pointer, "orientation", orientation);
+            NativeImage.SetInt(image.Handle, "orientation", orientation);
         }
 
         return image;
@@ -146,7 +151,7 @@ public sealed class VipsImage : IDisposable
             throw new ArgumentException($"The buffer holds {destination.Length} bytes; {rows} rows {pitch} apart need {needed}", nameof(destination));
         }
 
-        if (!NativeImage.FetchRows(Pointer, destination, Width, rowBytes, top, rows, pitch))
+        if (!NativeImage.FetchRows(_handle, destination, Width, rowBytes, top, rows, pitch))
         {
             throw new VipsException("vips_region_fetch failed", VipsRuntime.TakeError());
         }
@@ -168,7 +173,7 @@ public sealed class VipsImage : IDisposable
         var step = (int)Math.Clamp(SkipStepBytes / Math.Max(rowBytes, 1), 1, 256);
         for (var top = 0; top < rows; top += step)
         {
-            if (!NativeImage.ComputeRows(Pointer, Width, top, Math.Min(step, rows - top)))
+            if (!NativeImage.ComputeRows(_handle, Width, top, Math.Min(step, rows - top)))
             {
                 throw new VipsException("vips_region_fetch failed", VipsRuntime.TakeError());
             }
@@ -180,7 +185,7 @@ public sealed class VipsImage : IDisposable
 
     /// <summary>Computes the image and returns its raw interleaved pixels.</summary>
     public byte[] ToPixels() =>
-        NativeImage.ToPixels(Pointer) ?? throw new VipsException("vips_image_write_to_memory failed", VipsRuntime.TakeError());
+        NativeImage.ToPixels(_handle) ?? throw new VipsException("vips_image_write_to_memory failed", VipsRuntime.TakeError());
 
     /// <summary>Runs an operation whose <c>in</c> is this image and returns its <c>out</c>.</summary>
     public VipsImage Call(string operation, params ReadOnlySpan<VipsArg> options)
@@ -236,7 +241,7 @@ public sealed class VipsImage : IDisposable
     public double Average() => (double)VipsOperation.Run("avg", [new("in", this)], ["out"])[0]!;
 
     /// <summary>Whether the header has a field (e.g. <c>orientation</c>, <c>icc-profile-data</c>).</summary>
-    public bool HasField(string name) => NativeImage.HasField(Pointer, name);
+    public bool HasField(string name) => NativeImage.HasField(_handle, name);
 
     /// <summary>An integer header field, or null when absent.</summary>
     public int? GetInt(string name)
@@ -246,7 +251,7 @@ public sealed class VipsImage : IDisposable
             return null;
         }
 
-        if (!NativeImage.TryGetInt(Pointer, name, out var value))
+        if (!NativeImage.TryGetInt(_handle, name, out var value))
         {
             VipsRuntime.TakeError();
             return null;
@@ -263,7 +268,7 @@ public sealed class VipsImage : IDisposable
             return null;
         }
 
-        if (!NativeImage.TryGetString(Pointer, name, out var value))
+        if (!NativeImage.TryGetString(_handle, name, out var value))
         {
             VipsRuntime.TakeError();
             return null;
@@ -273,7 +278,7 @@ public sealed class VipsImage : IDisposable
     }
 
     /// <summary>Another owner of the same image: each holder disposes its own, and the image lives while any does.</summary>
-    public VipsImage Share() => new(GObjectNative.g_object_ref(Pointer), _inMemory);
+    public VipsImage Share() => new(GObjectNative.g_object_ref(_handle), _inMemory);
 
     /// <summary>Whether the pixels are held in memory (an image from <see cref="CopyMemory"/>), so <see cref="MemoryPixels"/> can be read.</summary>
     public bool IsInMemory => _inMemory;
@@ -283,12 +288,12 @@ public sealed class VipsImage : IDisposable
     /// apart, read in place: valid while this image is not disposed. Nothing past the last pixel may be read.
     /// </summary>
     public ReadOnlySpan<byte> MemoryPixels =>
-        _inMemory ? NativeImage.MemoryPixels(Pointer) : throw new InvalidOperationException("Only an image copied into memory exposes its pixels");
+        _inMemory ? NativeImage.MemoryPixels(_handle) : throw new InvalidOperationException("Only an image copied into memory exposes its pixels");
 
     /// <summary>Computes the image into memory, so it can be read many times and in any order (sequential sources cannot).</summary>
     public VipsImage CopyMemory()
     {
-        var copy = VipsNative.vips_image_copy_memory(Pointer);
+        var copy = VipsNative.vips_image_copy_memory(_handle);
         return copy == 0 ? throw new VipsException("vips_image_copy_memory failed", VipsRuntime.TakeError()) : new VipsImage(copy, inMemory: true);
     }
 
@@ -297,7 +302,7 @@ public sealed class VipsImage : IDisposable
     {
         // Header fields of a shared image must not change under other users: set them on a fresh copy.
         var copy = Call("copy");
-        NativeImage.SetInt(copy.Pointer, name, value);
+        NativeImage.SetInt(copy.Handle, name, value);
         return copy;
     }
 

@@ -1,8 +1,12 @@
 using Tessera.Server.Hosting;
+using Tessera.Vips.Tests;
 
 namespace Tessera.Server.Tests;
 
-/// <summary>The dependency rule of DESIGN.md §2 for Tessera.Server: Core and Imaging, never the binding.</summary>
+/// <summary>
+/// The dependency rule of DESIGN.md §2 for Tessera.Server: Core and Imaging, never the binding; and no <c>unsafe</c>
+/// code or unchecked memory access (that lives in <c>Tessera.Vips/Interop</c>).
+/// </summary>
 public sealed class ArchitectureTests
 {
     [Fact]
@@ -11,5 +15,15 @@ public sealed class ArchitectureTests
         var references = typeof(TesseraServer).Assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Tessera", StringComparison.Ordinal)).Order().ToList();
 
         Assert.Equal(["Tessera.Core", "Tessera.Imaging"], references);
+    }
+
+    [Fact]
+    public void The_server_has_no_unsafe_code_nor_unchecked_memory_access()
+    {
+        var assembly = typeof(TesseraServer).Assembly;
+        var uses = UncheckedMemoryAccess.Find(assembly).Select(u => u.ToString()).ToList();
+
+        Assert.False(UncheckedMemoryAccess.AllowsUnsafeCode(assembly), "Tessera.Server allows unsafe code");
+        Assert.True(uses.Count == 0, "Unchecked memory access outside Tessera.Vips/Interop:\n" + string.Join("\n", uses));
     }
 }

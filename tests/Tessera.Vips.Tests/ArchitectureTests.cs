@@ -2,7 +2,7 @@ using Tessera.Vips;
 
 namespace Tessera.Vips.Tests;
 
-/// <summary>The binding's house rules (DESIGN.md §3): BCL only, and <c>unsafe</c> only under <c>Interop/</c>.</summary>
+/// <summary>The binding's house rules (DESIGN.md §3): BCL only, and <c>unsafe</c> code and unchecked memory access only under <c>Interop/</c>.</summary>
 public sealed class ArchitectureTests
 {
     private static string SourceFolder()
@@ -39,5 +39,25 @@ public sealed class ArchitectureTests
             .ToList();
 
         Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void Unchecked_memory_access_lives_only_under_Interop()
+    {
+        var outside = UncheckedMemoryAccess.Find(typeof(VipsImage).Assembly)
+            .Where(u => !UncheckedMemoryAccess.IsIn(u.File, "src/Tessera.Vips/Interop/"))
+            .Select(u => u.ToString())
+            .ToList();
+
+        Assert.True(outside.Count == 0, "Unchecked memory access outside Interop/:\n" + string.Join("\n", outside));
+    }
+
+    [Fact]
+    public void The_scan_sees_the_unchecked_access_Interop_does()
+    {
+        // The scan must see what is there, or the rule above passes on nothing: NativeBuffer allocates with NativeMemory.
+        var uses = UncheckedMemoryAccess.Find(typeof(VipsImage).Assembly);
+
+        Assert.Contains(uses, u => u.Member == "System.Runtime.InteropServices.NativeMemory.Alloc" && UncheckedMemoryAccess.IsIn(u.File, "src/Tessera.Vips/Interop/NativeBuffer.cs"));
     }
 }

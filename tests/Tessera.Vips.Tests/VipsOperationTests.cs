@@ -131,7 +131,7 @@ public sealed class VipsOperationTests
     [Fact]
     public void A_native_buffer_is_writable_and_refuses_use_after_dispose()
     {
-        var buffer = new NativeBuffer(1000);
+        using var buffer = new NativeBuffer(1000);
         buffer.Span.Fill(9);
         Assert.Equal(9000, buffer.Span.ToArray().Sum(b => b));
         buffer.Dispose();

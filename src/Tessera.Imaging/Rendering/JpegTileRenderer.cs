@@ -86,6 +86,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// Stored tile (<paramref name="column"/>, <paramref name="row"/>) of the level's directory as it is (tables merged
     /// in, an edge tile cropped), or null when its bytes cannot be used as they are: then it is rendered.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache. It disposes the handle when it evicts or forgets it; a handle closed under this read is a miss.")]
     public RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
     {
         try
@@ -101,6 +102,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; callers treat a handle closed under them as a miss.")]
     private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, out RenderedImage image)
     {
         image = null!;
@@ -253,6 +255,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     }
 
     /// <summary>Reduces the window (rows <paramref name="stride"/> bytes apart) to the plan's size if need be, and encodes it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
     private RenderedImage Finish(ImagePlan plan, ReadOnlySpan<byte> pixels, PixelRect window, int stride, int bands)
     {
         int width = plan.Width, height = plan.Height;
@@ -280,6 +283,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
     private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands)
     {
         var output = buffers.Rent(Vips.Jpeg.MaxEncodedBytes(width, height, bands));

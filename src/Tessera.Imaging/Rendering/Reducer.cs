@@ -143,6 +143,12 @@ public static class Reducer
 
         public required int Pairs { get; init; }
 
+        /// <summary>Input positions (pixels across, or rows) the weights read: every tap lies in [0, InputSize).</summary>
+        public required int InputSize { get; init; }
+
+        /// <summary>Output positions: Start holds one per output, Packed Pairs per output.</summary>
+        public required int OutputSize { get; init; }
+
         /// <summary>Output i's pairs are Packed[i * Pairs .. (i + 1) * Pairs).</summary>
         public required int[] Packed { get; init; }
 
@@ -224,7 +230,18 @@ public static class Reducer
                 }
             }
 
-            return new Weights { Start = start, Pairs = pairs, Packed = packed };
+            // The vector passes read without bounds checks on these facts (every pair's first tap inside the input,
+            // starts never decreasing, so a run of outputs reads from its first's start to its last's): made sure of
+            // once here, so a pass need only check its buffers against InputSize and OutputSize.
+            for (var i = 0; i < outputSize; i++)
+            {
+                if (start[i] < 0 || start[i] + (2 * pairs) - 2 > inputSize - 1 || (i > 0 && start[i] < start[i - 1]))
+                {
+                    throw new InvalidOperationException($"Weights for {inputSize} -> {outputSize}: output {i} starts at {start[i]} with {pairs} pairs, outside the input or before output {i - 1}");
+                }
+            }
+
+            return new Weights { Start = start, Pairs = pairs, Packed = packed, InputSize = inputSize, OutputSize = outputSize };
         }
     }
 
@@ -323,9 +340,74 @@ public static class Reducer
         }
     }
 
+    /// <summary>
+    /// What the vertical vector passes' unchecked loads and stores rely on, checked once per call: whole vectors fit in
+    /// a row, the weights are for this source, and every row target rows [fromRow, toRow) read, from the first's start
+    /// to the last's last tap (Weights.For made starts non-decreasing, taps inside the input), lies in the source,
+    /// and the rows made fit in the target.
+    /// </summary>
+    private static void CheckVertical(int sourceLength, int sourceStride, int rowBytes, int sourceFirstRow, int sourceHeight, int targetLength, int fromRow, int toRow, Weights weights, int vector)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, vector);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sourceStride, rowBytes);
+        if (weights.InputSize != sourceHeight || fromRow < 0 || fromRow > toRow || toRow > weights.OutputSize)
+        {
+            throw new ArgumentException($"Weights for {weights.InputSize} -> {weights.OutputSize} rows cannot make rows {fromRow}..{toRow} from {sourceHeight}", nameof(weights));
+        }
+
+        if (fromRow == toRow)
+        {
+            return;
+        }
+
+        var lowest = weights.Start[fromRow];
+        var highest = Math.Min(weights.Start[toRow - 1] + (2 * weights.Pairs) - 1, sourceHeight - 1);
+        if (lowest < sourceFirstRow || ((long)(highest - sourceFirstRow) * sourceStride) + rowBytes > sourceLength)
+        {
+            throw new ArgumentException($"Rows {fromRow}..{toRow} read source rows {lowest}..{highest}, but the source holds {sourceLength} bytes from row {sourceFirstRow}, rows {sourceStride} apart", nameof(sourceLength));
+        }
+
+        if ((long)(toRow - fromRow) * rowBytes > targetLength)
+        {
+            throw new ArgumentException($"The target holds {targetLength} bytes; {toRow - fromRow} rows of {rowBytes} need more", nameof(targetLength));
+        }
+    }
+
+    /// <summary>
+    /// What the horizontal vector passes' unchecked loads and stores rely on, checked once per call: the weights are
+    /// for these widths, each row's last pair (at most its last pixel, as Weights.For made sure) has a whole vector
+    /// of source left to load, and the target holds every row.
+    /// </summary>
+    private static void CheckHorizontal(int sourceLength, int sourceWidth, int height, int bands, int targetLength, int targetWidth, Weights weights, int vector)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bands, 4);
+        ArgumentOutOfRangeException.ThrowIfNegative(height);
+        if (weights.InputSize != sourceWidth || weights.OutputSize != targetWidth)
+        {
+            throw new ArgumentException($"Weights for {weights.InputSize} -> {weights.OutputSize} pixels cannot reduce {sourceWidth} to {targetWidth}", nameof(weights));
+        }
+
+        if (height == 0)
+        {
+            return;
+        }
+
+        var needed = ((long)height * sourceWidth * bands) - bands + vector;
+        if (needed > sourceLength)
+        {
+            throw new ArgumentException($"The source holds {sourceLength} bytes; {height} rows of {sourceWidth} pixels read by whole vectors need {needed}", nameof(sourceLength));
+        }
+
+        if ((long)height * targetWidth * bands > targetLength)
+        {
+            throw new ArgumentException($"The target holds {targetLength} bytes; {height} rows of {targetWidth} pixels need {(long)height * targetWidth * bands}", nameof(targetLength));
+        }
+    }
+
     internal static void VerticalSse2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceFirstRow, int sourceHeight, Span<byte> target, int fromRow, int toRow, Weights weights)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, 16);
+        CheckVertical(source.Length, sourceStride, rowBytes, sourceFirstRow, sourceHeight, target.Length, fromRow, toRow, weights, 16);
         // Bounds: rows hold at least 16 bytes (the caller sends narrower ones to the scalar pass) and every step reads
         // and writes 16 bytes ending at or before its row's end, so the unchecked vector loads and stores below stay
         // within the pixels of both buffers: the source needs no spare bytes. Rows read are among those the source
@@ -372,7 +454,7 @@ public static class Reducer
     /// <summary><see cref="VerticalSse2"/> on 32 bytes at a time (the unpacks and packs work within 128-bit lanes, and undo each other's order).</summary>
     internal static void VerticalAvx2(ReadOnlySpan<byte> source, int sourceStride, int rowBytes, int sourceFirstRow, int sourceHeight, Span<byte> target, int fromRow, int toRow, Weights weights)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, 32);
+        CheckVertical(source.Length, sourceStride, rowBytes, sourceFirstRow, sourceHeight, target.Length, fromRow, toRow, weights, 32);
         // Bounds as in VerticalSse2 with 32-byte steps: rows hold at least 32 bytes, no step passes its row's end.
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(target);
@@ -426,7 +508,9 @@ public static class Reducer
     {
         // Bounds: a pair reads 16 bytes from its first pixel; the last pair of a row starts at most at the row's last
         // pixel, so a read ends at most 16 bytes past the pixels. Each output pixel is written as 4 bytes, at most 3
-        // past its own (overwritten by the next pixel, or in the padding after the last). Require() guaranteed both.
+        // past its own (overwritten by the next pixel, or in the padding after the last). Require() guaranteed both;
+        // the loads are checked against the source here, the writes are checked spans.
+        CheckHorizontal(source.Length, sourceWidth, height, bands, target.Length, targetWidth, weights, 16);
         ref var src = ref MemoryMarshal.GetReference(source);
         var shuffle = PairShuffles[bands - 1];
         var packed = weights.Packed;
@@ -469,6 +553,7 @@ public static class Reducer
         // written column by column, so a pixel whose 4 bytes would reach past its row (into the next row, already
         // written) is written exactly. Weights.For made Start one per output and Packed Pairs per output, so the
         // unchecked reads of both stay inside them.
+        CheckHorizontal(source.Length, sourceWidth, height, bands, target.Length, targetWidth, weights, 16);
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(target);
         ref var packed = ref MemoryMarshal.GetArrayDataReference(weights.Packed);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public static class TesseraServer
 {
     /// <summary>Registers the pipeline and everything the endpoints need, from validated options.</summary>
     /// <exception cref="InvalidOperationException">The options are invalid; the message lists every problem.</exception>
+    [SuppressMessage("Reliability", "CA2000", Justification = "Owner of the memory releaser: the process. It is registered as an instance, which the container holds but does not dispose (it disposes only what it creates); its timer runs as long as the server.")]
     public static IServiceCollection AddTessera(this IServiceCollection services, TesseraServerOptions options)
     {
         var errors = options.Validate();
@@ -52,6 +54,7 @@ public static class TesseraServer
         return services;
     }
 
+    [SuppressMessage("Reliability", "CA2000", Justification = "Owner of the caches: the caller, AddTessera, which registers the cache it gets; the disk cache inside a tiered one is held by it for the life of the process (the tiered cache is not disposable).")]
     private static IDerivativeCache? CreateCache(TesseraServerOptions options)
     {
         const long MiB = 1024 * 1024;

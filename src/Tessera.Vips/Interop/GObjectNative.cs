@@ -41,6 +41,10 @@ internal static unsafe partial class GObjectNative
     [LibraryImport(Libraries.GObject)]
     public static partial void g_value_set_object(GValue* value, nint obj);
 
+    /// <summary>As above, for an image: the handle stays alive until the value holds its own reference.</summary>
+    [LibraryImport(Libraries.GObject)]
+    public static partial void g_value_set_object(GValue* value, VipsObjectHandle obj);
+
     [LibraryImport(Libraries.GObject)]
     public static partial void g_value_set_boxed(GValue* value, nint boxed);
 
@@ -73,6 +77,10 @@ internal static unsafe partial class GObjectNative
 
     [LibraryImport(Libraries.GObject)]
     public static partial nint g_object_ref(nint obj);
+
+    /// <summary>As above, for an object owned by a handle: the handle stays alive until the new reference is taken.</summary>
+    [LibraryImport(Libraries.GObject)]
+    public static partial nint g_object_ref(VipsObjectHandle obj);
 
     [LibraryImport(Libraries.GObject)]
     public static partial void g_object_unref(nint obj);

@@ -22,7 +22,7 @@ internal static unsafe class NativeImage
     }
 
     /// <summary>The pixel block of an image held in memory (for any other, libvips would compute it all first).</summary>
-    public static ReadOnlySpan<byte> MemoryPixels(nint image)
+    public static ReadOnlySpan<byte> MemoryPixels(VipsObjectHandle image)
     {
         var data = VipsNative.vips_image_get_data(image);
         return data == null
@@ -40,7 +40,7 @@ internal static unsafe class NativeImage
     }
 
     /// <summary>Computes rows [<paramref name="top"/>, <paramref name="top"/> + <paramref name="rows"/>) on the calling thread and drops them.</summary>
-    public static bool ComputeRows(nint image, int width, int top, int rows)
+    public static bool ComputeRows(VipsObjectHandle image, int width, int top, int rows)
     {
         var pixels = Fetch(image, width, top, rows, out _);
         GObjectNative.g_free((nint)pixels);
@@ -52,7 +52,7 @@ internal static unsafe class NativeImage
     /// libvips region, no worker threads and their hand-offs) into <paramref name="destination"/>, rows
     /// <paramref name="pitch"/> bytes apart.
     /// </summary>
-    public static bool FetchRows(nint image, Span<byte> destination, int width, int rowBytes, int top, int rows, int pitch)
+    public static bool FetchRows(VipsObjectHandle image, Span<byte> destination, int width, int rowBytes, int top, int rows, int pitch)
     {
         var pixels = Fetch(image, width, top, rows, out var length);
         if (pixels == null)
@@ -77,7 +77,7 @@ internal static unsafe class NativeImage
     }
 
     /// <summary>The rows computed into a new block (the caller <c>g_free</c>s it; the region is gone by then), or null.</summary>
-    private static byte* Fetch(nint image, int width, int top, int rows, out nuint length)
+    private static byte* Fetch(VipsObjectHandle image, int width, int top, int rows, out nuint length)
     {
         length = 0;
         var region = VipsNative.vips_region_new(image);
@@ -88,13 +88,13 @@ internal static unsafe class NativeImage
 
         using var handle = new VipsObjectHandle(region);
         nuint fetched;
-        var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, &fetched);
+        var pixels = VipsNative.vips_region_fetch(handle, 0, top, width, rows, &fetched);
         length = fetched;
         return pixels;
     }
 
     /// <summary>Copies a blob header field (an ICC profile, say) from one image to another; false when absent.</summary>
-    public static bool CopyBlob(nint from, nint to, string name)
+    public static bool CopyBlob(VipsObjectHandle from, VipsObjectHandle to, string name)
     {
         fixed (byte* n = Utf8.Z(name))
         {
@@ -111,7 +111,7 @@ internal static unsafe class NativeImage
     }
 
     /// <summary>Computes the image into a fresh managed array, or null when libvips fails.</summary>
-    public static byte[]? ToPixels(nint image)
+    public static byte[]? ToPixels(VipsObjectHandle image)
     {
         nuint size;
         var data = VipsNative.vips_image_write_to_memory(image, &size);
@@ -130,7 +130,7 @@ internal static unsafe class NativeImage
         }
     }
 
-    public static bool HasField(nint image, string name)
+    public static bool HasField(VipsObjectHandle image, string name)
     {
         fixed (byte* n = Utf8.Z(name))
         {
@@ -138,7 +138,7 @@ internal static unsafe class NativeImage
         }
     }
 
-    public static bool TryGetInt(nint image, string name, out int value)
+    public static bool TryGetInt(VipsObjectHandle image, string name, out int value)
     {
         int result;
         fixed (byte* n = Utf8.Z(name))
@@ -154,7 +154,7 @@ internal static unsafe class NativeImage
         return true;
     }
 
-    public static bool TryGetString(nint image, string name, out string? value)
+    public static bool TryGetString(VipsObjectHandle image, string name, out string? value)
     {
         nint result;
         fixed (byte* n = Utf8.Z(name))
@@ -170,7 +170,7 @@ internal static unsafe class NativeImage
         return true;
     }
 
-    public static void SetInt(nint image, string name, int value)
+    public static void SetInt(VipsObjectHandle image, string name, int value)
     {
         fixed (byte* n = Utf8.Z(name))
         {

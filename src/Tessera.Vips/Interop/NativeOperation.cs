@@ -212,8 +212,7 @@ internal static unsafe class NativeOperation
         if (type == known.Image)
         {
             var image = v as VipsImage ?? throw WrongKind(operation, arg, "an image");
-            GObjectNative.g_value_set_object(value, image.Pointer);
-            GC.KeepAlive(image);
+            GObjectNative.g_value_set_object(value, image.Handle);
         }
         else if (type == known.ArrayDouble)
         {
@@ -252,10 +251,8 @@ internal static unsafe class NativeOperation
             for (var i = 0; i < images.Length; i++)
             {
                 // The array owns a reference to each image it holds, released with the GValue.
-                slots[i] = GObjectNative.g_object_ref(images[i].Pointer);
+                slots[i] = GObjectNative.g_object_ref(images[i].Handle);
             }
-
-            GC.KeepAlive(images);
         }
         else if (type == known.Blob)
         {

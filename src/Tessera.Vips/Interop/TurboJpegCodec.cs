@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Tessera.Vips.Interop;
 
@@ -19,6 +20,7 @@ internal static unsafe class TurboJpegCodec
     /// <summary>Time spent in <see cref="Decode"/> and <see cref="Encode"/> so far, all threads together (Jpeg.CodecTime).</summary>
     public static TimeSpan Time => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks));
 
+    [SuppressMessage("Reliability", "CA2000", Justification = "Owner: the pool. The handle is rented from it and handed back (Return, which disposes it when the pool is full) in the finally.")]
     public static void Decode(ReadOnlySpan<byte> jpeg, Span<byte> destination, int width, int height, int pitch, int bands, bool shortenedFrame)
     {
         var start = Stopwatch.GetTimestamp();
@@ -29,9 +31,9 @@ internal static unsafe class TurboJpegCodec
             fixed (byte* target = destination)
             {
                 int w, h, subsampling, colorspace;
-                if (TurboJpegNative.tjDecompressHeader3(handle.Pointer, source, (nuint)jpeg.Length, &w, &h, &subsampling, &colorspace) != 0)
+                if (TurboJpegNative.tjDecompressHeader3(handle, source, (nuint)jpeg.Length, &w, &h, &subsampling, &colorspace) != 0)
                 {
-                    throw new JpegException($"Not a readable JPEG: {TurboJpegNative.Error(handle.Pointer)}");
+                    throw new JpegException($"Not a readable JPEG: {TurboJpegNative.Error(handle)}");
                 }
 
                 // TurboJPEG scales a larger stream down to fit the size given: a stream of another size than the
@@ -42,12 +44,12 @@ internal static unsafe class TurboJpegCodec
                 }
 
                 var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
-                if (TurboJpegNative.tjDecompress2(handle.Pointer, source, (nuint)jpeg.Length, target, width, pitch, height, format, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagStopOnWarning | TurboJpegNative.FlagLimitScans) != 0)
+                if (TurboJpegNative.tjDecompress2(handle, source, (nuint)jpeg.Length, target, width, pitch, height, format, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagStopOnWarning | TurboJpegNative.FlagLimitScans) != 0)
                 {
                     // Stopping at the first warning, a shortened frame's only one comes after its last row is out:
                     // the data of the rows left out, found when the decoder looks for EOI.
-                    var error = TurboJpegNative.Error(handle.Pointer);
-                    if (!(shortenedFrame && TurboJpegNative.tjGetErrorCode(handle.Pointer) == TurboJpegNative.ErrorWarning && error.EndsWith(UnreadDataWarning, StringComparison.Ordinal)))
+                    var error = TurboJpegNative.Error(handle);
+                    if (!(shortenedFrame && TurboJpegNative.tjGetErrorCode(handle) == TurboJpegNative.ErrorWarning && error.EndsWith(UnreadDataWarning, StringComparison.Ordinal)))
                     {
                         throw new JpegException($"The JPEG could not be decoded: {error}");
                     }
@@ -61,6 +63,7 @@ internal static unsafe class TurboJpegCodec
         }
     }
 
+    [SuppressMessage("Reliability", "CA2000", Justification = "Owner: the pool. The handle is rented from it and handed back (Return, which disposes it when the pool is full) in the finally.")]
     public static int Encode(ReadOnlySpan<byte> pixels, int width, int height, int pitch, int bands, int quality, Span<byte> destination)
     {
         var start = Stopwatch.GetTimestamp();
@@ -74,9 +77,9 @@ internal static unsafe class TurboJpegCodec
                 var size = (nuint)destination.Length;
                 var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
                 var subsampling = bands == 1 ? TurboJpegNative.SubsampleGray : TurboJpegNative.Subsample420;
-                if (TurboJpegNative.tjCompress2(handle.Pointer, source, width, pitch, height, format, &output, &size, subsampling, quality, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagNoRealloc) != 0)
+                if (TurboJpegNative.tjCompress2(handle, source, width, pitch, height, format, &output, &size, subsampling, quality, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagNoRealloc) != 0)
                 {
-                    throw new JpegException($"JPEG encoding failed: {TurboJpegNative.Error(handle.Pointer)}");
+                    throw new JpegException($"JPEG encoding failed: {TurboJpegNative.Error(handle)}");
                 }
 
                 return checked((int)size);

@@ -10,7 +10,5 @@ internal sealed class TurboJpegHandle : SafeHandle
 
     public override bool IsInvalid => handle == 0;
 
-    public nint Pointer => handle;
-
     protected override bool ReleaseHandle() => TurboJpegNative.tjDestroy(handle) == 0;
 }

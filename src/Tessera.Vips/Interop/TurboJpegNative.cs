@@ -48,25 +48,25 @@ internal static unsafe partial class TurboJpegNative
     public static partial int tjDestroy(nint handle);
 
     [LibraryImport(Library)]
-    public static partial int tjDecompressHeader3(nint handle, byte* jpeg, nuint size, int* width, int* height, int* subsampling, int* colorspace);
+    public static partial int tjDecompressHeader3(TurboJpegHandle handle, byte* jpeg, nuint size, int* width, int* height, int* subsampling, int* colorspace);
 
     [LibraryImport(Library)]
-    public static partial int tjDecompress2(nint handle, byte* jpeg, nuint size, byte* destination, int width, int pitch, int height, int pixelFormat, int flags);
+    public static partial int tjDecompress2(TurboJpegHandle handle, byte* jpeg, nuint size, byte* destination, int width, int pitch, int height, int pixelFormat, int flags);
 
     [LibraryImport(Library)]
-    public static partial int tjCompress2(nint handle, byte* source, int width, int pitch, int height, int pixelFormat, byte** jpeg, nuint* size, int subsampling, int quality, int flags);
+    public static partial int tjCompress2(TurboJpegHandle handle, byte* source, int width, int pitch, int height, int pixelFormat, byte** jpeg, nuint* size, int subsampling, int quality, int flags);
 
     [LibraryImport(Library)]
     public static partial nuint tjBufSize(int width, int height, int subsampling);
 
     [LibraryImport(Library)]
-    public static partial byte* tjGetErrorStr2(nint handle);
+    public static partial byte* tjGetErrorStr2(TurboJpegHandle handle);
 
     /// <summary>TJERR_WARNING (0): the last error was a warning (raised as an error under TJFLAG_STOPONWARNING); TJERR_FATAL (1) otherwise.</summary>
     [LibraryImport(Library)]
-    public static partial int tjGetErrorCode(nint handle);
+    public static partial int tjGetErrorCode(TurboJpegHandle handle);
 
     public const int ErrorWarning = 0;
 
-    public static string Error(nint handle) => Marshal.PtrToStringUTF8((nint)tjGetErrorStr2(handle)) ?? "unknown TurboJPEG error";
+    public static string Error(TurboJpegHandle handle) => Marshal.PtrToStringUTF8((nint)tjGetErrorStr2(handle)) ?? "unknown TurboJPEG error";
 }

@@ -87,52 +87,52 @@ internal static unsafe partial class VipsNative
     public static partial nuint vips_ref_string_get_type();
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_width(nint image);
+    public static partial int vips_image_get_width(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_height(nint image);
+    public static partial int vips_image_get_height(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_bands(nint image);
+    public static partial int vips_image_get_bands(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_format(nint image);
+    public static partial int vips_image_get_format(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_interpretation(nint image);
+    public static partial int vips_image_get_interpretation(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_hasalpha(nint image);
+    public static partial int vips_image_hasalpha(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_n_pages(nint image);
+    public static partial int vips_image_get_n_pages(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_page_height(nint image);
+    public static partial int vips_image_get_page_height(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial nuint vips_image_get_typeof(nint image, byte* name);
+    public static partial nuint vips_image_get_typeof(VipsObjectHandle image, byte* name);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_int(nint image, byte* name, int* output);
+    public static partial int vips_image_get_int(VipsObjectHandle image, byte* name, int* output);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_double(nint image, byte* name, double* output);
+    public static partial int vips_image_get_double(VipsObjectHandle image, byte* name, double* output);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_string(nint image, byte* name, nint* output);
+    public static partial int vips_image_get_string(VipsObjectHandle image, byte* name, nint* output);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_get_blob(nint image, byte* name, void** data, nuint* length);
+    public static partial int vips_image_get_blob(VipsObjectHandle image, byte* name, void** data, nuint* length);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial int vips_image_remove(nint image, byte* name);
+    public static partial int vips_image_remove(VipsObjectHandle image, byte* name);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial nint vips_image_copy_memory(nint image);
+    public static partial nint vips_image_copy_memory(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial void* vips_image_get_data(nint image);
+    public static partial void* vips_image_get_data(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
     public static partial ulong vips_format_sizeof(int format);
@@ -141,16 +141,16 @@ internal static unsafe partial class VipsNative
     public static partial nint vips_image_new_from_memory_copy(void* data, nuint size, int width, int height, int bands, int format);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial nint vips_region_new(nint image);
+    public static partial nint vips_region_new(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial byte* vips_region_fetch(nint region, int left, int top, int width, int height, nuint* length);
+    public static partial byte* vips_region_fetch(VipsObjectHandle region, int left, int top, int width, int height, nuint* length);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial void vips_image_set_blob_copy(nint image, byte* name, void* data, nuint length);
+    public static partial void vips_image_set_blob_copy(VipsObjectHandle image, byte* name, void* data, nuint length);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial void* vips_image_write_to_memory(nint image, nuint* size);
+    public static partial void* vips_image_write_to_memory(VipsObjectHandle image, nuint* size);
 
     [LibraryImport(Libraries.Vips)]
     public static partial nint vips_blob_copy(void* data, nuint length);
@@ -180,7 +180,7 @@ internal static unsafe partial class VipsNative
     public static partial int* vips_value_get_array_int(GValue* value, int* n);
 
     [LibraryImport(Libraries.Vips)]
-    public static partial void vips_image_set_int(nint image, byte* name, int value);
+    public static partial void vips_image_set_int(VipsObjectHandle image, byte* name, int value);
 
     [LibraryImport(Libraries.Vips)]
     public static partial nint vips_nickname_find(nuint type);

@@ -38,7 +38,7 @@ public sealed class ServeCommandTests
     public async Task Serve_refuses_a_missing_root_with_exit_code_2()
     {
         var originalError = Console.Error;
-        var captured = new StringWriter();
+        using var captured = new StringWriter();
         Console.SetError(captured);
         try
         {

@@ -62,6 +62,38 @@ public sealed class ReducerTests
     }
 
     [Fact]
+    public void Vector_passes_refuse_buffers_and_weights_their_unchecked_loads_would_overrun()
+    {
+        Assert.SkipUnless(System.Runtime.Intrinsics.X86.Ssse3.IsSupported, "the vector passes need SSSE3");
+        const int bands = 3, sw = 40, sh = 30, dw = 17, dh = 11, rowBytes = sw * bands;
+        var vertical = Reducer.Weights.For(sh, dh, ResampleKernel.Lanczos3);
+        var horizontal = Reducer.Weights.For(sw, dw, ResampleKernel.Lanczos3);
+        var packed = new byte[sw * sh * bands];
+        var shortSource = new byte[(sw * sh * bands) - 1];
+        var padded = new byte[(sw * sh * bands) + Reducer.Padding];
+        var rows = new byte[rowBytes * dh];
+        var target = new byte[(dw * sh * bands) + Reducer.Padding];
+
+        Reducer.VerticalSse2(packed, rowBytes, rowBytes, 0, sh, rows, 0, dh, vertical);
+        Reducer.HorizontalSsse3(padded, sw, sh, bands, target, dw, horizontal);
+
+        // A source a byte short of its last row, a band starting below the first row read, a target a row short,
+        // weights for another size: each would have sent the unchecked loads or stores past a buffer.
+        Assert.Throws<ArgumentException>(() => Reducer.VerticalSse2(shortSource, rowBytes, rowBytes, 0, sh, rows, 0, dh, vertical));
+        Assert.Throws<ArgumentException>(() => Reducer.VerticalSse2(packed, rowBytes, rowBytes, 5, sh, rows, 0, dh, vertical));
+        Assert.Throws<ArgumentException>(() => Reducer.VerticalSse2(packed, rowBytes, rowBytes, 0, sh, new byte[rowBytes * (dh - 1)], 0, dh, vertical));
+        Assert.Throws<ArgumentException>(() => Reducer.VerticalSse2(packed, rowBytes, rowBytes, 0, sh, rows, 0, dh, Reducer.Weights.For(sh + 9, dh, ResampleKernel.Lanczos3)));
+        Assert.Throws<ArgumentException>(() => Reducer.HorizontalSsse3(packed, sw, sh, bands, target, dw, horizontal));
+        Assert.Throws<ArgumentException>(() => Reducer.HorizontalSsse3(padded, sw, sh, bands, target, dw, Reducer.Weights.For(sw + 8, dw, ResampleKernel.Lanczos3)));
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Assert.Throws<ArgumentException>(() => Reducer.VerticalAvx2(shortSource, rowBytes, rowBytes, 0, sh, rows, 0, dh, vertical));
+            Assert.Throws<ArgumentException>(() => Reducer.HorizontalAvx2(packed, sw, sh, bands, target, dw, horizontal));
+            Assert.Throws<ArgumentException>(() => Reducer.HorizontalAvx2(padded, sw, sh, bands, new byte[dw * (sh - 1) * bands], dw, horizontal));
+        }
+    }
+
+    [Fact]
     public void A_window_of_a_larger_buffer_reduces_like_the_same_pixels_packed()
     {
         var random = new Random(7);

@@ -13,7 +13,8 @@ public sealed class HttpProtocolTests(ServerFixture server)
     [InlineData(2)]
     public async Task The_base_uri_redirects_to_info_json_with_303(int version)
     {
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = server.BaseAddress };
         using var response = await client.GetAsync($"/iiif/{version}/photo.jpg");
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
