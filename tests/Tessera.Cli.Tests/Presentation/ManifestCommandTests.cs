@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Tessera.Cli.Commands;
-using Tessera.Server.Tests.Presentation;
+using Tessera.Testing.Presentation;
 using Tessera.Vips;
 
 namespace Tessera.Cli.Tests.Presentation;
