@@ -1,4 +1,5 @@
 using Tessera.Imaging.Pipeline;
+using Tessera.Testing.Architecture;
 
 namespace Tessera.Imaging.Tests;
 
@@ -12,5 +13,12 @@ public sealed class ArchitectureTests
 
         Assert.Equal(["Tessera.Core", "Tessera.Vips"], references.Where(n => n.StartsWith("Tessera", StringComparison.Ordinal)).Order());
         Assert.DoesNotContain(references, n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Imaging_project_file_references_core_and_vips_and_no_web_framework()
+    {
+        DependencyRule.AssertDependsOnlyOn("Tessera.Imaging", typeof(ImagePipeline).Assembly, "Tessera.Core", "Tessera.Vips");
+        Assert.DoesNotContain(DependencyRule.PackageAndFrameworkReferences("Tessera.Imaging"), n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 }

@@ -1,4 +1,5 @@
 using Tessera.Server.Hosting;
+using Tessera.Testing.Architecture;
 
 namespace Tessera.Server.Tests;
 
@@ -11,5 +12,11 @@ public sealed class ArchitectureTests
         var references = typeof(TesseraServer).Assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Tessera", StringComparison.Ordinal)).Order().ToList();
 
         Assert.Equal(["Tessera.Core", "Tessera.Imaging"], references);
+    }
+
+    [Fact]
+    public void The_server_project_file_references_core_and_imaging_only()
+    {
+        DependencyRule.AssertDependsOnlyOn("Tessera.Server", typeof(TesseraServer).Assembly, "Tessera.Core", "Tessera.Imaging");
     }
 }
