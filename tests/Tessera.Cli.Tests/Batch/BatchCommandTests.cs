@@ -4,7 +4,7 @@ namespace Tessera.Cli.Tests.Batch;
 
 public sealed class BatchCommandTests : IDisposable
 {
-    private readonly MasterFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Theory]
     [InlineData("convert", "--out", "--tile-size", "--quality", "--format", "--jobs", "--shard")]

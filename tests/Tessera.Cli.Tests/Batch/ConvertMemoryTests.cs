@@ -8,7 +8,7 @@ public sealed class ConvertMemoryTests : IDisposable
 {
     private const long OneGigabyte = 1L << 30;
 
-    private readonly MasterFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Fact]
     public async Task A_one_gigapixel_master_converts_with_peak_rss_under_1_GB()

@@ -7,7 +7,7 @@ namespace Tessera.Cli.Tests.Batch;
 /// <summary>A real <c>tessera seed</c> child process killed with SIGKILL mid-run, then run again.</summary>
 public sealed class KillAndResumeTests : IDisposable
 {
-    private readonly MasterFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Fact]
     public async Task After_kill_9_a_rerun_finishes_with_no_partial_file_and_the_same_tree()

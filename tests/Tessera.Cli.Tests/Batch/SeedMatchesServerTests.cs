@@ -10,7 +10,7 @@ namespace Tessera.Cli.Tests.Batch;
 /// <summary>The design rule: a seeded static tile is the same bytes the server returns for the same URL.</summary>
 public sealed class SeedMatchesServerTests : IAsyncLifetime
 {
-    private readonly MasterFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
     private WebApplication? _app;
     private HttpClient _client = null!;
 

@@ -8,7 +8,7 @@ namespace Tessera.Imaging.Tests.Batch;
 
 public sealed class MasterConverterTests : IDisposable
 {
-    private readonly MasterFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     [Fact]
     public async Task A_corrupt_master_among_good_ones_is_reported_and_the_others_become_tiled_pyramids()

@@ -8,7 +8,7 @@ namespace Tessera.Imaging.Tests.Batch;
 
 public sealed class TileSeederTests : IDisposable
 {
-    private readonly MasterFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     public TileSeederTests()
     {

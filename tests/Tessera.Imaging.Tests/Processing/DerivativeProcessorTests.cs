@@ -24,7 +24,7 @@ public sealed class DerivativeProcessorTests : IDisposable
         }
         """;
 
-    private readonly MasterFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     [Fact]
     public async Task The_report_has_iiif_process_shape_and_the_sizes_of_an_sfo_style_set()
