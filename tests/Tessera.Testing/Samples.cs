@@ -2,8 +2,9 @@ namespace Tessera.Testing;
 
 /// <summary>
 /// The sample photographs the fixtures are made from: the repository's <c>samples/</c>, or else a <c>shared/samples</c>
-/// folder beside the checkout (<c>../shared/samples</c>, where worktrees without their own copy find them). A folder
-/// counts only with its <c>LICENSES.md</c>, so a stray <c>samples</c> folder is never taken for them.
+/// folder beside the checkout (<c>../shared/samples</c>) or beside one of its parents (a worktree under
+/// <c>/work/wt/</c> finds <c>/work/shared/samples</c>). A folder counts only with its <c>LICENSES.md</c>, so a stray
+/// <c>samples</c> folder is never taken for them.
 /// </summary>
 public static class Samples
 {
@@ -28,17 +29,22 @@ public static class Samples
         return File.Exists(path) ? path : throw new FileNotFoundException($"Expected the sample {name} in {Folder} but it is not there", path);
     }
 
-    /// <summary>The folders searched, in order: the repository's own samples first.</summary>
-    public static IReadOnlyList<string> Candidates(string repositoryRoot) =>
-    [
-        Path.Combine(repositoryRoot, "samples"),
-        Path.GetFullPath(Path.Combine(repositoryRoot, "..", "shared", "samples")),
-    ];
+    /// <summary>The folders searched, in order: the repository's own samples first, then <c>shared/samples</c> upwards.</summary>
+    public static IReadOnlyList<string> Candidates(string repositoryRoot)
+    {
+        var candidates = new List<string> { Path.Combine(repositoryRoot, "samples") };
+        for (var dir = new DirectoryInfo(repositoryRoot).Parent; dir is not null; dir = dir.Parent)
+        {
+            candidates.Add(Path.Combine(dir.FullName, "shared", "samples"));
+        }
+
+        return candidates;
+    }
 
     private static string Locate()
     {
         var candidates = Candidates(Repository.Root);
         return candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, "LICENSES.md")))
-            ?? throw new DirectoryNotFoundException($"Expected the sample photographs (with LICENSES.md) in {string.Join(" or ", candidates)} but found neither");
+            ?? throw new DirectoryNotFoundException($"Expected the sample photographs (with LICENSES.md) in {string.Join(" or ", candidates)} but found none");
     }
 }
