@@ -1,7 +1,7 @@
 using System.Reflection;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Pipeline;
-using Tessera.Vips.Tests;
+using Tessera.Testing.Architecture;
 
 namespace Tessera.Imaging.Tests;
 
@@ -46,5 +46,12 @@ public sealed class ArchitectureTests
         Assert.True(offenders.Count == 0, "Unchecked memory access outside Tessera.Vips/Interop:\n" + string.Join("\n", offenders));
         // Each exception is still needed: one that no longer is comes off the list.
         Assert.All(UncheckedOnPurpose, f => Assert.Contains(uses, u => UncheckedMemoryAccess.IsIn(u.File, f)));
+    }
+
+    [Fact]
+    public void Imaging_project_file_references_core_and_vips_and_no_web_framework()
+    {
+        DependencyRule.AssertDependsOnlyOn("Tessera.Imaging", typeof(ImagePipeline).Assembly, "Tessera.Core", "Tessera.Vips");
+        Assert.DoesNotContain(DependencyRule.PackageAndFrameworkReferences("Tessera.Imaging"), n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 }

@@ -1,5 +1,5 @@
 using Tessera.Server.Hosting;
-using Tessera.Vips.Tests;
+using Tessera.Testing.Architecture;
 
 namespace Tessera.Server.Tests;
 
@@ -25,5 +25,11 @@ public sealed class ArchitectureTests
 
         Assert.False(UncheckedMemoryAccess.AllowsUnsafeCode(assembly), "Tessera.Server allows unsafe code");
         Assert.True(uses.Count == 0, "Unchecked memory access outside Tessera.Vips/Interop:\n" + string.Join("\n", uses));
+    }
+
+    [Fact]
+    public void The_server_project_file_references_core_and_imaging_only()
+    {
+        DependencyRule.AssertDependsOnlyOn("Tessera.Server", typeof(TesseraServer).Assembly, "Tessera.Core", "Tessera.Imaging");
     }
 }

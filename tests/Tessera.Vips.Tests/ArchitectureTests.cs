@@ -1,3 +1,5 @@
+using Tessera.Testing;
+using Tessera.Testing.Architecture;
 using Tessera.Vips;
 
 namespace Tessera.Vips.Tests;
@@ -5,20 +7,6 @@ namespace Tessera.Vips.Tests;
 /// <summary>The binding's house rules (DESIGN.md §3): BCL only, and <c>unsafe</c> code and unchecked memory access only under <c>Interop/</c>.</summary>
 public sealed class ArchitectureTests
 {
-    private static string SourceFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "Tessera.Vips");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("src/Tessera.Vips not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public void The_binding_references_nothing_but_the_base_class_library()
     {
@@ -30,7 +18,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void Unsafe_code_lives_only_under_Interop()
     {
-        var folder = SourceFolder();
+        var folder = Repository.PathOf("src", "Tessera.Vips");
         var offenders = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Where(f => !Path.GetRelativePath(folder, f).StartsWith("Interop" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
@@ -59,5 +47,11 @@ public sealed class ArchitectureTests
         var uses = UncheckedMemoryAccess.Find(typeof(VipsImage).Assembly);
 
         Assert.Contains(uses, u => u.Member == "System.Runtime.InteropServices.NativeMemory.Alloc" && UncheckedMemoryAccess.IsIn(u.File, "src/Tessera.Vips/Interop/NativeBuffer.cs"));
+    }
+
+    [Fact]
+    public void The_binding_project_file_references_no_project_package_or_framework()
+    {
+        DependencyRule.AssertBaseClassLibraryOnly("Tessera.Vips", typeof(VipsImage).Assembly);
     }
 }

@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Vips.Tests;
@@ -176,23 +177,9 @@ public sealed class JpegTests
 
     private static VipsImage Photo(int bands, int width, int height)
     {
-        using var file = VipsImage.NewFromFile(Sample("Kleiber_by_Lukas_Baubkus.jpg"));
+        using var file = VipsImage.NewFromFile(Samples.PathOf(Samples.Kleiber));
         using var small = file.Resize((double)width / file.Width, (double)height / file.Height);
         using var cut = small.ExtractArea(0, 0, width, height);
         return bands == 1 ? cut.Colourspace("b-w") : cut.Call("copy");
-    }
-
-    private static string Sample(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "samples", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"Expected samples/{name} in a parent of {AppContext.BaseDirectory}.");
     }
 }

@@ -1,8 +1,10 @@
+using Tessera.Testing;
+
 namespace Tessera.Cli.Tests.Batch;
 
 public sealed class BatchCommandTests : IDisposable
 {
-    private readonly CliFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Theory]
     [InlineData("convert", "--out", "--tile-size", "--quality", "--format", "--jobs", "--shard")]
@@ -10,7 +12,7 @@ public sealed class BatchCommandTests : IDisposable
     [InlineData("process", "--root", "--instructions", "--out", "--report", "--uri-template", "--shard")]
     public async Task Help_explains_every_option_with_examples(string command, params string[] options)
     {
-        var (exit, output, _) = await CliFixtures.RunAsync(command, "--help");
+        var (exit, output, _) = await CliRunner.RunAsync(command, "--help");
 
         Assert.Equal(0, exit);
         Assert.Contains("Examples:", output, StringComparison.Ordinal);
@@ -24,7 +26,7 @@ public sealed class BatchCommandTests : IDisposable
     [Fact]
     public async Task A_bad_shard_is_a_usage_error_naming_the_flag()
     {
-        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", _fixtures.Out("x"), "--shard", "4/4");
+        var (exit, _, error) = await CliRunner.RunAsync("seed", "--root", _fixtures.Root, "--out", _fixtures.Out("x"), "--shard", "4/4");
 
         Assert.Equal(2, exit);
         Assert.Contains("--shard", error, StringComparison.Ordinal);
@@ -36,7 +38,7 @@ public sealed class BatchCommandTests : IDisposable
         _fixtures.Photo("good.jpg", 300);
         File.WriteAllText(Path.Combine(_fixtures.Root, "bad.jpg"), "not an image");
 
-        var (exit, _, error) = await CliFixtures.RunAsync("convert", _fixtures.Root, "--out", _fixtures.Out("serve"));
+        var (exit, _, error) = await CliRunner.RunAsync("convert", _fixtures.Root, "--out", _fixtures.Out("serve"));
 
         Assert.Equal(1, exit);
         Assert.Contains("bad.jpg", error, StringComparison.Ordinal);
@@ -49,7 +51,7 @@ public sealed class BatchCommandTests : IDisposable
     {
         _fixtures.Photo("a.jpg", 300);
 
-        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", _fixtures.Out("s"));
+        var (exit, _, error) = await CliRunner.RunAsync("seed", "--root", _fixtures.Root, "--out", _fixtures.Out("s"));
 
         Assert.Equal(0, exit);
         Assert.Matches(@"seed: \d+/\d+ \(100%\), \d+/s, ETA \d\d:\d\d:\d\d, 0 failed", error);
@@ -63,8 +65,8 @@ public sealed class BatchCommandTests : IDisposable
         File.WriteAllText(instructions, """{"n": {"size": "!100,100"}}""");
         var report = Path.Combine(_fixtures.Folder, "report.json");
 
-        var (exit, _, error) = await CliFixtures.RunAsync("process", "--root", _fixtures.Root, "--instructions", instructions, "--out", _fixtures.Out("d"), "--report", report);
-        var (exit2, stdout, _) = await CliFixtures.RunAsync("process", "--root", _fixtures.Root, "-i", instructions, "-o", _fixtures.Out("d"));
+        var (exit, _, error) = await CliRunner.RunAsync("process", "--root", _fixtures.Root, "--instructions", instructions, "--out", _fixtures.Out("d"), "--report", report);
+        var (exit2, stdout, _) = await CliRunner.RunAsync("process", "--root", _fixtures.Root, "-i", instructions, "-o", _fixtures.Out("d"));
 
         Assert.True(exit == 0, error);
         Assert.Equal(0, exit2);

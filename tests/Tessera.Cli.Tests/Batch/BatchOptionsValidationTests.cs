@@ -1,14 +1,15 @@
+using Tessera.Testing;
 namespace Tessera.Cli.Tests.Batch;
 
 /// <summary>What only the options records check reaches the command line as its house message and exit code 2, not a stack trace.</summary>
 public sealed class BatchOptionsValidationTests : IDisposable
 {
-    private readonly CliFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Fact]
     public async Task An_empty_output_folder_for_seed_is_refused_by_the_options()
     {
-        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", " ");
+        var (exit, _, error) = await CliRunner.RunAsync("seed", "--root", _fixtures.Root, "--out", " ");
         Assert.Equal(2, exit);
         Assert.Contains("Expected a folder for Output but received nothing", error, StringComparison.Ordinal);
     }
@@ -18,7 +19,7 @@ public sealed class BatchOptionsValidationTests : IDisposable
     {
         var instructions = Path.Combine(_fixtures.Folder, "instructions.json");
         await File.WriteAllTextAsync(instructions, """{"n": {"size": "!320,320"}}""", TestContext.Current.CancellationToken);
-        var (exit, _, error) = await CliFixtures.RunAsync("process", "--root", _fixtures.Root, "-i", instructions, "--out", _fixtures.Out("d"), "--uri-template", "");
+        var (exit, _, error) = await CliRunner.RunAsync("process", "--root", _fixtures.Root, "-i", instructions, "--out", _fixtures.Out("d"), "--uri-template", "");
         Assert.Equal(2, exit);
         Assert.Contains("Expected a path template for UriTemplate", error, StringComparison.Ordinal);
     }
@@ -28,7 +29,7 @@ public sealed class BatchOptionsValidationTests : IDisposable
     {
         var instructions = Path.Combine(_fixtures.Folder, "instructions.json");
         await File.WriteAllTextAsync(instructions, """{"n": {"size": "!320,320"}}""", TestContext.Current.CancellationToken);
-        var (exit, _, error) = await CliFixtures.RunAsync("process", "--root", _fixtures.Root, "-i", instructions, "--out", _fixtures.Out("d"), "--kernel", "bicubic");
+        var (exit, _, error) = await CliRunner.RunAsync("process", "--root", _fixtures.Root, "-i", instructions, "--out", _fixtures.Out("d"), "--kernel", "bicubic");
         Assert.Equal(2, exit);
         Assert.Contains("Expected nearest, linear, cubic, mitchell, lanczos2 or lanczos3 for --kernel but received \"bicubic\"", error, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Cli.Tests.Batch;
@@ -7,14 +8,14 @@ public sealed class ConvertMemoryTests : IDisposable
 {
     private const long OneGigabyte = 1L << 30;
 
-    private readonly CliFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Fact]
     public async Task A_one_gigapixel_master_converts_with_peak_rss_under_1_GB()
     {
         // 32 × 48 copies of a 1000 × 667 photo: 32000 × 32016 = 1.02 gigapixels, made in a couple of seconds.
         var master = Path.Combine(_fixtures.Root, "giga.jpg");
-        using (var small = VipsOperation.Image("thumbnail", ("filename", CliFixtures.Sample()), ("width", 1000)))
+        using (var small = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", 1000)))
         using (var tile = small.CopyMemory())
         using (var giga = VipsOperation.Image("replicate", ("in", tile), ("across", 32), ("down", 48)))
         {
@@ -23,7 +24,7 @@ public sealed class ConvertMemoryTests : IDisposable
 
         var output = _fixtures.Out("serve");
         long peak = 0;
-        using (var child = CliFixtures.Start("convert", master, "--out", output, "--jobs", "1"))
+        using (var child = CliRunner.Start("convert", master, "--out", output, "--jobs", "1"))
         {
             var stderr = child.StandardError.ReadToEndAsync();
             var status = $"/proc/{child.Id}/status";

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Tessera.Imaging.Batch;
+using Tessera.Testing;
 
 namespace Tessera.Cli.Tests.Batch;
 
 /// <summary>A real <c>tessera seed</c> child process killed with SIGKILL mid-run, then run again.</summary>
 public sealed class KillAndResumeTests : IDisposable
 {
-    private readonly CliFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Fact]
     public async Task After_kill_9_a_rerun_finishes_with_no_partial_file_and_the_same_tree()
@@ -16,7 +17,7 @@ public sealed class KillAndResumeTests : IDisposable
         var output = _fixtures.Out("killed");
         string[] Seed(string folder) => ["seed", "--root", _fixtures.Root, "--out", folder, "--jobs", "2", "big.jpg"];
 
-        using (var child = CliFixtures.Start(Seed(output)))
+        using (var child = CliRunner.Start(Seed(output)))
         {
             var clock = Stopwatch.StartNew();
             while (CountTiles(output) < 25 && !child.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
@@ -29,10 +30,10 @@ public sealed class KillAndResumeTests : IDisposable
             await child.WaitForExitAsync();
         }
 
-        var afterKill = CliFixtures.Files(output).Where(f => !f.StartsWith(StagingArea.FolderName, StringComparison.Ordinal)).ToList();
+        var afterKill = MasterFixtures.Files(output).Where(f => !f.StartsWith(StagingArea.FolderName, StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(afterKill);
 
-        using (var rerun = CliFixtures.Start(Seed(output)))
+        using (var rerun = CliRunner.Start(Seed(output)))
         {
             var log = await rerun.StandardError.ReadToEndAsync();
             await rerun.WaitForExitAsync();
@@ -42,10 +43,10 @@ public sealed class KillAndResumeTests : IDisposable
 
         // Against an uninterrupted run: the same files, byte for byte, and no staging folder left behind.
         var clean = _fixtures.Out("clean");
-        var (exit, _, error) = await CliFixtures.RunAsync(Seed(clean));
+        var (exit, _, error) = await CliRunner.RunAsync(Seed(clean));
         Assert.True(exit == 0, error);
-        var resumed = CliFixtures.Files(output);
-        Assert.Equal(CliFixtures.Files(clean), resumed);
+        var resumed = MasterFixtures.Files(output);
+        Assert.Equal(MasterFixtures.Files(clean), resumed);
         Assert.DoesNotContain(resumed, f => f.StartsWith(StagingArea.FolderName, StringComparison.Ordinal));
         foreach (var file in resumed)
         {

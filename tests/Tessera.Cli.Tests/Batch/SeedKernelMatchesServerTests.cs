@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,7 +10,7 @@ namespace Tessera.Cli.Tests.Batch;
 /// <summary>The design rule holds with any kernel: seeded with the server's kernel, tiles are the server's bytes.</summary>
 public sealed class SeedKernelMatchesServerTests : IAsyncLifetime
 {
-    private readonly CliFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
     private WebApplication? _app;
     private HttpClient _client = null!;
 
@@ -44,7 +45,7 @@ public sealed class SeedKernelMatchesServerTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_kernel_is_refused_with_the_house_message()
     {
-        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", _fixtures.Out("none"), "--kernel", "Lanczos3");
+        var (exit, _, error) = await CliRunner.RunAsync("seed", "--root", _fixtures.Root, "--out", _fixtures.Out("none"), "--kernel", "Lanczos3");
         Assert.Equal(2, exit);
         Assert.Contains("Expected nearest, linear, cubic, mitchell, lanczos2 or lanczos3 for --kernel but received \"Lanczos3\"", error, StringComparison.Ordinal);
     }
@@ -52,10 +53,10 @@ public sealed class SeedKernelMatchesServerTests : IAsyncLifetime
     private async Task<(int Same, int Compared)> SeedAndCompareAsync(string kernel, string folder)
     {
         var output = _fixtures.Out(folder);
-        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", output, "--kernel", kernel, "--jobs", "2", "pyramid.tif", "photo.jpg", "photo.png");
+        var (exit, _, error) = await CliRunner.RunAsync("seed", "--root", _fixtures.Root, "--out", output, "--kernel", kernel, "--jobs", "2", "pyramid.tif", "photo.jpg", "photo.png");
         Assert.True(exit == 0, error);
 
-        var tiles = CliFixtures.Files(output).Where(f => !f.EndsWith("info.json", StringComparison.Ordinal)).ToList();
+        var tiles = MasterFixtures.Files(output).Where(f => !f.EndsWith("info.json", StringComparison.Ordinal)).ToList();
         Assert.True(tiles.Count > 20, $"only {tiles.Count} files seeded");
         var same = 0;
         foreach (var file in tiles)

@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Server.Hosting;
+using Tessera.Testing;
 
 namespace Tessera.Cli.Tests.Batch;
 
 /// <summary>The design rule: a seeded static tile is the same bytes the server returns for the same URL.</summary>
 public sealed class SeedMatchesServerTests : IAsyncLifetime
 {
-    private readonly CliFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-cli-");
     private WebApplication? _app;
     private HttpClient _client = null!;
 
@@ -29,10 +30,10 @@ public sealed class SeedMatchesServerTests : IAsyncLifetime
     public async Task Every_seeded_file_equals_the_servers_answer_for_its_url(int version)
     {
         var output = _fixtures.Out($"static-v{version}");
-        var (exit, _, error) = await CliFixtures.RunAsync("seed", "--root", _fixtures.Root, "--out", output, "--version", $"{version}", "--jobs", "2", "pyramid.tif", "photo.jpg");
+        var (exit, _, error) = await CliRunner.RunAsync("seed", "--root", _fixtures.Root, "--out", output, "--version", $"{version}", "--jobs", "2", "pyramid.tif", "photo.jpg");
         Assert.True(exit == 0, error);
 
-        var tiles = CliFixtures.Files(output).Where(f => !f.EndsWith("info.json", StringComparison.Ordinal)).ToList();
+        var tiles = MasterFixtures.Files(output).Where(f => !f.EndsWith("info.json", StringComparison.Ordinal)).ToList();
         Assert.True(tiles.Count > 20, $"only {tiles.Count} files seeded");
         foreach (var file in tiles)
         {

@@ -1,22 +1,11 @@
-using Tessera.Cli.Commands;
-
 namespace Tessera.Cli.Tests.Commands;
 
 public sealed class ServeCommandTests
 {
-    private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var result = TesseraCommand.Create().Parse(args);
-        var exit = await result.InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Help_lists_the_serve_command_with_an_example()
     {
-        var (exit, output, _) = await RunAsync("--help");
+        var (exit, output, _) = await CliRunner.RunAsync("--help");
 
         Assert.Equal(0, exit);
         Assert.Contains("serve", output, StringComparison.Ordinal);
@@ -26,7 +15,7 @@ public sealed class ServeCommandTests
     [Fact]
     public async Task Serve_help_explains_every_option()
     {
-        var (_, output, _) = await RunAsync("serve", "--help");
+        var (_, output, _) = await CliRunner.RunAsync("serve", "--help");
 
         foreach (var option in new[] { "--root", "--port", "--host", "--base-url", "--max-width", "--max-area", "--rights", "--config" })
         {
@@ -42,7 +31,7 @@ public sealed class ServeCommandTests
         Console.SetError(captured);
         try
         {
-            var (exit, _, _) = await RunAsync("serve", "--root", "/no/such/folder", "--port", "0");
+            var (exit, _, _) = await CliRunner.RunAsync("serve", "--root", "/no/such/folder", "--port", "0");
 
             Assert.Equal(2, exit);
             Assert.Contains("Expected an existing folder for Root", captured.ToString(), StringComparison.Ordinal);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using Tessera.Cli.Commands;
-using Tessera.Server.Tests.Presentation;
+using Tessera.Testing.Presentation;
 using Tessera.Vips;
 
 namespace Tessera.Cli.Tests.Presentation;
@@ -27,14 +26,6 @@ public sealed class ManifestCommandTests : IDisposable
         Directory.Delete(_out, recursive: true);
     }
 
-    private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await TesseraCommand.Create().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private JsonObject Read(string relative) => JsonNode.Parse(File.ReadAllText(Path.Combine(_out, relative)))!.AsObject();
 
     private static string Label(JsonNode node) => node["label"]!["none"]![0]!.GetValue<string>();
@@ -42,7 +33,7 @@ public sealed class ManifestCommandTests : IDisposable
     [Fact]
     public async Task It_writes_a_collection_and_a_manifest_per_object_with_canvases_in_natural_order()
     {
-        var (exit, output, error) = await RunAsync("manifest", "--root", _root, "--out", _out, "--base-url", "https://images.example.org/");
+        var (exit, output, error) = await CliRunner.RunAsync("manifest", "--root", _root, "--out", _out, "--base-url", "https://images.example.org/");
 
         Assert.True(exit == 0, error);
         Assert.Contains("Wrote 2 manifests", output, StringComparison.Ordinal);
@@ -68,7 +59,7 @@ public sealed class ManifestCommandTests : IDisposable
         await File.WriteAllTextAsync(csv, "identifier,label,summary,Creator,Date,rights,requiredStatement,navDate\n" +
             "atlas,\"Atlas, 1850\",A bound atlas,\"Smith, \"\"J.\"\"\",c. 1850,https://creativecommons.org/publicdomain/zero/1.0/,Courtesy of the archive,1850-03\n");
 
-        var (exit, _, error) = await RunAsync("manifest", "--root", _root, "--out", Path.Combine(_out, "docs"), "--base-url", "http://127.0.0.1:8182", "--csv", csv, "--image-service2");
+        var (exit, _, error) = await CliRunner.RunAsync("manifest", "--root", _root, "--out", Path.Combine(_out, "docs"), "--base-url", "http://127.0.0.1:8182", "--csv", csv, "--image-service2");
 
         Assert.True(exit == 0, error);
         var atlas = Read("docs/atlas/manifest.json");
@@ -90,7 +81,7 @@ public sealed class ManifestCommandTests : IDisposable
         var csv = Path.Combine(_out, "meta.csv");
         await File.WriteAllTextAsync(csv, "identifier,label,summary,Creator,rights,requiredStatement,navDate\nlone.png,Lone,One image,Someone,http://rightsstatements.org/vocab/InC/1.0/,Credit,2001-02-03T04:05:06+01:00\n");
         var docs = Path.Combine(_out, "docs");
-        var (exit, _, error) = await RunAsync("manifest", "--root", _root, "--out", docs, "--base-url", "https://images.example.org", "--csv", csv, "--image-service2");
+        var (exit, _, error) = await CliRunner.RunAsync("manifest", "--root", _root, "--out", docs, "--base-url", "https://images.example.org", "--csv", csv, "--image-service2");
         Assert.True(exit == 0, error);
 
         var files = Directory.GetFiles(docs, "*.json", SearchOption.AllDirectories).Select(f => (f, f)).ToList();
@@ -104,7 +95,7 @@ public sealed class ManifestCommandTests : IDisposable
         var csv = Path.Combine(_out, "bad.csv");
         await File.WriteAllTextAsync(csv, "identifier,rights,navDate\natlas,https://example.org/my-licence,yesterday\n,,\"unterminated\n");
 
-        var (exit, _, error) = await RunAsync("manifest", "--root", Path.Combine(_root, "missing"), "--out", _out, "--base-url", "ftp://x", "--csv", csv);
+        var (exit, _, error) = await CliRunner.RunAsync("manifest", "--root", Path.Combine(_root, "missing"), "--out", _out, "--base-url", "ftp://x", "--csv", csv);
 
         Assert.Equal(2, exit);
         Assert.Contains("--root", error, StringComparison.Ordinal);

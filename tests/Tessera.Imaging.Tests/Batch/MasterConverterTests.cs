@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Tiff;
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Tests.Batch;
 
 public sealed class MasterConverterTests : IDisposable
 {
-    private readonly BatchFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     [Fact]
     public async Task A_corrupt_master_among_good_ones_is_reported_and_the_others_become_tiled_pyramids()
@@ -24,7 +25,7 @@ public sealed class MasterConverterTests : IDisposable
         Assert.Equal(2, summary.Done);
         Assert.Equal(1, summary.Failed);
         Assert.Equal(corrupt, summary.Failures.Single().Item);
-        Assert.Equal(["a.tif", "deep/b.tif"], BatchFixtures.Files(output));
+        Assert.Equal(["a.tif", "deep/b.tif"], MasterFixtures.Files(output));
         foreach (var (path, hash) in before)
         {
             Assert.Equal(hash, SHA256.HashData(File.ReadAllBytes(path))); // masters never modified

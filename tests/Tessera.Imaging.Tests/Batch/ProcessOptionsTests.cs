@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Processing;
 using Tessera.Imaging.Rendering;
@@ -6,7 +7,7 @@ namespace Tessera.Imaging.Tests.Batch;
 
 public sealed class ProcessOptionsTests : IDisposable
 {
-    private readonly BatchFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     private ProcessOptions Valid => new()
     {

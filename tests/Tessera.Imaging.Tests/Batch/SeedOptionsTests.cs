@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Rendering;
@@ -6,7 +7,7 @@ namespace Tessera.Imaging.Tests.Batch;
 
 public sealed class SeedOptionsTests : IDisposable
 {
-    private readonly BatchFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     private SeedOptions Valid => new() { Root = _fixtures.Root, Output = _fixtures.Out("static") };
 

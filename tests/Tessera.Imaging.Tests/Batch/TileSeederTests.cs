@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Tests.Batch;
 
 public sealed class TileSeederTests : IDisposable
 {
-    private readonly BatchFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     public TileSeederTests()
     {
@@ -31,7 +32,7 @@ public sealed class TileSeederTests : IDisposable
         var summary = await new TileSeeder(Options("out")).RunAsync(["pyramid.tif", "sub/photo.jpg"]);
 
         Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
-        var files = BatchFixtures.Files(_fixtures.Out("out"));
+        var files = MasterFixtures.Files(_fixtures.Out("out"));
         Assert.Equal(summary.Done, files.Count);
         Assert.Contains("pyramid.tif/info.json", files);
         Assert.Contains("sub/photo.jpg/info.json", files);
@@ -55,7 +56,7 @@ public sealed class TileSeederTests : IDisposable
         var summary = await new TileSeeder(Options("v2", version: ApiVersion.V2)).RunAsync(["pyramid.tif"]);
 
         Assert.True(summary.Succeeded);
-        var files = BatchFixtures.Files(_fixtures.Out("v2"));
+        var files = MasterFixtures.Files(_fixtures.Out("v2"));
         Assert.Contains("pyramid.tif/0,0,256,256/256,/0/default.jpg", files);
         var info = JsonNode.Parse(File.ReadAllText(Path.Combine(_fixtures.Out("v2"), "pyramid.tif/info.json")))!;
         Assert.Equal("http://iiif.io/api/image/2/level0.json", (string?)info["profile"]![0]);
@@ -66,14 +67,14 @@ public sealed class TileSeederTests : IDisposable
     public async Task Shards_are_disjoint_and_their_union_is_the_whole_tree()
     {
         await new TileSeeder(Options("whole")).RunAsync(["pyramid.tif", "sub/photo.jpg"]);
-        var whole = BatchFixtures.Files(_fixtures.Out("whole"));
+        var whole = MasterFixtures.Files(_fixtures.Out("whole"));
 
         var parts = new List<SortedSet<string>>();
         for (var i = 0; i < 3; i++)
         {
             var summary = await new TileSeeder(Options($"part{i}", new Shard(i, 3))).RunAsync(["pyramid.tif", "sub/photo.jpg"]);
             Assert.True(summary.Succeeded);
-            parts.Add(BatchFixtures.Files(_fixtures.Out($"part{i}")));
+            parts.Add(MasterFixtures.Files(_fixtures.Out($"part{i}")));
         }
 
         Assert.All(parts, p => Assert.NotEmpty(p));
@@ -110,7 +111,7 @@ public sealed class TileSeederTests : IDisposable
 
         Assert.Equal(2, summary.Failed);
         Assert.Contains(summary.Failures, f => f.Item == "broken.jpg");
-        Assert.Contains("pyramid.tif/info.json", BatchFixtures.Files(_fixtures.Out("mixed")));
+        Assert.Contains("pyramid.tif/info.json", MasterFixtures.Files(_fixtures.Out("mixed")));
     }
 
     public void Dispose() => _fixtures.Dispose();

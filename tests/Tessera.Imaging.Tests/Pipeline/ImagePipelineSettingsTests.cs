@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Tessera.Core.Iiif;
 using Tessera.Core.Planning;
 using Tessera.Imaging.Pipeline;
@@ -9,7 +10,7 @@ namespace Tessera.Imaging.Tests.Pipeline;
 
 public sealed class ImagePipelineSettingsTests : IDisposable
 {
-    private readonly BatchFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     [Fact]
     public void A_root_folder_with_the_defaults_is_valid() =>

@@ -1,6 +1,6 @@
 using Tessera.Imaging.Batch;
-using Tessera.Imaging.Tests.Tiff;
 using Tessera.Imaging.Pipeline;
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Tests.Pipeline;
@@ -13,7 +13,7 @@ public sealed class RenderPathTests : IDisposable
     public RenderPathTests()
     {
         BatchPipeline.ConfigureVips(1);
-        using var photo = VipsImage.NewFromFile(TiffFixtures.FindSample("Kleiber_by_Lukas_Baubkus.jpg"));
+        using var photo = VipsImage.NewFromFile(Samples.PathOf(Samples.Kleiber));
         using var wide = photo.Resize(6000.0 / photo.Width, 1200.0 / photo.Height);
         using var narrow = photo.Resize(1500.0 / photo.Width, 1000.0 / photo.Height);
         foreach (var (image, name) in new[] { (wide, "wide.tif"), (narrow, "narrow.tif") })

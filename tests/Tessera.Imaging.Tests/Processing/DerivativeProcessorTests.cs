@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Processing;
 using Tessera.Imaging.Tests.Batch;
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Tests.Processing;
@@ -23,7 +24,7 @@ public sealed class DerivativeProcessorTests : IDisposable
         }
         """;
 
-    private readonly BatchFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     [Fact]
     public async Task The_report_has_iiif_process_shape_and_the_sizes_of_an_sfo_style_set()
@@ -122,7 +123,7 @@ public sealed class DerivativeProcessorTests : IDisposable
         // A plain grey field with one bright, detailed patch in the lower right: the crop must contain it.
         using (var field = VipsOperation.Image("black", ("width", 800), ("height", 400), ("bands", 3)))
         using (var grey = field.Call("linear", ("a", new double[] { 1, 1, 1 }), ("b", new double[] { 90, 90, 90 })))
-        using (var patchSource = VipsOperation.Image("thumbnail", ("filename", BatchFixtures.Sample()), ("width", 120), ("height", 120), ("crop", "centre")))
+        using (var patchSource = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", 120), ("height", 120), ("crop", "centre")))
         using (var grey8 = grey.Cast(BandFormat.UChar))
         using (var composed = VipsOperation.Image("insert", ("main", grey8), ("sub", patchSource), ("x", 640), ("y", 240)))
         {

@@ -1,5 +1,5 @@
 using Tessera.Imaging.Rendering;
-using Tessera.Imaging.Tests.Tiff;
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Tests.Rendering;
@@ -201,7 +201,7 @@ public sealed class ReducerTests
     public void A_photograph_reduces_to_what_libvips_resize_gives(ResampleKernel kernel, int width, int height, int bands)
     {
         // The sample photo at 1500 px wide; reduced by libvips and by the reducer, which should be the same picture.
-        using var loaded = VipsImage.NewFromFile(TiffFixtures.FindSample("Kleiber_by_Lukas_Baubkus.jpg"));
+        using var loaded = VipsImage.NewFromFile(Samples.PathOf(Samples.Kleiber));
         using var resized = loaded.Resize(1500.0 / loaded.Width, 1200.0 / loaded.Height);
         using var photo = bands switch
         {

@@ -1,3 +1,5 @@
+using Tessera.Imaging.Batch;
+using Tessera.Imaging.Processing;
 using Tessera.Imaging.Rendering;
 
 namespace Tessera.Imaging.Tests.Rendering;
@@ -46,5 +48,13 @@ public sealed class RenderOptionsTests
         Assert.Equal(["Expected 1..100 for JpegQuality but received 0", "Expected 0..9 for PngCompression but received -1"], e.Problems);
         Assert.Equal("options", e.ParamName);
         Assert.StartsWith("Invalid RenderOptions:\n  Expected 1..100 for JpegQuality but received 0\n  Expected 0..9 for PngCompression", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_batch_commands_encode_at_the_servers_default_quality()
+    {
+        // A seeded tile equals the server's only when both encode at the same quality.
+        Assert.Equal(RenderOptions.DefaultJpegQuality, new SeedOptions { Root = ".", Output = "." }.JpegQuality);
+        Assert.Equal(RenderOptions.DefaultJpegQuality, new ProcessOptions { Root = ".", Output = ".", Instructions = new Dictionary<string, Instruction>() }.JpegQuality);
     }
 }

@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Tessera.Imaging.Sources;
 using Tessera.Imaging.Tests.Batch;
 
@@ -5,7 +6,7 @@ namespace Tessera.Imaging.Tests.Sources;
 
 public sealed class FileSystemSourceResolverTests : IDisposable
 {
-    private readonly BatchFixtures _fixtures = new();
+    private readonly MasterFixtures _fixtures = new("tessera-batch-");
 
     [Theory]
     [InlineData("", "Expected a non-empty identifier")]

@@ -1,3 +1,5 @@
+using Tessera.Testing;
+
 namespace Tessera.Imaging.Tests.Tiff;
 
 /// <summary>
@@ -30,7 +32,7 @@ internal static class TiffFixtures
         string source = Path.Combine(dir, "source.v");
 
         // 667x999 (from a 2560x3837 photo): edges of 155 and 231 pixels at level 0, neither a multiple of 16.
-        VipsCli.Vips("thumbnail", FindSample("Wine_by_Jakkub_Mede.jpg"), source, "999");
+        VipsCli.Vips("thumbnail", Samples.PathOf(Samples.Wine), source, "999");
 
         string[] common = ["--tile", "--tile-width", "256", "--tile-height", "256", "--pyramid", "--compression", "jpeg"];
         VipsCli.Vips(["tiffsave", source, Path.Combine(dir, "ycbcr.tif"), .. common, "--Q", "85"]);
@@ -43,19 +45,5 @@ internal static class TiffFixtures
         VipsCli.Vips(["tiffsave", Path.Combine(dir, "grey.v"), Path.Combine(dir, "grey.tif"), .. common, "--Q", "85"]);
         VipsCli.Vips(["pngsave", source, Path.Combine(dir, "png.tif")]);
         return dir;
-    }
-
-    internal static string FindSample(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "samples", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"Expected samples/{name} in a parent of {AppContext.BaseDirectory}.");
     }
 }

@@ -1,3 +1,4 @@
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Server.Tests.Fixtures;
@@ -36,20 +37,6 @@ public static class TestImages
     /// <summary>The colour of grid square (col, row): distinct, far from each other, never grey.</summary>
     public static (byte R, byte G, byte B) GridColour(int col, int row) => ((byte)(col * 25 + 10), (byte)(row * 25 + 10), (byte)(((col + row) % 2) * 200 + 20));
 
-    public static string SamplesFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var samples = Path.Combine(dir.FullName, "samples");
-            if (File.Exists(Path.Combine(samples, "LICENSES.md")))
-            {
-                return samples;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository's samples folder was not found above " + AppContext.BaseDirectory);
-    }
-
     public static void Create(string root, string outside)
     {
         using (var grid = MakeGrid())
@@ -57,7 +44,7 @@ public static class TestImages
             grid.SaveToFile("pngsave", Path.Combine(root, Grid));
         }
 
-        using (var thumbnail = VipsOperation.Image("thumbnail", ("filename", Path.Combine(SamplesFolder(), "sunset_by_Aitzol_Berasategi.jpg")), ("width", 1200)))
+        using (var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", 1200)))
         using (var photo = thumbnail.CopyMemory())
         {
             photo.SaveToFile("jpegsave", Path.Combine(root, Photo), ("Q", 90));

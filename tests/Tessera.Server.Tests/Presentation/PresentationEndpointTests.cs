@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Tessera.Server.Presentation;
 using Tessera.Server.Tests.Viewer;
+using Tessera.Testing.Presentation;
 
 namespace Tessera.Server.Tests.Presentation;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Server.Hosting;
-using Tessera.Server.Tests.Fixtures;
+using Tessera.Testing;
 using Tessera.Vips;
 
 [assembly: AssemblyFixture(typeof(Tessera.Server.Tests.Viewer.ViewerServerFixture))]
@@ -32,7 +32,7 @@ public sealed class ViewerServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var samples = TestImages.SamplesFolder();
+        var samples = Samples.Folder;
         using (var big = VipsOperation.Image("thumbnail", ("filename", Path.Combine(samples, "Kleiber_by_Lukas_Baubkus.jpg")), ("width", 3000)))
         using (var photo = big.CopyMemory())
         {

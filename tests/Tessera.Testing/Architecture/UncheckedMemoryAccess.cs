@@ -4,7 +4,7 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
-namespace Tessera.Vips.Tests;
+namespace Tessera.Testing.Architecture;
 
 /// <summary>
 /// Finds unchecked memory access in a built assembly by reading its IL (DESIGN.md §3: unchecked access lives under
@@ -13,9 +13,9 @@ namespace Tessera.Vips.Tests;
 /// <c>NativeMemory</c> and to <c>Marshal</c>'s pointer reads, writes and copies; and whether the assembly was compiled
 /// with <c>unsafe</c> code allowed. IL rather than source text: aliases, <c>using static</c> and fully qualified
 /// names cannot hide a call. Each use is put to the source file of the method that makes it, from the portable PDB
-/// beside the assembly, so rules can name folders and files. Linked into the test projects that need it.
+/// beside the assembly, so rules can name folders and files. Shared by the test projects through Tessera.Testing.
 /// </summary>
-internal static class UncheckedMemoryAccess
+public static class UncheckedMemoryAccess
 {
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Tessera.Server.Tests.Presentation;
+namespace Tessera.Testing.Presentation;
 
 /// <summary>
 /// Validates documents against the official IIIF Presentation 3.0 JSON Schema with ajv (web/validate-presentation.mjs,
@@ -9,18 +9,13 @@ namespace Tessera.Server.Tests.Presentation;
 /// </summary>
 public static class PresentationValidator
 {
+    /// <summary>The repository's <c>web/</c> folder, where the validator script and its node_modules are.</summary>
     public static string WebFolder()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var script = Path.Combine(dir.FullName, "web", "validate-presentation.mjs");
-            if (File.Exists(script))
-            {
-                return Path.GetDirectoryName(script)!;
-            }
-        }
-
-        throw new DirectoryNotFoundException("web/validate-presentation.mjs was not found above " + AppContext.BaseDirectory);
+        var folder = Repository.PathOf("web");
+        return File.Exists(Path.Combine(folder, "validate-presentation.mjs"))
+            ? folder
+            : throw new FileNotFoundException($"Expected web/validate-presentation.mjs in {Repository.Root} but it is not there");
     }
 
     /// <summary>Validates JSON texts; the result maps each to its list of schema errors.</summary>
