@@ -272,6 +272,19 @@ public sealed class VipsImage : IDisposable
         return value;
     }
 
+    /// <summary>A copy of a blob header field (e.g. <c>icc-profile-data</c>), or null when absent or not a blob.</summary>
+    public byte[]? GetBlob(string name)
+    {
+        var blob = NativeImage.GetBlob(Pointer, name);
+        if (blob is null && HasField(name))
+        {
+            // A field of another type: vips_image_get_blob left a message in the process-wide error buffer.
+            VipsRuntime.TakeError();
+        }
+
+        return blob;
+    }
+
     /// <summary>Another owner of the same image: each holder disposes its own, and the image lives while any does.</summary>
     public VipsImage Share() => new(GObjectNative.g_object_ref(Pointer), _inMemory);
 
