@@ -275,14 +275,18 @@ public sealed class VipsImage : IDisposable
     /// <summary>A copy of a blob header field (e.g. <c>icc-profile-data</c>), or null when absent or not a blob.</summary>
     public byte[]? GetBlob(string name)
     {
-        var blob = NativeImage.GetBlob(Pointer, name);
-        if (blob is null && HasField(name))
+        if (!HasField(name))
         {
-            // A field of another type: vips_image_get_blob left a message in the process-wide error buffer.
+            return null;
+        }
+
+        var value = NativeImage.GetBlob(Pointer, name);
+        if (value is null)
+        {
             VipsRuntime.TakeError();
         }
 
-        return blob;
+        return value;
     }
 
     /// <summary>Another owner of the same image: each holder disposes its own, and the image lives while any does.</summary>

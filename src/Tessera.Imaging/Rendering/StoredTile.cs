@@ -7,22 +7,23 @@ namespace Tessera.Imaging.Rendering;
 
 /// <summary>
 /// Decides, from geometry alone, whether a plan is exactly one stored tile of a pyramid TIFF level that can be sent
-/// as it is: jpg out, default or colour quality, no rotation or mirroring, upright source without an ICC profile,
-/// the region a whole tile of the level (edge tiles cropped) and the output size that tile's size.
+/// as it is: jpg out, default or colour quality, no rotation or mirroring, upright source whose pixels are sRGB as stored
+/// (no ICC profile, or an sRGB one), the region a whole tile of the level (edge tiles cropped) and the output size that
+/// tile's size.
 /// </summary>
 public static class StoredTile
 {
     /// <summary>
     /// Whether the plan reads a pyramid TIFF level of JPEG tiles (8-bit grey, RGB or YCbCr) and writes JPEG with the
-    /// colours as stored: jpg out, default or colour quality, no rotation or mirroring, upright source without an ICC
-    /// profile. Such plans can be answered from the tiles' JPEG data without libvips: a whole tile as it is, anything
-    /// else decoded and encoded by libjpeg-turbo directly (<see cref="JpegTileRenderer"/>).
+    /// colours as stored: jpg out, default or colour quality, no rotation or mirroring, upright source whose stored
+    /// pixels are sRGB (no ICC profile, or an sRGB one: <see cref="SourceDescription.IsSrgb"/>). Such plans can be answered
+    /// from the tiles' JPEG data without libvips: a whole tile as it is, anything else decoded and encoded by libjpeg-turbo directly (<see cref="JpegTileRenderer"/>).
     /// </summary>
     public static bool ReadsJpegTiles(ImagePlan plan, SourceDescription source, out TiffDirectory directory)
     {
         directory = null!;
         if (source.Loader != SourceLoader.Tiff || plan.Format != ImageFormat.Jpg || plan.Rotation != 0 || plan.Mirror
-            || plan.Quality is not (Quality.Default or Quality.Color) || source.Info.Orientation != 1 || source.HasIccProfile
+            || plan.Quality is not (Quality.Default or Quality.Color) || source.Info.Orientation != 1 || !source.IsSrgb
             || !plan.Level.IsTiled)
         {
             return false;

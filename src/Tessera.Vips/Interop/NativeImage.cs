@@ -110,7 +110,7 @@ internal static unsafe class NativeImage
         }
     }
 
-    /// <summary>A copy of a blob header field (an ICC profile, say), or null when absent.</summary>
+    /// <summary>A copy of a blob header field (an ICC profile, say), or null when absent or not a blob.</summary>
     public static byte[]? GetBlob(nint image, string name)
     {
         fixed (byte* n = Utf8.Z(name))
@@ -122,7 +122,7 @@ internal static unsafe class NativeImage
                 return null;
             }
 
-            return new ReadOnlySpan<byte>(data, checked((int)length)).ToArray();
+            return data == null ? [] : new ReadOnlySpan<byte>(data, checked((int)length)).ToArray();
         }
     }
 
