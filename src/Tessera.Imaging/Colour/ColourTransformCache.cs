@@ -12,11 +12,11 @@ namespace Tessera.Imaging.Colour;
 /// <remarks>
 /// <para>
 /// A profile that cannot be built (damaged, of another colour space than the pixels, lacking the relative colorimetric
-/// intent) is remembered as such: <see cref="Get"/> answers null at once, and the caller keeps to libvips'
+/// intent) is remembered as such: <c>Get</c> answers null at once, and the caller keeps to libvips'
 /// <c>icc_transform</c>, which has its own fallbacks.
 /// </para>
 /// <para>
-/// An evicted transform is not disposed by the cache: a caller may have it in hand (between <see cref="Get"/> and its
+/// An evicted transform is not disposed by the cache: a caller may have it in hand (between <c>Get</c> and its
 /// last <see cref="ColourTransform.Transform"/> call) and must not find it freed. It is released when the last holder
 /// drops it (its handle's finalizer deletes the LittleCMS transform). A lease that callers return would free it sooner,
 /// but would make every caller responsible for a release; with a bound well above the profiles a collection uses,
@@ -52,14 +52,24 @@ public sealed class ColourTransformCache
     /// <summary>Entries held now (built, being built, or failed).</summary>
     public int Count => _entries.Count;
 
-    /// <summary><see cref="Get"/> calls answered by an entry already there (built, being built, or failed).</summary>
+    /// <summary><c>Get</c> calls answered by an entry already there (built, being built, or failed).</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
     /// <summary>Transforms built or attempted (a profile evicted and asked for again is built again).</summary>
     public long Builds => Interlocked.Read(ref _builds);
 
-    /// <summary>Builds that failed (<see cref="Get"/> answered null).</summary>
+    /// <summary>Builds that failed (<c>Get</c> answered null).</summary>
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>
+    /// The transform from a source's parsed profile to sRGB for <paramref name="kind"/> pixels, keyed by the profile's
+    /// SHA-256 (<see cref="IccProfile.Hash"/>); null when it cannot be built. See <see cref="Get(string, ReadOnlySpan{byte}, ColourTransformKind)"/>.
+    /// </summary>
+    public ColourTransform? Get(IccProfile profile, ColourTransformKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return Get(profile.Hash, profile.Data.Span, kind);
+    }
 
     /// <summary>
     /// The transform from <paramref name="profile"/> to sRGB for <paramref name="kind"/> pixels, built on the first call

@@ -96,6 +96,21 @@ public sealed class ColourTransformCacheTests
     }
 
     [Fact]
+    public void A_parsed_profile_is_keyed_by_its_hash()
+    {
+        var bytes = Profile(AdobeRgb);
+        var profile = IccProfile.TryParse(bytes)!;
+        var again = IccProfile.TryParse(bytes.ToArray())!;
+        var cache = new ColourTransformCache();
+
+        var transform = cache.Get(profile, ColourTransformKind.Rgb);
+        Assert.NotNull(transform);
+        Assert.Same(transform, cache.Get(again, ColourTransformKind.Rgb));
+        Assert.Same(transform, cache.Get(profile.Hash, [], ColourTransformKind.Rgb));
+        Assert.Equal(1, cache.Builds);
+    }
+
+    [Fact]
     public void Arguments_are_checked()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ColourTransformCache(0));
