@@ -277,6 +277,23 @@ public sealed class VipsImage : IDisposable
         return value;
     }
 
+    /// <summary>A copy of a blob header field (e.g. <c>icc-profile-data</c>), or null when absent or not a blob.</summary>
+    public byte[]? GetBlob(string name)
+    {
+        if (!HasField(name))
+        {
+            return null;
+        }
+
+        var value = NativeImage.GetBlob(_handle, name);
+        if (value is null)
+        {
+            VipsRuntime.TakeError();
+        }
+
+        return value;
+    }
+
     /// <summary>Another owner of the same image: each holder disposes its own, and the image lives while any does.</summary>
     public VipsImage Share() => new(GObjectNative.g_object_ref(_handle), _inMemory);
 

@@ -232,4 +232,18 @@ public sealed class VipsOperationTests
         Assert.False(black.HasField("icc-profile-data"));
         Assert.True(withOrientation.HasField("xres"));
     }
+
+    [Fact]
+    public void A_blob_field_is_read_as_a_copy_of_its_bytes()
+    {
+        const string profile = "/usr/share/color/icc/colord/AdobeRGB1998.icc";
+        using var black = VipsOperation.Image("black", ("width", 4), ("height", 4), ("bands", 3));
+        using var bytes = black.Cast(BandFormat.UChar);
+        var jpeg = bytes.SaveToBuffer("jpegsave_buffer", ("profile", profile));
+        using var tagged = VipsImage.NewFromBuffer(jpeg);
+
+        Assert.Equal(File.ReadAllBytes(profile), tagged.GetBlob("icc-profile-data"));
+        Assert.Null(black.GetBlob("icc-profile-data"));
+        Assert.Null(tagged.GetBlob("width"));
+    }
 }

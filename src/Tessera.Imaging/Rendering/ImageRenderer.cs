@@ -77,7 +77,7 @@ public sealed class ImageRenderer
         // Pixels are fetched in strips that follow the level's tile rows, so each tile is decoded once.
         var strip = plan.Level.IsTiled ? plan.Level.TileHeight : DefaultStrip;
         ResizeExactly(chain, swap ? plan.Height : plan.Width, swap ? plan.Width : plan.Height, strip, strip - (top % strip));
-        ToSrgb(chain);
+        ToSrgb(chain, source);
         if ((info.Orientation != 1 || plan.Rotation != 0) && !LevelOpener.IsRandomAccess(source, plan.Level))
         {
             // Turning reads pixels out of order, which a streaming read cannot give: materialise the output-sized
@@ -215,11 +215,15 @@ public sealed class ImageRenderer
         }
     }
 
-    /// <summary>Colour-manage to 8-bit sRGB (or 8-bit grey): embedded ICC profiles are honoured, CMYK and 16-bit converted.</summary>
-    private static void ToSrgb(VipsChain chain)
+    /// <summary>
+    /// Colour-manage to 8-bit sRGB (or 8-bit grey): embedded ICC profiles are honoured, CMYK and 16-bit converted. An sRGB
+    /// profile is not transformed (about 11 ms a 256 px tile for a change of at most a level): the pixels are sRGB already,
+    /// and the encoders strip the profile from the output either way.
+    /// </summary>
+    private static void ToSrgb(VipsChain chain, SourceDescription source)
     {
         var image = chain.Current;
-        if (image.HasField("icc-profile-data"))
+        if (image.HasField("icc-profile-data") && source.Profile is not { IsSrgb: true })
         {
             try
             {

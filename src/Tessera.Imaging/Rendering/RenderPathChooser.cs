@@ -57,7 +57,7 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
     /// Whether the source's stored colours may be sent as they are. The one colour condition of both JPEG tile paths:
     /// a source with an embedded ICC profile is converted to sRGB by libvips.
     /// </summary>
-    internal static bool ColourAllows(SourceDescription source) => !source.HasIccProfile;
+    internal static bool ColourAllows(SourceDescription source) => source.IsSrgb;
 
     /// <summary>
     /// Why the plan cannot read the level's JPEG tiles at all (null when it can, with the level's directory): jpg out,

@@ -1,4 +1,5 @@
 using Tessera.Core.Planning;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Tiff;
 
 namespace Tessera.Imaging.Sources;
@@ -13,6 +14,15 @@ public sealed record SourceDescription(ResolvedSource Source, SourceInfo Info, S
     /// <summary>The TIFF's directories (main chain), parsed once, for stored-tile passthrough; empty for other formats.</summary>
     public IReadOnlyList<TiffDirectory> TiffDirectories { get; init; } = [];
 
-    /// <summary>Whether the source embeds an ICC profile (then its stored pixels are not plain sRGB).</summary>
-    public bool HasIccProfile { get; init; }
+    /// <summary>
+    /// The source's embedded ICC profile, or null when it has none or one that does not parse (libvips' transform fails
+    /// on those as well, and the renderer then treats the pixels as untagged, so null renders exactly as untagged).
+    /// </summary>
+    public IccProfile? Profile { get; init; }
+
+    /// <summary>
+    /// Whether the stored pixels are plain sRGB (or grey) as they are: no profile, or an sRGB one (see
+    /// <see cref="IccProfile.IsSrgb"/>). Then they can be served without a colour transform.
+    /// </summary>
+    public bool IsSrgb => Profile is null || Profile.IsSrgb;
 }

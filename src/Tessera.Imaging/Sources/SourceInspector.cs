@@ -1,4 +1,5 @@
 using Tessera.Core.Planning;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Tiff;
 using Tessera.Vips;
 
@@ -48,7 +49,7 @@ public static class SourceInspector
         return new SourceDescription(source, info, loader, loaderName)
         {
             TiffDirectories = directories,
-            HasIccProfile = image.HasField("icc-profile-data"),
+            Profile = image.GetBlob("icc-profile-data") is { } profile ? IccProfile.TryParse(profile) : null,
         };
     }
 

@@ -110,6 +110,22 @@ internal static unsafe class NativeImage
         }
     }
 
+    /// <summary>A copy of a blob header field (an ICC profile, say), or null when absent or not a blob.</summary>
+    public static byte[]? GetBlob(VipsObjectHandle image, string name)
+    {
+        fixed (byte* n = Utf8.Z(name))
+        {
+            void* data;
+            nuint length;
+            if (VipsNative.vips_image_get_typeof(image, n) == 0 || VipsNative.vips_image_get_blob(image, n, &data, &length) != 0)
+            {
+                return null;
+            }
+
+            return data == null ? [] : new ReadOnlySpan<byte>(data, checked((int)length)).ToArray();
+        }
+    }
+
     /// <summary>Computes the image into a fresh managed array, or null when libvips fails.</summary>
     public static byte[]? ToPixels(VipsObjectHandle image)
     {

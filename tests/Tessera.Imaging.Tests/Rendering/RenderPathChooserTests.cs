@@ -34,8 +34,12 @@ public sealed class RenderPathChooserTests
         }).ToList();
         var info = new SourceInfo(width, height, [.. levels.Select((l, i) => new PyramidLevel(i, l.W, l.H, tile, tile))], orientation);
         var source = new ResolvedSource("p", "/tmp/p", DateTimeOffset.UnixEpoch, 1);
-        return new SourceDescription(source, info, loader, "load") { TiffDirectories = directories, HasIccProfile = icc };
+        return new SourceDescription(source, info, loader, "load") { TiffDirectories = directories, Profile = icc ? AdobeRgb.Value : null };
     }
+
+    /// <summary>A real profile that is not sRGB (Debian's colord-data): a source tagged with it cannot be sent as stored.</summary>
+    private static readonly Lazy<Imaging.Colour.IccProfile> AdobeRgb = new(() =>
+        Imaging.Colour.IccProfile.TryParse(File.ReadAllBytes("/usr/share/color/icc/colord/AdobeRGB1998.icc")) ?? throw new InvalidDataException("AdobeRGB1998.icc did not parse"));
 
     private static RenderDecision Choose(
         SourceDescription source,

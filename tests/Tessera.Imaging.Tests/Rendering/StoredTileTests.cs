@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Tessera.Core.Iiif;
 using Tessera.Core.Planning;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
 using Tessera.Imaging.Tiff;
@@ -13,7 +14,7 @@ public sealed class StoredTileTests
     // A 1000x700 pyramid of 256px tiles: levels 1000x700, 500x350, 250x175 (page = level).
     private static readonly (int W, int H)[] Levels = [(1000, 700), (500, 350), (250, 175)];
 
-    private static SourceDescription Pyramid(int photometric = TiffDirectory.PhotometricYCbCr, int compression = TiffDirectory.CompressionJpeg, bool icc = false, int orientation = 1)
+    private static SourceDescription Pyramid(int photometric = TiffDirectory.PhotometricYCbCr, int compression = TiffDirectory.CompressionJpeg, string? profile = null, int orientation = 1)
     {
         var directories = Levels.Select((l, page) =>
         {
@@ -23,7 +24,7 @@ public sealed class StoredTileTests
         }).ToList();
         var info = new SourceInfo(1000, 700, [.. Levels.Select((l, i) => new PyramidLevel(i, l.W, l.H, 256, 256))], orientation);
         var source = new ResolvedSource("p.tif", "/tmp/p.tif", DateTimeOffset.UnixEpoch, 1);
-        return new SourceDescription(source, info, SourceLoader.Tiff, "tiffload") { TiffDirectories = directories, HasIccProfile = icc };
+        return new SourceDescription(source, info, SourceLoader.Tiff, "tiffload") { TiffDirectories = directories, Profile = profile is null ? null : IccProfile.TryParse(File.ReadAllBytes(profile)) };
     }
 
     private static ImagePlan Plan(SourceDescription source, string region, string size, string rotation = "0", string qualityFormat = "default.jpg")
@@ -76,8 +77,18 @@ public sealed class StoredTileTests
     [Fact]
     public void Sources_whose_stored_pixels_are_not_plain_srgb_jpeg_are_rendered()
     {
-        Assert.False(StoredTile.TryMatch(Plan(Pyramid(icc: true), "0,0,256,256", "256,256"), Pyramid(icc: true), out _, out _, out _));
+        var adobe = Pyramid(profile: "/usr/share/color/icc/colord/AdobeRGB1998.icc");
+        Assert.False(StoredTile.TryMatch(Plan(adobe, "0,0,256,256", "256,256"), adobe, out _, out _, out _));
         Assert.False(StoredTile.TryMatch(Plan(Pyramid(compression: 5), "0,0,256,256", "256,256"), Pyramid(compression: 5), out _, out _, out _));
         Assert.False(StoredTile.TryMatch(Plan(Pyramid(orientation: 3), "0,0,256,256", "256,256"), Pyramid(orientation: 3), out _, out _, out _));
+    }
+
+    [Fact]
+    public void Sources_tagged_srgb_are_stored_tiles_like_untagged_ones()
+    {
+        var tagged = Pyramid(profile: "/usr/share/color/icc/colord/sRGB.icc");
+
+        Assert.True(StoredTile.TryMatch(Plan(tagged, "0,0,256,256", "256,256"), tagged, out _, out var column, out var row));
+        Assert.Equal((0, 0), (column, row));
     }
 }
