@@ -156,6 +156,29 @@ public sealed class Jpeg2000Decoder
             throw new ArgumentException($"Expected at least {needed} bytes for {width}x{height} with pitch {pitch} but the destination holds {destination.Length}", nameof(destination));
         }
 
+        // OpenJPEG holds the decoded window as 4-byte samples (a 6000 px wide level, 512 rows: 37 MB), so a tall window
+        // is decoded in strips of whole tile rows, each a session of its own; samples do not depend on the window asked
+        // for (the tests check this), and strips on tile-row boundaries decode no code-block twice.
+        var rowSamples = (long)width * Bands;
+        var levelTileHeight = Math.Max(1, Reduce(TileHeight, reduction));
+        var rowsPerStrip = (int)Math.Min(height, Math.Max(1, StripSamples / (rowSamples * levelTileHeight)) * levelTileHeight);
+        for (var top = y; top < y + height;)
+        {
+            // Down to the last tile-row boundary at or before top + rowsPerStrip (boundaries are at ⌈k·TileHeight/s⌉ in the level).
+            var boundary = top + rowsPerStrip;
+            var tileRow = (int)Math.Min(((long)boundary << reduction) / TileHeight, int.MaxValue);
+            var aligned = Reduce((int)Math.Min((long)tileRow * TileHeight, Height), reduction);
+            var bottom = Math.Min(y + height, aligned > top ? aligned : boundary);
+            DecodeStrip(reduction, x, top, width, bottom - top, destination[(int)((long)(top - y) * pitch)..], pitch);
+            top = bottom;
+        }
+    }
+
+    /// <summary>Most samples (pixels × bands) one OpenJPEG decode may hold at once, but always at least one tile row.</summary>
+    internal long StripSamples { get; set; } = 8L << 20;
+
+    private void DecodeStrip(int reduction, int x, int y, int width, int height, Span<byte> destination, int pitch)
+    {
         // The level window in full-resolution coordinates: OpenJPEG maps [x0, x1) to [⌈x0/s⌉, ⌈x1/s⌉), so x·s maps to x
         // exactly and the right edge is clamped to the image (⌈Width/s⌉ is the level's last column + 1).
         var scale = 1 << reduction;

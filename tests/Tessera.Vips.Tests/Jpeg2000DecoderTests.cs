@@ -74,6 +74,28 @@ public sealed class Jpeg2000DecoderTests : IDisposable
         Assert.Equal(window.ToPixels(), ours);
     }
 
+    [Theory]
+    [InlineData(0, 37, 100, 1400, 850)]
+    [InlineData(1, 0, 1, 750, 499)]
+    [InlineData(2, 10, 63, 300, 120)]
+    public void A_window_decoded_in_strips_of_one_tile_row_is_the_window_decoded_at_once(int reduction, int x, int y, int width, int height)
+    {
+        var path = Make("rgb", lossless: false, 1500, 1000, 256);
+        var whole = Jpeg2000Decoder.Open(path);
+        var expected = new byte[width * height * 3];
+        whole.DecodeLevel(reduction, x, y, width, height, expected);
+
+        var strips = Jpeg2000Decoder.Open(path);
+        strips.StripSamples = 1;
+        var actual = new byte[width * height * 3];
+        strips.DecodeLevel(reduction, x, y, width, height, actual);
+        Assert.Equal(expected, actual);
+
+        using var level = VipsImage.NewFromFile(path, ("page", reduction));
+        using var window = level.ExtractArea(x, y, width, height);
+        Assert.Equal(window.ToPixels(), actual);
+    }
+
     [Fact]
     public void Sixteen_bit_samples_come_out_as_their_high_byte_as_libvips_brings_them_to_8_bits()
     {
