@@ -88,7 +88,9 @@ public sealed class Jpeg2000Decoder
     /// </summary>
     /// <exception cref="Jpeg2000Exception">The file is damaged, not JPEG 2000, or of a kind this decoder refuses (the message says which).</exception>
     public static Jpeg2000Decoder Open(string path, int threads = 1) =>
-        TryOpen(path, out var decoder, out var refusal, threads) ? decoder! : throw new Jpeg2000Exception(refusal!);
+        TryOpen(path, out var decoder, out var refusal, threads)
+            ? decoder!
+            : throw new Jpeg2000Exception($"{path} is JPEG 2000 of a kind left to libvips: {refusal}");
 
     /// <summary>
     /// Opens <paramref name="path"/>; false, with the reason, for a JPEG 2000 file this decoder does not handle (see the

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Tessera.Vips.Interop;
@@ -354,7 +353,4 @@ internal sealed unsafe class OpenJpegSession : IDisposable
             }
         }
     }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static string Version() => Utf8.FromNative((nint)OpenJpegNative.opj_version()) ?? "unknown";
 }
