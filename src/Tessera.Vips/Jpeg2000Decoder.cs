@@ -227,8 +227,12 @@ public sealed class Jpeg2000Decoder
             throw new ArgumentOutOfRangeException(nameof(width), $"Expected a region inside {Width}x{Height} but received {x},{y},{width},{height}");
         }
 
-        int left = Reduce(x, reduction), top = Reduce(y, reduction);
-        return (left, top, Math.Max(1, Reduce(x + width, reduction) - left), Math.Max(1, Reduce(y + height, reduction) - top));
+        // A region that falls between two level pixels (narrower than 2^reduction) takes the one it touches.
+        var left = Math.Min(Reduce(x, reduction), LevelWidth(reduction) - 1);
+        var top = Math.Min(Reduce(y, reduction), LevelHeight(reduction) - 1);
+        var right = Math.Max(left + 1, Reduce(x + width, reduction));
+        var bottom = Math.Max(top + 1, Reduce(y + height, reduction));
+        return (left, top, right - left, bottom - top);
     }
 
     /// <summary>

@@ -141,6 +141,11 @@ public sealed class Jpeg2000DecoderTests : IDisposable
         var byWindow = new byte[250 * 249 * 3];
         decoder.DecodeLevel(2, 26, 1, 250, 249, byWindow);
         Assert.Equal(byWindow, byRegion);
+
+        // Regions narrower than a level pixel still give the pixel they touch, inside the level.
+        Assert.Equal((1, 1, 1, 1), decoder.ReducedRegion(2, 1, 1, 1, 1));
+        Assert.Equal((187, 124, 1, 1), decoder.ReducedRegion(3, 1499, 999, 1, 1));
+        decoder.DecodeRegion(3, 1499, 999, 1, 1, new byte[3]);
     }
 
     [Fact]
