@@ -126,6 +126,16 @@ internal static unsafe class NativeImage
         }
     }
 
+    /// <summary>Sets a blob header field (e.g. <c>icc-profile-data</c>) to a copy of <paramref name="data"/>.</summary>
+    public static void SetBlob(VipsObjectHandle image, string name, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* n = Utf8.Z(name))
+        fixed (byte* d = data)
+        {
+            VipsNative.vips_image_set_blob_copy(image, n, d, (nuint)data.Length);
+        }
+    }
+
     /// <summary>Computes the image into a fresh managed array, or null when libvips fails.</summary>
     public static byte[]? ToPixels(VipsObjectHandle image)
     {
