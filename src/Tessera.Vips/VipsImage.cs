@@ -323,5 +323,37 @@ public sealed class VipsImage : IDisposable
         return copy;
     }
 
+    /// <summary>
+    /// A copy of this image whose only metadata is <paramref name="profile"/> as its ICC profile (EXIF, XMP and IPTC
+    /// removed), so a saver told not to strip writes the profile and nothing else.
+    /// </summary>
+    public VipsImage WithProfileOnly(ReadOnlySpan<byte> profile)
+    {
+        var copy = Call("copy");
+        foreach (var field in (ReadOnlySpan<string>)["exif-data", "xmp-data", "iptc-data", "orientation"])
+        {
+            NativeImage.Remove(copy.Handle, field);
+        }
+
+        NativeImage.SetBlob(copy.Handle, "icc-profile-data", profile);
+        return copy;
+    }
+
+    /// <summary>
+    /// 8-bit interleaved sRGB (3 or 4 bands) or grey pixels (copied) as a new image, with an EXIF orientation when given:
+    /// what a managed colour transform hands back to libvips.
+    /// </summary>
+    public static VipsImage FromSrgbPixels(ReadOnlySpan<byte> data, int width, int height, int bands, int? orientation)
+    {
+        using var pixels = FromPixels(data, width, height, bands);
+        var image = pixels.Call("copy", ("interpretation", (int)(bands >= 3 ? Interpretation.Srgb : Interpretation.BW)));
+        if (orientation is { } value)
+        {
+            NativeImage.SetInt(image.Handle, "orientation", value);
+        }
+
+        return image;
+    }
+
     public void Dispose() => _handle.Dispose();
 }

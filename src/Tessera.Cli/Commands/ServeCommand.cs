@@ -23,6 +23,7 @@ internal static class ServeCommand
         var cacheMaxAge = new Option<int?>("--cache-max-age") { Description = "Seconds clients and CDNs may keep responses (default 86400; 0 = no-cache)." };
         var cache = new Option<CacheMode?>("--cache") { Description = "Derivative caches: none, memory, disk or both (default both). 'none' measures uncached speed." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Folder of the disk cache (default: tessera-cache in the system's temporary folder)." };
+        var colour = new Option<string?>("--colour") { Description = "Sources with a profile other than sRGB: convert (default: send sRGB, one LittleCMS transform per profile) or embed (send the stored pixels with the profile attached)." };
         var kernel = new Option<string?>("--kernel") { Description = "Resampling kernel: lanczos3 (default, sharpest), cubic, linear (fastest of the smooth ones), mitchell, lanczos2, nearest." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
@@ -37,7 +38,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, rights, cacheMaxAge, cache, cacheDir, kernel, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, rights, cacheMaxAge, cache, cacheDir, kernel, colour, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -69,6 +70,7 @@ internal static class ServeCommand
                 Cache = result.GetValue(cache) ?? options.Cache,
                 CacheDirectory = result.GetValue(cacheDir) ?? options.CacheDirectory,
                 ResampleKernel = result.GetValue(kernel) ?? options.ResampleKernel,
+                Colour = result.GetValue(colour) ?? options.Colour,
             };
 
             var errors = options.Validate();

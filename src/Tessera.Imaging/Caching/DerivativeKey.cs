@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Tessera.Core.Planning;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Sources;
 
 namespace Tessera.Imaging.Caching;
@@ -11,7 +12,16 @@ namespace Tessera.Imaging.Caching;
 /// </summary>
 public static class DerivativeKey
 {
-    public static string Of(ImagePlan plan, SourceDescription source) => $"{plan.Identifier}\n{source.Source.Version}\n{plan.CacheKey}";
+    /// <param name="plan">The plan; its canonical form names the derivative.</param>
+    /// <param name="source">The source; its version is part of the key.</param>
+    /// <param name="colour">
+    /// The server's colour policy: for a source whose profile is not sRGB, embedding and converting give other bytes,
+    /// so a cache kept across a change of policy never answers with the other one.
+    /// </param>
+    public static string Of(ImagePlan plan, SourceDescription source, ColourPolicy colour = ColourPolicy.Convert) =>
+        colour == ColourPolicy.Embed && !source.IsSrgb
+            ? $"{plan.Identifier}\n{source.Source.Version}\n{plan.CacheKey}\nembed"
+            : $"{plan.Identifier}\n{source.Source.Version}\n{plan.CacheKey}";
 
     /// <summary>The identifier a key belongs to.</summary>
     public static string IdentifierOf(string key) => key[..key.IndexOf('\n', StringComparison.Ordinal)];

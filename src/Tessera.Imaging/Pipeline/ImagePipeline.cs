@@ -43,6 +43,9 @@ public sealed class ImagePipeline
     /// <summary>The features, formats and qualities offered: what is switched off answers 501 (features) or 400.</summary>
     public ServiceProfile Profile { get; }
 
+    /// <summary>The derivative key of a plan under this pipeline's settings (<see cref="DerivativeKey.Of"/>): the cache's key and the ETag's.</summary>
+    public string KeyOf(ImagePlan plan, SourceDescription source) => DerivativeKey.Of(plan, source, Renderer.Options.Colour);
+
     /// <summary>Resolves and plans without rendering: what the server needs for errors and canonical links.</summary>
     public Outcome<(ImagePlan Plan, SourceDescription Source)> Plan(ImageRequest request)
     {
@@ -79,13 +82,13 @@ public sealed class ImagePipeline
         {
             // An interior tile is a read of its bytes: cheaper than any cache. An edge tile is re-coded to its cropped
             // size (a Huffman decode and encode of the kept blocks): that is worth caching like a render.
-            tileKey = decision.Reason == RenderReason.EdgeTile && Cache is not null ? key ?? DerivativeKey.Of(plan, source) : null;
+            tileKey = decision.Reason == RenderReason.EdgeTile && Cache is not null ? key ?? KeyOf(plan, source) : null;
             if (tileKey is not null && Cache!.TryGet(tileKey, out var cachedTile))
             {
                 return Chosen(cachedTile with { Origin = RenderOrigin.Cache }, decision);
             }
 
-            if (Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row) is { } tile)
+            if (Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row, decision.Colour) is { } tile)
             {
                 if (tileKey is not null)
                 {
@@ -97,7 +100,7 @@ public sealed class ImagePipeline
         }
 
         // An edge tile whose stored bytes could not be used is rendered under the key already made for it.
-        key ??= tileKey ?? DerivativeKey.Of(plan, source);
+        key ??= tileKey ?? KeyOf(plan, source);
         if (Cache is not null && Cache.TryGet(key, out var cached))
         {
             return Chosen(cached with { Origin = RenderOrigin.Cache }, decision);

@@ -1,4 +1,5 @@
 using Tessera.Core.Iiif;
+using Tessera.Imaging.Colour;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Rendering;
@@ -6,9 +7,30 @@ namespace Tessera.Imaging.Rendering;
 /// <summary>The encoder settings of every output format, in one place for the renderer and the batch processors.</summary>
 internal static class Encoders
 {
-    /// <summary>Encodes an 8-bit sRGB or grey image, metadata stripped.</summary>
-    public static byte[] Encode(VipsImage image, ImageFormat format, RenderOptions options)
+    /// <summary>
+    /// Encodes an 8-bit image, metadata stripped; with <paramref name="embed"/>, carrying that ICC profile and nothing
+    /// else (JPEG: APP2 markers added to the stripped stream; PNG, WebP, TIFF: the saver writes the profile of an image
+    /// that has no other metadata).
+    /// </summary>
+    public static byte[] Encode(VipsImage image, ImageFormat format, RenderOptions options, byte[]? embed = null)
     {
+        if (embed is not null)
+        {
+            if (format == ImageFormat.Jpg)
+            {
+                return JpegIccMarkers.Embed(Encode(image, format, options), embed);
+            }
+
+            using var tagged = image.WithProfileOnly(embed);
+            return format switch
+            {
+                ImageFormat.Png => tagged.SaveToBuffer("pngsave_buffer", ("compression", options.PngCompression), ("strip", false)),
+                ImageFormat.Webp => tagged.SaveToBuffer("webpsave_buffer", ("Q", options.WebpQuality), ("strip", false)),
+                ImageFormat.Tif => tagged.SaveToBuffer("tiffsave_buffer", ("compression", "deflate"), ("strip", false)),
+                _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Expected jpg, png, webp or tif to carry an ICC profile"),
+            };
+        }
+
         return format switch
         {
             // 4:2:0 chroma always: libvips would drop subsampling at Q >= 90, doubling chroma data for little visible gain.

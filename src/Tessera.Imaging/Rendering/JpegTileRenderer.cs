@@ -1,5 +1,6 @@
 using Tessera.Core.Planning;
 using Tessera.Imaging.Caching;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Jpeg;
 using Tessera.Imaging.Sources;
 using Tessera.Imaging.Tiff;
@@ -17,7 +18,11 @@ namespace Tessera.Imaging.Rendering;
 /// libturbojpeg missing) is declined, and <see cref="ImageRenderer"/> renders it with libvips, which also decides what
 /// a damaged tile means for the response.
 /// </summary>
-public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buffers, LevelOpener levels)
+/// <param name="options">Quality, kernel and whether this path is on.</param>
+/// <param name="buffers">Reused native pixel buffers.</param>
+/// <param name="levels">Opens levels and files, and holds small levels decoded.</param>
+/// <param name="transforms">LittleCMS transforms of profiles that are not sRGB, built once each (<see cref="ColourHandling.Transform"/>).</param>
+public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buffers, LevelOpener levels, ColourTransformCache transforms)
 {
     /// <summary>Largest region read, in level pixels (about 24 MB of RGB; the reducer's own bound).</summary>
     public const long MaxRegionPixels = 8_000_000;
@@ -29,11 +34,16 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// Renders the plan from the level's tiles, or from the level itself when it is held decoded (<see cref="LevelOpener.IsHeld"/>);
     /// false (nothing rendered) when it is not one this renderer takes.
     /// </summary>
-    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, out RenderedImage image)
+    /// <param name="plan">The plan.</param>
+    /// <param name="source">Its source.</param>
+    /// <param name="directory">The level's TIFF directory.</param>
+    /// <param name="image">The JPEG.</param>
+    /// <param name="colour">What is done with the source's colours (<see cref="RenderDecision.Colour"/>).</param>
+    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, out RenderedImage image, ColourHandling colour = ColourHandling.AsStored)
     {
         var window = LevelWindow.Of(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
         using var held = levels.OpenIfHeld(source, plan.Level);
-        return TryRender(plan, source, directory, window, held, out image);
+        return TryRender(plan, source, directory, window, held, out image, colour);
     }
 
     /// <summary>Renders the plan, or returns false (nothing rendered) when it is not one this renderer takes.</summary>
@@ -43,10 +53,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// <param name="window">The plan's region in the level's pixels (left, top, width, height).</param>
     /// <param name="held">The level decoded in memory, when it is held so; else null and its tiles are decoded.</param>
     /// <param name="image">The JPEG.</param>
-    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image)
+    /// <param name="colour">What is done with the source's colours (<see cref="RenderDecision.Colour"/>).</param>
+    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image, ColourHandling colour = ColourHandling.AsStored)
     {
         image = null!;
-        if (!Vips.Jpeg.IsAvailable)
+        if (!Vips.Jpeg.IsAvailable || !TryColourStep(colour, source, out var step))
         {
             return false;
         }
@@ -69,11 +80,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
                 var stride = held.Width * bands;
                 var pixels = held.MemoryPixels[((window.Y * stride) + (window.X * bands))..];
-                image = Finish(plan, pixels, window, stride, bands);
+                image = Finish(plan, pixels, window, stride, bands, step);
                 return true;
             }
 
-            return TryDecodeTiles(plan, source, directory, window, out image);
+            return TryDecodeTiles(plan, source, directory, window, step, out image);
         }
         catch (Exception e) when (e is JpegException or TiffFormatException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
@@ -87,13 +98,20 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// in, an edge tile cropped), or null when its bytes cannot be used as they are: then it is rendered.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache. It disposes the handle when it evicts or forgets it; a handle closed under this read is a miss.")]
-    public RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row)
+    public RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row, ColourHandling colour = ColourHandling.AsStored)
     {
         try
         {
             var file = levels.OpenFile(source.Source);
             var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
-            return tile.IsEligible ? new RenderedImage(tile.Jpeg!, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile } : null;
+            if (!tile.IsEligible)
+            {
+                return null;
+            }
+
+            // Embedding: the stored pixels with the source's profile, as iipsrv sends them.
+            var jpeg = colour == ColourHandling.Embed && source.Profile is { } profile ? JpegIccMarkers.Embed(tile.Jpeg!, profile.Data.Span) : tile.Jpeg!;
+            return new RenderedImage(jpeg, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or ObjectDisposedException)
         {
@@ -103,7 +121,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; callers treat a handle closed under them as a miss.")]
-    private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, out RenderedImage image)
+    private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, ColourStep step, out RenderedImage image)
     {
         image = null!;
         int tileWidth = directory.TileWidth, tileHeight = directory.TileLength, bands = directory.SamplesPerPixel;
@@ -195,7 +213,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                     }
                 }
 
-                image = Encode(pixels.Span[(((window.Y - (firstRow * tileHeight)) * stride) + left)..], width, height, stride, bands);
+                image = Encode(pixels.Span[(((window.Y - (firstRow * tileHeight)) * stride) + left)..], width, height, stride, bands, step);
                 return true;
             }
 
@@ -238,7 +256,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 throw new InvalidOperationException($"The tiles under the window made {reduction.NextRow} of {height} rows");
             }
 
-            image = Encode(target.Span, width, height, width * bands, bands);
+            image = Encode(target.Span, width, height, width * bands, bands, step);
             return true;
         }
         finally
@@ -256,12 +274,12 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
     /// <summary>Reduces the window (rows <paramref name="stride"/> bytes apart) to the plan's size if need be, and encodes it.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
-    private RenderedImage Finish(ImagePlan plan, ReadOnlySpan<byte> pixels, PixelRect window, int stride, int bands)
+    private RenderedImage Finish(ImagePlan plan, ReadOnlySpan<byte> pixels, PixelRect window, int stride, int bands, ColourStep step)
     {
         int width = plan.Width, height = plan.Height;
         if (width == window.Width && height == window.Height)
         {
-            return Encode(pixels, width, height, stride, bands);
+            return Encode(pixels, width, height, stride, bands, step);
         }
 
         var target = buffers.Rent((width * height * bands) + Reducer.Padding);
@@ -270,7 +288,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         {
             scratch = buffers.Rent(Reducer.ScratchBytes(window.Width, height, bands));
             Reducer.Reduce(pixels, window.Width, window.Height, stride, bands, target.Span, width, height, options.Kernel, scratch.Span);
-            return Encode(target.Span, width, height, width * bands, bands);
+            return Encode(target.Span, width, height, width * bands, bands, step);
         }
         finally
         {
@@ -284,17 +302,55 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
-    private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands)
+    private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands, ColourStep step)
     {
         var output = buffers.Rent(Vips.Jpeg.MaxEncodedBytes(width, height, bands));
+        NativeBuffer? converted = null;
         try
         {
+            if (step.Transform is { } transform)
+            {
+                // Output-sized pixels only: a region is transformed after it is reduced, as libvips' path does.
+                converted = buffers.Rent(width * height * bands);
+                transform.Transform(pixels, converted.Span, width, height, stride, width * bands);
+                pixels = converted.Span;
+                stride = width * bands;
+            }
+
             var length = Vips.Jpeg.Encode(pixels, width, height, stride, bands, options.JpegQuality, output.Span);
-            return new RenderedImage(output.Span[..length].ToArray(), "image/jpeg", width, height) { Origin = RenderOrigin.JpegTiles };
+            var jpeg = step.Profile is { } profile ? JpegIccMarkers.Embed(output.Span[..length], profile.Span) : output.Span[..length].ToArray();
+            return new RenderedImage(jpeg, "image/jpeg", width, height) { Origin = RenderOrigin.JpegTiles };
         }
         finally
         {
+            if (converted is not null)
+            {
+                buffers.Return(converted);
+            }
+
             buffers.Return(output);
+        }
+    }
+
+    /// <summary>What happens to the pixels on the way out: a transform to sRGB, or a profile attached; neither for sRGB sources.</summary>
+    private readonly record struct ColourStep(ColourTransform? Transform, ReadOnlyMemory<byte>? Profile);
+
+    /// <summary>The colour step of <paramref name="colour"/>; false when this path cannot take it (the transform could not be built).</summary>
+    private bool TryColourStep(ColourHandling colour, SourceDescription source, out ColourStep step)
+    {
+        step = default;
+        switch (colour)
+        {
+            case ColourHandling.AsStored:
+                return true;
+            case ColourHandling.Embed when source.Profile is { } profile:
+                step = new ColourStep(null, profile.Data);
+                return true;
+            case ColourHandling.Transform when source.Profile is { } profile && transforms.Get(profile, ColourTransformKind.Rgb) is { } transform:
+                step = new ColourStep(transform, null);
+                return true;
+            default:
+                return false;
         }
     }
 }

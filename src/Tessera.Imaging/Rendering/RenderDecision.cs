@@ -10,6 +10,12 @@ public sealed record RenderDecision(RenderPath Path, RenderReason Reason)
     /// <summary>The level's TIFF directory, for <see cref="RenderPath.StoredTile"/> and <see cref="RenderPath.JpegTiles"/>; else null.</summary>
     public TiffDirectory? Directory { get; init; }
 
+    /// <summary>
+    /// For <see cref="RenderPath.StoredTile"/> and <see cref="RenderPath.JpegTiles"/>: what is done with the source's
+    /// colours (as stored, profile embedded, transformed). The libvips path decides for itself.
+    /// </summary>
+    public Colour.ColourHandling Colour { get; init; }
+
     /// <summary>The stored tile's column in the level, for <see cref="RenderPath.StoredTile"/>.</summary>
     public int Column { get; init; }
 

@@ -1,3 +1,5 @@
+using Tessera.Imaging.Colour;
+
 namespace Tessera.Imaging.Rendering;
 
 /// <summary>Encoder settings. Defaults suit a public image server: good quality, fast encodes, no metadata.</summary>
@@ -27,6 +29,9 @@ public sealed record RenderOptions
     /// <summary>The resampling kernel of reductions and enlargements (libvips and the managed reducer alike).</summary>
     public ResampleKernel Kernel { get; init; } = ResampleKernels.Default;
 
+    /// <summary>What is done with sources whose ICC profile is not sRGB: converted to sRGB (the default) or sent with the profile.</summary>
+    public ColourPolicy Colour { get; init; } = ColourPolicy.Convert;
+
     /// <summary>
     /// Whether plans that read a pyramid's JPEG tiles and write JPEG are decoded and encoded by libjpeg-turbo directly
     /// (<see cref="JpegTileRenderer"/>) rather than through libvips. On by default; off to compare the two.
@@ -46,6 +51,11 @@ public sealed record RenderOptions
         if (PngCompression is < 0 or > 9)
         {
             errors.Add($"Expected 0..9 for PngCompression but received {PngCompression}");
+        }
+
+        if (!Enum.IsDefined(Colour))
+        {
+            errors.Add($"Expected {ColourPolicies.Expected} for Colour but received {(int)Colour}");
         }
 
         if (!Enum.IsDefined(Kernel))

@@ -1,7 +1,9 @@
 using Tessera.Core.Iiif;
 using Tessera.Core.Planning;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Sources;
 using Tessera.Imaging.Tiff;
+using Tessera.Vips;
 
 namespace Tessera.Imaging.Rendering;
 
@@ -16,30 +18,37 @@ namespace Tessera.Imaging.Rendering;
 /// <item><see cref="RenderPath.Libvips"/>: everything else, with the first condition that ruled the others out.</item>
 /// </list>
 /// Both JPEG tile paths need jpg out, default or colour quality, no rotation or mirroring, an upright source whose
-/// colours may be sent as stored (<see cref="ColourAllows"/>), and a tiled level of 8-bit grey, RGB or YCbCr JPEG
+/// colours can be handled on the way (<see cref="ColourFor"/>), and a tiled level of 8-bit grey, RGB or YCbCr JPEG
 /// tiles. What can only be known from the bytes (a damaged or sparse tile) is not decided here: those paths decline
 /// at run time and the next one renders.
 /// </summary>
 /// <param name="options">Whether the JPEG tile path is on, and the resampling kernel.</param>
+/// <param name="lcms">Whether LittleCMS can be called; null to ask <see cref="ColourTransform.IsAvailable"/>.</param>
 /// <param name="libjpegTurbo">Whether libturbojpeg can be called; null to ask <see cref="Vips.Jpeg.IsAvailable"/> when first needed.</param>
-public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo = null)
+public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo = null, bool? lcms = null)
 {
     /// <summary>The path for <paramref name="plan"/> of <paramref name="source"/>, and why.</summary>
     public RenderDecision Choose(ImagePlan plan, SourceDescription source)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(source);
-        if (WhyNotJpegTiles(plan, source, out var directory) is { } notTiles)
+        if (WhyNotJpegTiles(plan, source, out var directory, out var colour) is { } notTiles)
         {
             return new RenderDecision(RenderPath.Libvips, notTiles);
         }
 
         var decoded = WhyNotDecoded(plan, source, directory) is { } notDecoded
             ? new RenderDecision(RenderPath.Libvips, notDecoded)
-            : new RenderDecision(RenderPath.JpegTiles, RenderReason.NotOneTile) { Directory = directory };
+            : new RenderDecision(RenderPath.JpegTiles, RenderReason.NotOneTile) { Directory = directory, Colour = colour };
         if (!IsOneStoredTile(plan, source, directory, out var column, out var row))
         {
             return decoded;
+        }
+
+        if (colour == ColourHandling.Transform)
+        {
+            // The stored bytes are the source's colours: a converted tile is decoded, transformed and encoded.
+            return decoded.Path == RenderPath.JpegTiles ? decoded with { Reason = RenderReason.ColourTransform } : decoded;
         }
 
         // An interior tile is a read of its bytes; an edge tile is re-coded to its cropped size.
@@ -49,24 +58,49 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
             Directory = directory,
             Column = column,
             Row = row,
+            Colour = colour,
             Fallback = decoded,
         };
     }
 
     /// <summary>
-    /// Whether the source's stored colours may be sent as they are. The one colour condition of both JPEG tile paths:
-    /// a source with an embedded ICC profile is converted to sRGB by libvips.
+    /// What the JPEG tile paths do with the source's colours, for tiles of <paramref name="bands"/> samples: nothing for
+    /// sRGB (no profile, or an sRGB one); with another RGB or grey profile, attach it (<see cref="ColourPolicy.Embed"/>)
+    /// or transform RGB to sRGB with the cached LittleCMS transform (<see cref="ColourPolicy.Convert"/>);
+    /// <see cref="ColourHandling.Libvips"/> for what they cannot take (CMYK, a grey profile on colour tiles, no LittleCMS).
+    /// The one colour condition of both JPEG tile paths.
     /// </summary>
-    internal static bool ColourAllows(SourceDescription source) => source.IsSrgb;
+    internal ColourHandling ColourFor(SourceDescription source, int bands)
+    {
+        if (source.IsSrgb)
+        {
+            return ColourHandling.AsStored;
+        }
+
+        var space = source.Profile!.ColourSpace;
+        var fits = (space == IccColourSpace.Rgb && bands == 3) || (space == IccColourSpace.Gray && bands == 1);
+        if (!fits)
+        {
+            return ColourHandling.Libvips;
+        }
+
+        if (options.Colour == ColourPolicy.Embed)
+        {
+            return ColourHandling.Embed;
+        }
+
+        return space == IccColourSpace.Rgb && (lcms ?? ColourTransform.IsAvailable) ? ColourHandling.Transform : ColourHandling.Libvips;
+    }
 
     /// <summary>
     /// Why the plan cannot read the level's JPEG tiles at all (null when it can, with the level's directory): jpg out,
     /// default or colour quality, no rotation or mirroring, upright source whose colours are sent as stored, a tiled
     /// level of JPEG tiles (8-bit grey, RGB or YCbCr).
     /// </summary>
-    private static RenderReason? WhyNotJpegTiles(ImagePlan plan, SourceDescription source, out TiffDirectory directory)
+    private RenderReason? WhyNotJpegTiles(ImagePlan plan, SourceDescription source, out TiffDirectory directory, out ColourHandling colour)
     {
         directory = null!;
+        colour = ColourHandling.Libvips;
         if (source.Loader != SourceLoader.Tiff)
         {
             return RenderReason.NotTiff;
@@ -97,11 +131,6 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
             return RenderReason.Orientation;
         }
 
-        if (!ColourAllows(source))
-        {
-            return RenderReason.IccProfile;
-        }
-
         if (!plan.Level.IsTiled)
         {
             return RenderReason.NotTiled;
@@ -111,6 +140,12 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
         if (found is null || JpegTilePassthrough.GetIneligibility(found) is not null)
         {
             return RenderReason.NotJpegTiles;
+        }
+
+        colour = ColourFor(source, found.SamplesPerPixel);
+        if (colour == ColourHandling.Libvips)
+        {
+            return RenderReason.IccProfile;
         }
 
         directory = found;

@@ -33,8 +33,11 @@ public enum RenderReason
     /// <summary>Libvips: the source's EXIF orientation turns it.</summary>
     Orientation,
 
-    /// <summary>Libvips: the source's colours are not sent as stored (an embedded ICC profile is converted).</summary>
+    /// <summary>Libvips: the source's ICC profile is one the JPEG tile paths cannot take (CMYK, a grey profile on colour tiles, LittleCMS missing).</summary>
     IccProfile,
+
+    /// <summary>JpegTiles: the plan is exactly one stored tile, but its colours are transformed to sRGB (<see cref="Colour.ColourPolicy.Convert"/>).</summary>
+    ColourTransform,
 
     /// <summary>Libvips: the level is stored in strips, not tiles.</summary>
     NotTiled,

@@ -67,7 +67,7 @@ public static partial class ImageEndpoints
         IiifHeaders.ProfileLink(response, version);
 
         // The bytes are a pure function of the source version and the canonical plan: validators need no render.
-        var key = DerivativeKey.Of(planned.Plan, planned.Source);
+        var key = pipeline.KeyOf(planned.Plan, planned.Source);
         var etag = DerivativeKey.ETag(key);
         if (HttpCaching.Apply(context, options, etag, planned.Source.Source.LastModified))
         {

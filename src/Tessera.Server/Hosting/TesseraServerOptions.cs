@@ -1,4 +1,5 @@
 using Tessera.Core.Planning;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 
@@ -50,6 +51,13 @@ public sealed record TesseraServerOptions
     /// </summary>
     public string ResampleKernel { get; init; } = ResampleKernels.Default.Name();
 
+    /// <summary>
+    /// Sources whose ICC profile is not sRGB (Adobe RGB, eciRGB, ProPhoto, ...): <c>convert</c> (the default) sends sRGB,
+    /// through a LittleCMS transform built once per profile; <c>embed</c> sends the stored pixels with the source's
+    /// profile attached (stored tiles pass through), for browsers to colour-manage.
+    /// </summary>
+    public string Colour { get; init; } = ColourPolicy.Convert.Name();
+
     /// <summary>Renders running at once; 0 means one per processor (at least 2). Requests beyond wait their turn.</summary>
     public int MaxConcurrentRenders { get; init; }
 
@@ -89,7 +97,12 @@ public sealed record TesseraServerOptions
     public ImagePipelineSettings PipelineSettings() => new()
     {
         Root = Root,
-        Render = new RenderOptions { JpegQuality = JpegQuality, Kernel = ResampleKernels.Parse(ResampleKernel, nameof(ResampleKernel)) },
+        Render = new RenderOptions
+        {
+            JpegQuality = JpegQuality,
+            Kernel = ResampleKernels.Parse(ResampleKernel, nameof(ResampleKernel)),
+            Colour = ColourPolicies.TryParse(Colour, out var colour) ? colour : throw new ArgumentException(ColourPolicies.Problem(Colour, nameof(Colour))),
+        },
         Limits = Limits,
         MaxConcurrentRenders = MaxConcurrentRenders,
     };
@@ -117,6 +130,11 @@ public sealed record TesseraServerOptions
         if (!ResampleKernels.TryParse(ResampleKernel, out _))
         {
             errors.Add(ResampleKernels.Problem(ResampleKernel, nameof(ResampleKernel)));
+        }
+
+        if (!ColourPolicies.TryParse(Colour, out _))
+        {
+            errors.Add(ColourPolicies.Problem(Colour, nameof(Colour)));
         }
 
         if (MaxConcurrentRenders < 0)

@@ -196,6 +196,15 @@ internal static unsafe class NativeImage
         return true;
     }
 
+    /// <summary>Removes a header field; true when it was there.</summary>
+    public static bool Remove(VipsObjectHandle image, string name)
+    {
+        fixed (byte* n = Utf8.Z(name))
+        {
+            return VipsNative.vips_image_remove(image, n) != 0;
+        }
+    }
+
     public static void SetInt(VipsObjectHandle image, string name, int value)
     {
         fixed (byte* n = Utf8.Z(name))

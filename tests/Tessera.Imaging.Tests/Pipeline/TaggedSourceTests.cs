@@ -1,4 +1,6 @@
+using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Tests.Tiff;
@@ -8,8 +10,10 @@ namespace Tessera.Imaging.Tests.Pipeline;
 
 /// <summary>
 /// Pyramids whose source carries an ICC profile, through the real pipeline: an sRGB-tagged one takes the same fast
-/// paths as an untagged one (its pixels are sRGB already), an Adobe RGB one is transformed by libvips, and both give
-/// the colours libvips' own transform of the level gives.
+/// paths as an untagged one (its pixels are sRGB already), an Adobe RGB one is converted by the cached LittleCMS
+/// transform on the JPEG tile path (or the libvips path for other formats), and both give the colours libvips' own
+/// transform of the level gives; with <see cref="ColourPolicy.Embed"/> the Adobe RGB pixels are sent as stored with
+/// the exact profile attached.
 /// </summary>
 public sealed class TaggedSourceTests : IDisposable
 {
@@ -33,26 +37,34 @@ public sealed class TaggedSourceTests : IDisposable
     [InlineData("srgb.tif", "256,512,256,256", "256,256", RenderOrigin.StoredTile)]
     [InlineData("srgb.tif", "100,150,300,400", "max", RenderOrigin.JpegTiles)]
     [InlineData("srgb.tif", "400,700,267,299", "max", RenderOrigin.JpegTiles)]
-    [InlineData("adobe.tif", "0,0,256,256", "256,256", RenderOrigin.Rendered)]
-    [InlineData("adobe.tif", "100,150,300,400", "max", RenderOrigin.Rendered)]
-    public async Task Tagged_sources_give_libvips_transformed_colours_by_the_fastest_path_that_can(string identifier, string region, string size, RenderOrigin origin)
+    [InlineData("srgb.tif", "100,150,300,400", "200,", RenderOrigin.JpegTiles)]
+    [InlineData("adobe.tif", "0,0,256,256", "256,256", RenderOrigin.JpegTiles)]
+    [InlineData("adobe.tif", "100,150,300,400", "max", RenderOrigin.JpegTiles)]
+    [InlineData("adobe.tif", "100,150,300,400", "200,", RenderOrigin.JpegTiles)]
+    [InlineData("adobe.tif", "100,150,300,400", "max", RenderOrigin.Rendered, "png")]
+    [InlineData("adobe.tif", "full", "!200,200", RenderOrigin.Rendered, "png")]
+    public async Task Tagged_sources_give_libvips_transformed_colours_by_the_fastest_path_that_can(string identifier, string region, string size, RenderOrigin origin, string format = "jpg")
     {
         var pipeline = BatchPipeline.Create(_root, jobs: 1);
 
-        var result = await PipelineRequests.Image(pipeline, identifier, region, size);
+        var result = await PipelineRequests.Image(pipeline, identifier, region, size, format: format);
 
         Assert.Equal(origin, result.Image.Origin);
         Assert.NotNull(result.Source.Profile);
-        var r = result.Plan.Region;
-        using var file = VipsImage.NewFromFile(Path.Combine(_root, identifier));
+        using var file = Level(identifier, result);
         using var transformed = file.Call("icc_transform", ("output_profile", "srgb"), ("embedded", true), ("intent", "relative"), ("depth", 8));
-        using var cut = transformed.ExtractArea(r.X, r.Y, r.Width, r.Height);
-        using var expected = cut.Resize((double)result.Plan.Width / r.Width, (double)result.Plan.Height / r.Height);
+        using var expected = Cut(transformed, result);
         using var actual = VipsImage.NewFromBuffer(result.Image.Data);
         Assert.Equal((result.Plan.Width, result.Plan.Height), (actual.Width, actual.Height));
         Assert.False(actual.HasField("icc-profile-data"));
 
         var tolerance = origin == RenderOrigin.StoredTile ? 1.0 : 2.5;
+        if (identifier == "adobe.tif")
+        {
+            // The LittleCMS transform, built once for the profile, not libvips' per request.
+            Assert.Equal(1, pipeline.Renderer.Transforms.Builds);
+        }
+
         var difference = MeanDifference(actual, expected);
         Assert.True(difference < tolerance, $"mean difference {difference:F2} from libvips' transform");
     }
@@ -70,6 +82,70 @@ public sealed class TaggedSourceTests : IDisposable
         using var actual = VipsImage.NewFromBuffer(result.Image.Data);
         var difference = MeanDifference(actual, stored);
         Assert.True(difference > 3, $"mean difference {difference:F2} from the stored pixels");
+    }
+
+    [Theory]
+    [InlineData("0,0,256,256", "256,256", "jpg", RenderOrigin.StoredTile)]
+    [InlineData("100,150,300,400", "max", "jpg", RenderOrigin.JpegTiles)]
+    [InlineData("100,150,300,400", "200,", "jpg", RenderOrigin.JpegTiles)]
+    [InlineData("100,150,300,400", "max", "png", RenderOrigin.Rendered)]
+    [InlineData("100,150,300,400", "max", "webp", RenderOrigin.Rendered)]
+    [InlineData("100,150,300,400", "max", "tif", RenderOrigin.Rendered)]
+    public async Task Embedding_sends_the_stored_pixels_with_the_exact_profile(string region, string size, string format, RenderOrigin origin)
+    {
+        var pipeline = BatchPipeline.Create(_root, jobs: 1, new RenderOptions { Colour = ColourPolicy.Embed });
+
+        var result = await PipelineRequests.Image(pipeline, "adobe.tif", region, size, format: format);
+
+        Assert.Equal(origin, result.Image.Origin);
+        using var actual = VipsImage.NewFromBuffer(result.Image.Data);
+        Assert.Equal(File.ReadAllBytes(AdobeProfile), actual.GetBlob("icc-profile-data"));
+        using var file = Level("adobe.tif", result);
+        using var expected = Cut(file, result);
+        var difference = MeanDifference(actual, expected);
+        Assert.True(difference < 2.5, $"mean difference {difference:F2} from the stored pixels");
+        Assert.Equal(0, pipeline.Renderer.Transforms.Builds);
+    }
+
+    [Fact]
+    public async Task Embedding_still_converts_what_cannot_carry_the_profile()
+    {
+        var pipeline = BatchPipeline.Create(_root, jobs: 1, new RenderOptions { Colour = ColourPolicy.Embed });
+
+        foreach (var (quality, format) in new[] { ("gray", "jpg"), ("default", "gif") })
+        {
+            var request = ImageRequestParser.Parse(ApiVersion.V3, "adobe.tif", "0,0,256,256", "256,256", "0", $"{quality}.{format}").Value;
+            Assert.True((await pipeline.RunAsync(request)).TryGetValue(out var result, out var error), error?.Message);
+            using var actual = VipsImage.NewFromBuffer(result.Image.Data);
+            Assert.False(actual.HasField("icc-profile-data"), $"{quality}.{format} carries a profile");
+        }
+    }
+
+    [Fact]
+    public async Task Converting_and_embedding_are_different_derivatives()
+    {
+        var convert = BatchPipeline.Create(_root, jobs: 1);
+        var embed = BatchPipeline.Create(_root, jobs: 1, new RenderOptions { Colour = ColourPolicy.Embed });
+        var adobe = await PipelineRequests.Image(convert, "adobe.tif", "0,0,256,256", "256,256");
+        var srgb = await PipelineRequests.Image(convert, "srgb.tif", "0,0,256,256", "256,256");
+
+        Assert.NotEqual(convert.KeyOf(adobe.Plan, adobe.Source), embed.KeyOf(adobe.Plan, adobe.Source));
+        Assert.Equal(convert.KeyOf(srgb.Plan, srgb.Source), embed.KeyOf(srgb.Plan, srgb.Source));
+    }
+
+    /// <summary>The pyramid level the plan reads (a reduced request reads a smaller one, as the server does).</summary>
+    private VipsImage Level(string identifier, ImageResult result) =>
+        VipsImage.NewFromFile(Path.Combine(_root, identifier), ("page", result.Plan.Level.Index));
+
+    /// <summary>The plan's region cut from its level and sized as the plan says.</summary>
+    private static VipsImage Cut(VipsImage level, ImageResult result)
+    {
+        var (r, info) = (result.Plan.Region, result.Source.Info);
+        double sx = (double)level.Width / info.Width, sy = (double)level.Height / info.Height;
+        int x = (int)(r.X * sx), y = (int)(r.Y * sy);
+        int w = Math.Min(level.Width - x, Math.Max(1, (int)Math.Round(r.Width * sx))), h = Math.Min(level.Height - y, Math.Max(1, (int)Math.Round(r.Height * sy)));
+        using var cut = level.ExtractArea(x, y, w, h);
+        return cut.Resize((double)result.Plan.Width / w, (double)result.Plan.Height / h);
     }
 
     private static double MeanDifference(VipsImage actual, VipsImage expected)

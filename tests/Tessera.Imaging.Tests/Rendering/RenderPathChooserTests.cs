@@ -1,5 +1,6 @@
 using Tessera.Core.Iiif;
 using Tessera.Core.Planning;
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
 using Tessera.Imaging.Tiff;
@@ -15,6 +16,7 @@ public sealed class RenderPathChooserTests
         int height = 700,
         int compression = TiffDirectory.CompressionJpeg,
         bool icc = false,
+        bool cmyk = false,
         int orientation = 1,
         SourceLoader loader = SourceLoader.Tiff,
         int tile = 256,
@@ -34,12 +36,16 @@ public sealed class RenderPathChooserTests
         }).ToList();
         var info = new SourceInfo(width, height, [.. levels.Select((l, i) => new PyramidLevel(i, l.W, l.H, tile, tile))], orientation);
         var source = new ResolvedSource("p", "/tmp/p", DateTimeOffset.UnixEpoch, 1);
-        return new SourceDescription(source, info, loader, "load") { TiffDirectories = directories, Profile = icc ? AdobeRgb.Value : null };
+        return new SourceDescription(source, info, loader, "load") { TiffDirectories = directories, Profile = cmyk ? Cmyk.Value : icc ? AdobeRgb.Value : null };
     }
 
     /// <summary>A real profile that is not sRGB (Debian's colord-data): a source tagged with it cannot be sent as stored.</summary>
     private static readonly Lazy<Imaging.Colour.IccProfile> AdobeRgb = new(() =>
         Imaging.Colour.IccProfile.TryParse(File.ReadAllBytes("/usr/share/color/icc/colord/AdobeRGB1998.icc")) ?? throw new InvalidDataException("AdobeRGB1998.icc did not parse"));
+
+    /// <summary>A real CMYK profile (Ghostscript's): JPEG tiles of three samples cannot be read through it.</summary>
+    private static readonly Lazy<Imaging.Colour.IccProfile> Cmyk = new(() =>
+        Imaging.Colour.IccProfile.TryParse(File.ReadAllBytes("/usr/share/color/icc/ghostscript/default_cmyk.icc")) ?? throw new InvalidDataException("default_cmyk.icc did not parse"));
 
     private static RenderDecision Choose(
         SourceDescription source,
@@ -48,11 +54,29 @@ public sealed class RenderPathChooserTests
         string rotation = "0",
         string qualityFormat = "default.jpg",
         RenderOptions? options = null,
-        bool libjpegTurbo = true)
+        bool libjpegTurbo = true,
+        bool lcms = true)
     {
         var request = ImageRequestParser.Parse(ApiVersion.V3, "p", region, size, rotation, qualityFormat).Value;
         var plan = ImagePlanner.Plan(request, source.Info, ServerLimits.Default).Value;
-        return new RenderPathChooser(options ?? RenderOptions.Default, libjpegTurbo).Choose(plan, source);
+        return new RenderPathChooser(options ?? RenderOptions.Default, libjpegTurbo, lcms).Choose(plan, source);
+    }
+
+    [Theory]
+    [InlineData(ColourPolicy.Convert, true, "0,0,256,256", "256,256", RenderPath.JpegTiles, RenderReason.ColourTransform, ColourHandling.Transform)]
+    [InlineData(ColourPolicy.Convert, true, "100,100,600,500", "!300,300", RenderPath.JpegTiles, RenderReason.NotOneTile, ColourHandling.Transform)]
+    [InlineData(ColourPolicy.Convert, false, "0,0,256,256", "256,256", RenderPath.Libvips, RenderReason.IccProfile, ColourHandling.AsStored)]
+    [InlineData(ColourPolicy.Embed, true, "0,0,256,256", "256,256", RenderPath.StoredTile, RenderReason.Tile, ColourHandling.Embed)]
+    [InlineData(ColourPolicy.Embed, false, "100,100,600,500", "!300,300", RenderPath.JpegTiles, RenderReason.NotOneTile, ColourHandling.Embed)]
+    public void An_rgb_profile_other_than_srgb_keeps_the_jpeg_paths_by_the_colour_policy(ColourPolicy policy, bool lcms, string region, string size, RenderPath path, RenderReason reason, ColourHandling colour)
+    {
+        var decision = Choose(Pyramid(icc: true), region, size, options: RenderOptions.Default with { Colour = policy }, lcms: lcms);
+
+        Assert.Equal((path, reason), (decision.Path, decision.Reason));
+        if (path != RenderPath.Libvips)
+        {
+            Assert.Equal(colour, decision.Colour);
+        }
     }
 
     [Theory]
@@ -118,7 +142,7 @@ public sealed class RenderPathChooserTests
 
     public static TheoryData<string, SourceDescription, RenderReason> Sources => new()
     {
-        { "an embedded ICC profile", Pyramid(icc: true), RenderReason.IccProfile },
+        { "a CMYK profile on colour tiles", Pyramid(cmyk: true), RenderReason.IccProfile },
         { "an EXIF orientation", Pyramid(orientation: 6), RenderReason.Orientation },
         { "LZW tiles", Pyramid(compression: 5), RenderReason.NotJpegTiles },
         { "a TIFF in strips", Pyramid(tile: 0), RenderReason.NotTiled },

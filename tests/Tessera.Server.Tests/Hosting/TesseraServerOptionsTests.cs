@@ -1,3 +1,4 @@
+using Tessera.Imaging.Colour;
 using Tessera.Imaging.Rendering;
 using Tessera.Server.Hosting;
 
@@ -102,6 +103,20 @@ public sealed class TesseraServerOptionsTests
         AssertErrors(
             Valid with { ResampleKernel = kernel },
             valid ? [] : [$"Expected nearest, linear, cubic, mitchell, lanczos2 or lanczos3 for ResampleKernel but received \"{kernel}\""]);
+    }
+
+    [Theory]
+    [InlineData("convert", true)]
+    [InlineData("embed", true)]
+    [InlineData("Embed", false)]
+    [InlineData("srgb", false)]
+    public void Colour_is_convert_or_embed(string colour, bool valid)
+    {
+        AssertErrors(Valid with { Colour = colour }, valid ? [] : [$"Expected convert or embed for Colour but received \"{colour}\""]);
+        if (valid)
+        {
+            Assert.Equal(colour, (Valid with { Colour = colour }).PipelineSettings().Render.Colour.Name());
+        }
     }
 
     [Theory]
