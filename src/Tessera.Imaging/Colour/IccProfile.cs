@@ -86,6 +86,9 @@ public sealed class IccProfile
     /// <summary>Whether the profile describes plain sRGB, so pixels tagged with it need no transform to become sRGB (see the remarks on the type).</summary>
     public bool IsSrgb { get; }
 
+    /// <summary>The managed transform to sRGB of a matrix/TRC RGB profile without A2B tables; null for others (LittleCMS transforms them).</summary>
+    public MatrixShaper? Shaper { get; private init; }
+
     /// <summary>
     /// Parses a profile, or returns null when the bytes are not a well-formed one: shorter than a header and tag count,
     /// no <c>acsp</c> signature, a declared size below that or beyond the data, no tags, a tag table or tag past the
@@ -144,7 +147,13 @@ public sealed class IccProfile
             && (Near(white, D50, WhiteTolerance) || Near(white, D65, WhiteTolerance))
             && IsSrgbCurve(redCurve) && IsSrgbCurve(greenCurve) && IsSrgbCurve(blueCurve);
 
-        return new IccProfile(data.ToArray(), colourSpace, profile[8], description, isSrgb);
+        // A matrix/TRC RGB profile without A2B tables (which LittleCMS and libvips would use first) transforms in managed code.
+        var shaper = colourSpace == IccColourSpace.Rgb && !isSrgb && profile.Slice(20, 4).SequenceEqual("XYZ "u8)
+            && red is not null && green is not null && blue is not null && redCurve is not null && greenCurve is not null && blueCurve is not null
+            && !tags.ContainsKey(Signature("A2B0")) && !tags.ContainsKey(Signature("A2B1")) && !tags.ContainsKey(Signature("A2B2"))
+            ? new MatrixShaper(red, green, blue, redCurve, greenCurve, blueCurve)
+            : null;
+        return new IccProfile(data.ToArray(), colourSpace, profile[8], description, isSrgb) { Shaper = shaper };
     }
 
     /// <summary>sRGB's decoding function (IEC 61966-2-1): encoded value to linear light.</summary>

@@ -89,7 +89,7 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
             return ColourHandling.Embed;
         }
 
-        return space == IccColourSpace.Rgb && (lcms ?? ColourTransform.IsAvailable) ? ColourHandling.Transform : ColourHandling.Libvips;
+        return space == IccColourSpace.Rgb && (source.Profile.Shaper is not null || (lcms ?? ColourTransform.IsAvailable)) ? ColourHandling.Transform : ColourHandling.Libvips;
     }
 
     /// <summary>

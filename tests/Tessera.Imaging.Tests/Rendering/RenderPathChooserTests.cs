@@ -65,7 +65,7 @@ public sealed class RenderPathChooserTests
     [Theory]
     [InlineData(ColourPolicy.Convert, true, "0,0,256,256", "256,256", RenderPath.JpegTiles, RenderReason.ColourTransform, ColourHandling.Transform)]
     [InlineData(ColourPolicy.Convert, true, "100,100,600,500", "!300,300", RenderPath.JpegTiles, RenderReason.NotOneTile, ColourHandling.Transform)]
-    [InlineData(ColourPolicy.Convert, false, "0,0,256,256", "256,256", RenderPath.Libvips, RenderReason.IccProfile, ColourHandling.AsStored)]
+    [InlineData(ColourPolicy.Convert, false, "0,0,256,256", "256,256", RenderPath.JpegTiles, RenderReason.ColourTransform, ColourHandling.Transform)] // matrix/TRC: managed, no LittleCMS needed
     [InlineData(ColourPolicy.Embed, true, "0,0,256,256", "256,256", RenderPath.StoredTile, RenderReason.Tile, ColourHandling.Embed)]
     [InlineData(ColourPolicy.Embed, false, "100,100,600,500", "!300,300", RenderPath.JpegTiles, RenderReason.NotOneTile, ColourHandling.Embed)]
     public void An_rgb_profile_other_than_srgb_keeps_the_jpeg_paths_by_the_colour_policy(ColourPolicy policy, bool lcms, string region, string size, RenderPath path, RenderReason reason, ColourHandling colour)
