@@ -194,6 +194,15 @@ internal static unsafe class NativeImage
         }
     }
 
+    /// <summary>Removes a header field; false when there was none.</summary>
+    public static bool Remove(nint image, string name)
+    {
+        fixed (byte* n = Utf8.Z(name))
+        {
+            return VipsNative.vips_image_remove(image, n) != 0;
+        }
+    }
+
     /// <summary>find_load answers with a class name (VipsForeignLoadJpegFile); callers want the nickname (jpegload).</summary>
     private static string? Nickname(nint className)
     {
