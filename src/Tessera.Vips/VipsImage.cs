@@ -355,5 +355,14 @@ public sealed class VipsImage : IDisposable
         return image;
     }
 
+    /// <summary>A copy of this image without a header field, e.g. <c>Without("icc-profile-data")</c> so that savers write no profile.</summary>
+    public VipsImage Without(string name)
+    {
+        // As for WithInt: change a fresh copy, never an image others may hold.
+        var copy = Call("copy");
+        NativeImage.Remove(copy.Handle, name);
+        return copy;
+    }
+
     public void Dispose() => _handle.Dispose();
 }

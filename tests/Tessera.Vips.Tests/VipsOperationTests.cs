@@ -245,5 +245,9 @@ public sealed class VipsOperationTests
         Assert.Equal(File.ReadAllBytes(profile), tagged.GetBlob("icc-profile-data"));
         Assert.Null(black.GetBlob("icc-profile-data"));
         Assert.Null(tagged.GetBlob("width"));
+
+        using var untagged = tagged.Without("icc-profile-data");
+        Assert.False(untagged.HasField("icc-profile-data"));
+        Assert.True(tagged.HasField("icc-profile-data"));
     }
 }

@@ -6,7 +6,8 @@ namespace Tessera.Cli.Commands;
 
 /// <summary>
 /// The progress display every batch command shares: on a terminal a Spectre.Console bar with counts, rate and ETA;
-/// otherwise (a log, a CI job, a pipe) a plain status line every few seconds and one line per failure. Progress and the
+/// otherwise (a log, a CI job, a pipe) a plain status line every few seconds. Either way one line per failure, and one
+/// per item written with a note (a master converted to sRGB). Progress and the
 /// summary go to standard error, so standard output stays free for data (the process report).
 /// </summary>
 internal sealed class BatchConsole : IBatchProgress
@@ -39,6 +40,13 @@ internal sealed class BatchConsole : IBatchProgress
             lock (_lock)
             {
                 _error.WriteLine($"failed: {item}: {message}");
+            }
+        }
+        else if (outcome == BatchOutcome.Done && message is not null)
+        {
+            lock (_lock)
+            {
+                _error.WriteLine($"{message}: {item}");
             }
         }
 

@@ -15,6 +15,10 @@ internal static class ConvertCommand
         var format = new Option<string>("--format") { Description = "tif (tiled pyramidal JPEG TIFF) or jp2 (tiled JPEG 2000).", DefaultValueFactory = _ => "tif" };
         format.AcceptOnlyFromAmong("tif", "jp2");
         var force = new Option<bool>("--force") { Description = "Convert even when the output is up to date." };
+        var keepProfile = new Option<bool>("--keep-profile")
+        {
+            Description = "Keep each master's ICC profile and pixels. By default masters with another RGB profile are converted to sRGB and the profile dropped, so every tile can be served as stored.",
+        };
         var jobs = BatchOptions.Jobs();
         var shard = BatchOptions.Shard();
 
@@ -25,6 +29,8 @@ internal static class ConvertCommand
             is written beside the tree and renamed into place when complete; outputs that are up to date (same
             modification time as their master) are skipped; a master that cannot be read is reported and the rest go
             on (exit code 1 at the end). Memory stays bounded: masters stream through libvips top to bottom.
+            Colour: 8-bit masters with a non-sRGB RGB profile (Adobe RGB, ProPhoto...) are converted to sRGB and each is
+            reported; sRGB profiles are dropped; --keep-profile keeps profiles and pixels as they are.
 
             Examples:
               tessera convert ./masters --out ./serve
@@ -33,7 +39,7 @@ internal static class ConvertCommand
               tessera convert /mnt/masters --out /mnt/serve --shard 2/8     # part 2 of 8 machines
             """)
         {
-            sources, output, tileSize, quality, format, force, jobs, shard,
+            sources, output, tileSize, quality, format, force, keepProfile, jobs, shard,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -56,6 +62,7 @@ internal static class ConvertCommand
                 Jobs = result.GetValue(jobs),
                 Shard = part,
                 Force = result.GetValue(force),
+                KeepProfile = result.GetValue(keepProfile),
             };
             if (!BatchOptions.Valid(options.Validate(), error))
             {

@@ -10,6 +10,9 @@ public sealed record BatchSummary(long Done, long Skipped, long Failed, TimeSpan
 {
     public bool Succeeded => Failed == 0;
 
+    /// <summary>Written items with what was done to them worth telling, e.g. <c>converted from "Adobe RGB (1998)" to sRGB</c>.</summary>
+    public IReadOnlyList<(string Item, string Message)> Notes { get; init; } = [];
+
     /// <summary>Items written per second of wall-clock time.</summary>
     public double Rate => Elapsed.TotalSeconds > 0 ? Done / Elapsed.TotalSeconds : 0;
 

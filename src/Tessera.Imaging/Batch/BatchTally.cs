@@ -7,6 +7,7 @@ namespace Tessera.Imaging.Batch;
 public sealed class BatchTally(IBatchProgress? progress = null)
 {
     private readonly ConcurrentQueue<(string Item, string Message)> _failures = new();
+    private readonly ConcurrentQueue<(string Item, string Message)> _notes = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _done;
     private long _skipped;
@@ -20,6 +21,11 @@ public sealed class BatchTally(IBatchProgress? progress = null)
         {
             case BatchOutcome.Done:
                 Interlocked.Increment(ref _done);
+                if (message is not null)
+                {
+                    _notes.Enqueue((item, message));
+                }
+
                 break;
             case BatchOutcome.Skipped:
                 Interlocked.Increment(ref _skipped);
@@ -34,5 +40,8 @@ public sealed class BatchTally(IBatchProgress? progress = null)
     }
 
     public BatchSummary Summary() =>
-        new(Interlocked.Read(ref _done), Interlocked.Read(ref _skipped), Interlocked.Read(ref _failed), _clock.Elapsed, [.. _failures]);
+        new(Interlocked.Read(ref _done), Interlocked.Read(ref _skipped), Interlocked.Read(ref _failed), _clock.Elapsed, [.. _failures])
+        {
+            Notes = [.. _notes],
+        };
 }

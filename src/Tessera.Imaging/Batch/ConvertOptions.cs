@@ -26,6 +26,13 @@ public sealed record ConvertOptions
     /// <summary>Convert even when the output is up to date.</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Keep each master's ICC profile and pixels as they are (for servers that carry the profile to the client). Default
+    /// false: 8-bit masters with a non-sRGB RGB profile are transformed to sRGB, and sRGB profiles dropped, so that the
+    /// pyramid has no profile and every request can be served from its stored tiles.
+    /// </summary>
+    public bool KeepProfile { get; init; }
+
     /// <summary>Every problem with these options (empty when they are valid); <see cref="MasterConverter"/> refuses invalid ones.</summary>
     public IReadOnlyList<string> Validate()
     {

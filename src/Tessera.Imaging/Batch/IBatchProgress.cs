@@ -9,6 +9,9 @@ public interface IBatchProgress
     /// <summary>More items to do: adds to the total.</summary>
     void AddWork(long items);
 
-    /// <summary>One item finished; <paramref name="message"/> says why when it failed.</summary>
+    /// <summary>
+    /// One item finished; <paramref name="message"/> says why when it failed, and what was done to it when it was written
+    /// with something worth telling (a master converted from another colour profile to sRGB), else it is null.
+    /// </summary>
     void Report(BatchOutcome outcome, string item, string? message = null);
 }

@@ -1,3 +1,4 @@
+using Tessera.Imaging.Colour;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Batch;
@@ -8,6 +9,13 @@ namespace Tessera.Imaging.Batch;
 /// bounded memory; outputs are written beside the output tree and renamed into place; an output whose modification
 /// time equals its master's is up to date and skipped; a master that fails is reported and the rest go on.
 /// </summary>
+/// <remarks>
+/// Colour: unless <see cref="ConvertOptions.KeepProfile"/>, an 8-bit master with an RGB ICC profile that is not sRGB is
+/// transformed to sRGB (libvips <c>icc_transform</c>, relative intent, its own profile in) and reported; one with an sRGB
+/// profile keeps its pixels. Either way the output carries no profile, so the server serves it from stored tiles as
+/// it would an untagged one. CMYK, grey, 16-bit and float masters are converted as before (16-bit and float to 8-bit
+/// with their profile kept); a profile that does not parse is kept too, and then served as untagged.
+/// </remarks>
 public sealed class MasterConverter(ConvertOptions options)
 {
     private static readonly HashSet<string> MasterExtensions = new(StringComparer.OrdinalIgnoreCase)
@@ -112,12 +120,12 @@ public sealed class MasterConverter(ConvertOptions options)
             }
 
             temporary = staging.NewTemporaryPath(Path.GetExtension(output));
-            Save(master, temporary);
+            var note = Save(master, temporary);
 
             // The output carries its master's time: equal times mean up to date, even for a master restored from backup.
             File.SetLastWriteTimeUtc(temporary, masterTime);
             staging.Commit(temporary, output);
-            return (BatchOutcome.Done, null);
+            return (BatchOutcome.Done, note);
         }
         catch (Exception e) when (e is VipsException or IOException or UnauthorizedAccessException)
         {
@@ -131,16 +139,19 @@ public sealed class MasterConverter(ConvertOptions options)
         }
     }
 
-    private void Save(string master, string destination)
+    /// <summary>Writes the serving copy; returns a note when the master's colours were converted.</summary>
+    private string? Save(string master, string destination)
     {
         // Sequential: libvips streams the master top to bottom and the pyramid is built as strips arrive.
         using var opened = VipsImage.NewFromFile(master, ("access", "sequential"), ("fail_on", "truncated"));
-        using var image = ToEightBit(opened);
+        using var eightBit = ToEightBit(opened);
+        string? note = null;
+        using var image = Options.KeepProfile ? eightBit.Share() : ToSrgb(eightBit, opened.Format, out note);
         var tile = Options.TileSize;
         if (Options.Format == ConvertFormat.Jp2)
         {
             image.SaveToFile("jp2ksave", destination, ("tile_width", tile), ("tile_height", tile), ("Q", Options.Quality));
-            return;
+            return note;
         }
 
         var bigtiff = (long)image.Width * image.Height * image.Bands * 4 / 3 > BigTiffThreshold;
@@ -155,6 +166,31 @@ public sealed class MasterConverter(ConvertOptions options)
             ("compression", compression),
             ("Q", Options.Quality),
             ("bigtiff", bigtiff));
+        return note;
+    }
+
+    /// <summary>
+    /// An 8-bit master's pixels in sRGB without a profile: transformed from a non-sRGB RGB profile (<paramref name="note"/>
+    /// says from which), as they are under an sRGB one. Other masters (no profile, grey, CMYK, a profile that does not
+    /// parse, or <paramref name="masterFormat"/> not 8-bit) come back as they are.
+    /// </summary>
+    private static VipsImage ToSrgb(VipsImage image, BandFormat masterFormat, out string? note)
+    {
+        note = null;
+        var profile = masterFormat == BandFormat.UChar && image.GetBlob("icc-profile-data") is { } bytes ? IccProfile.TryParse(bytes) : null;
+        if (profile is null || profile.ColourSpace != IccColourSpace.Rgb || image.Bands < 3)
+        {
+            return image.Share();
+        }
+
+        if (profile.IsSrgb)
+        {
+            return image.Without("icc-profile-data");
+        }
+
+        using var transformed = image.Call("icc_transform", ("output_profile", "srgb"), ("embedded", true), ("intent", "relative"), ("depth", 8));
+        note = profile.Description is { Length: > 0 } name ? $"converted from \"{name}\" to sRGB" : "converted from an unnamed ICC profile to sRGB";
+        return transformed.Without("icc-profile-data");
     }
 
     /// <summary>JPEG tiles hold 8-bit samples: 16-bit and float masters are converted (colour-managed by libvips).</summary>

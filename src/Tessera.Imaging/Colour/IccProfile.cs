@@ -14,24 +14,26 @@ namespace Tessera.Imaging.Colour;
 /// <see cref="IsSrgb"/> is decided from what the profile does, never from its name: a profile called "sRGB" with Adobe RGB
 /// primaries is not sRGB, and an unnamed one with sRGB's colourants and curve is. A profile counts as sRGB when it is a
 /// matrix/TRC RGB profile (display or colour-space class, PCS XYZ) whose rXYZ/gXYZ/bXYZ equal sRGB's D50-adapted
-/// colourants within <see cref="ColourantTolerance"/> (real profiles differ by up to 0.0003: the colord, Ghostscript,
-/// HP/Microsoft, lcms and Skia ones), whose media white point is D50 (v4, most v2) or D65 (older v2 ones such as HP's,
-/// which put the illuminant there; a relative-intent transform does not use it), and whose three tone curves each map
-/// every 8-bit code to within <see cref="CurveToleranceLevels"/> of a level of where sRGB's own curve maps it: sampled
-/// <c>curv</c> tables of any length (1024 and 4096 entries, the 26-entry compact ones), and <c>para</c> curves
+/// colourants within <see cref="ColourantTolerance"/> (the sRGB profiles of colord, Ghostscript, icc-profiles-free and
+/// libvips differ from them by at most 0.0003; the tolerance leaves room for other rounding and adaptation variants while
+/// staying far from any other RGB space), whose media white point is D50 (v4, most v2) or D65 (older v2 ones such as
+/// Ghostscript's and icc-profiles-free's, which put the illuminant there; a relative-intent transform does not use it),
+/// and whose three tone curves each map every 8-bit code to within <see cref="CurveToleranceLevels"/> of a level of where
+/// sRGB's own curve maps it: sampled <c>curv</c> tables of any length (1024 and 4096 entries, the 26-entry compact ones), and <c>para</c> curves
 /// (type 3 or 4 with sRGB's parameters) alike, because the curve is evaluated rather than its parameters compared.
 /// </para>
 /// <para>
 /// A profile that also carries A2B0/B2A0 lookup tables next to a matching matrix/TRC still counts as sRGB. The tables
-/// are what a CMM would use for a relative-intent transform, so in principle they could disagree with the matrix; in
-/// practice the profiles that carry both (HP's, Skia's, camera makers') describe the same sRGB with tables that exist
-/// for perceptual gamut mapping into other spaces. Skipping the transform for them is what every browser does too.
+/// are what a CMM would use for a relative-intent transform, so in principle they could disagree with the matrix. The
+/// decision trusts the matrix/TRC: the writers that add such tables (for perceptual gamut mapping) describe the same
+/// sRGB with them, skipping the transform keeps these common profiles on the fast paths, and a profile whose tables
+/// contradicted its own matrix would be inconsistent whichever part a reader chose.
 /// A table-only profile (such as the ICC's "sRGB v4 ICC preference") is not recognised and is transformed: correct, only
 /// slower.
 /// </para>
 /// <para>
-/// <see cref="TryParse"/> reads untrusted bytes: it checks every offset against the data, reads at most a bounded number
-/// of samples of any curve, and returns null instead of throwing for anything malformed.
+/// <see cref="TryParse"/> reads untrusted bytes: it checks every offset against the data, does work linear in the data's
+/// length (at most 200 tags, 256 evaluations per curve), and returns null instead of throwing for anything malformed.
 /// </para>
 /// </remarks>
 public sealed class IccProfile

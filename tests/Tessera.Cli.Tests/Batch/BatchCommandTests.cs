@@ -7,7 +7,7 @@ public sealed class BatchCommandTests : IDisposable
     private readonly MasterFixtures _fixtures = new("tessera-cli-");
 
     [Theory]
-    [InlineData("convert", "--out", "--tile-size", "--quality", "--format", "--jobs", "--shard")]
+    [InlineData("convert", "--out", "--tile-size", "--quality", "--format", "--keep-profile", "--jobs", "--shard")]
     [InlineData("seed", "--root", "--out", "--version", "--tile-size", "--scale-factors", "--base-url", "--shard")]
     [InlineData("process", "--root", "--instructions", "--out", "--report", "--uri-template", "--shard")]
     public async Task Help_explains_every_option_with_examples(string command, params string[] options)
@@ -44,6 +44,22 @@ public sealed class BatchCommandTests : IDisposable
         Assert.Contains("bad.jpg", error, StringComparison.Ordinal);
         Assert.Contains("convert: 1 written, 0 skipped, 1 failed", error, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_fixtures.Out("serve"), "good.tif")));
+    }
+
+    [Fact]
+    public async Task Convert_names_each_master_it_converted_to_srgb_and_keep_profile_converts_none()
+    {
+        const string adobe = "/usr/share/color/icc/colord/AdobeRGB1998.icc";
+        var master = _fixtures.Photo("adobe.jpg", 300, "jpegsave", ("profile", adobe));
+        _fixtures.Photo("plain.jpg", 300);
+
+        var (exit, _, error) = await CliRunner.RunAsync("convert", _fixtures.Root, "--out", _fixtures.Out("serve"));
+        var (keptExit, _, kept) = await CliRunner.RunAsync("convert", _fixtures.Root, "--out", _fixtures.Out("embed"), "--keep-profile");
+
+        Assert.Equal((0, 0), (exit, keptExit));
+        Assert.Contains($"converted from \"Compatible with Adobe RGB (1998)\" to sRGB: {master}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain.jpg", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("converted", kept, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -76,5 +76,83 @@ public sealed class MasterConverterTests : IDisposable
         Assert.Equal(hash, SHA256.HashData(File.ReadAllBytes(master)));
     }
 
+    private const string AdobeProfile = "/usr/share/color/icc/colord/AdobeRGB1998.icc";
+    private const string SrgbProfile = "/usr/share/color/icc/colord/sRGB.icc";
+
+    [Fact]
+    public async Task An_adobe_rgb_master_becomes_an_srgb_pyramid_without_a_profile_and_is_reported()
+    {
+        var master = _fixtures.Photo("adobe.png", 600, "pngsave", ("profile", AdobeProfile));
+        var output = _fixtures.Out("serve");
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = output, Jobs = 1 }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        Assert.Equal([(master, "converted from \"Compatible with Adobe RGB (1998)\" to sRGB")], summary.Notes);
+        using var pyramid = VipsImage.NewFromFile(Path.Combine(output, "adobe.tif"));
+        Assert.False(pyramid.HasField("icc-profile-data"));
+        using var original = VipsImage.NewFromFile(master);
+        using var transformed = original.Call("icc_transform", ("output_profile", "srgb"), ("embedded", true), ("intent", "relative"), ("depth", 8));
+        Assert.True(MeanDifference(pyramid, transformed) < 1.5, $"mean difference {MeanDifference(pyramid, transformed):F2} from libvips' transform");
+        Assert.True(MeanDifference(pyramid, original) > 3, $"mean difference {MeanDifference(pyramid, original):F2} from the untransformed master");
+    }
+
+    [Fact]
+    public async Task Keep_profile_keeps_the_exact_profile_and_the_pixels()
+    {
+        var master = _fixtures.Photo("adobe.png", 600, "pngsave", ("profile", AdobeProfile));
+        var output = _fixtures.Out("embed");
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = output, Jobs = 1, KeepProfile = true }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        Assert.Empty(summary.Notes);
+        using var pyramid = VipsImage.NewFromFile(Path.Combine(output, "adobe.tif"));
+        Assert.Equal(File.ReadAllBytes(AdobeProfile), pyramid.GetBlob("icc-profile-data"));
+        using var original = VipsImage.NewFromFile(master);
+        Assert.True(MeanDifference(pyramid, original) < 1.5, $"mean difference {MeanDifference(pyramid, original):F2} from the master");
+    }
+
+    [Fact]
+    public async Task An_srgb_master_loses_its_profile_and_keeps_its_pixels()
+    {
+        var master = _fixtures.Photo("srgb.png", 600, "pngsave", ("profile", SrgbProfile));
+        var output = _fixtures.Out("serve");
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = output, Jobs = 1 }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        Assert.Empty(summary.Notes);
+        using var pyramid = VipsImage.NewFromFile(Path.Combine(output, "srgb.tif"));
+        Assert.False(pyramid.HasField("icc-profile-data"));
+        using var original = VipsImage.NewFromFile(master);
+        Assert.True(MeanDifference(pyramid, original) < 1.5, $"mean difference {MeanDifference(pyramid, original):F2} from the master");
+    }
+
+    [Fact]
+    public async Task A_sixteen_bit_master_is_made_eight_bit_with_its_profile_as_before()
+    {
+        using var photo = VipsImage.NewFromFile(Samples.PathOf(Samples.Sunset));
+        using var small = photo.Resize(300.0 / photo.Width, 300.0 / photo.Width);
+        using var deep = small.Colourspace("rgb16");
+        var master = Path.Combine(_fixtures.Root, "deep.tif");
+        deep.SaveToFile("tiffsave", master, ("profile", AdobeProfile));
+        var output = _fixtures.Out("serve");
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = output, Jobs = 1 }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        using var pyramid = VipsImage.NewFromFile(Path.Combine(output, "deep.tif"));
+        Assert.Equal(BandFormat.UChar, pyramid.Format);
+        Assert.Equal(File.ReadAllBytes(AdobeProfile), pyramid.GetBlob("icc-profile-data"));
+    }
+
+    private static double MeanDifference(VipsImage actual, VipsImage expected)
+    {
+        using var difference = VipsOperation.Image("subtract", ("left", actual), ("right", expected));
+        using var absolute = difference.Call("abs");
+        return absolute.Average();
+    }
+
     public void Dispose() => _fixtures.Dispose();
 }

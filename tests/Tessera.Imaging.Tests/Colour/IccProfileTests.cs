@@ -89,6 +89,7 @@ public sealed class IccProfileTests
         { "v2 sRGB IEC61966-2.1, 1024-entry curv, D65 white", Srgb(2, Curv(1024, SrgbEotf), D65, "sRGB IEC61966-2.1").Build(), true },
         { "v2 sRGB, 4096-entry curv", Srgb(2, Curv(4096, SrgbEotf)).Build(), true },
         { "sRGB with A2B0 and B2A0 tables beside its matrix", Srgb().Add("A2B0", Para(0, 1)).Add("B2A0", Para(0, 1)).Build(), true },
+        { "sRGB named \"Adobe RGB (1998)\"", Srgb(description: "Adobe RGB (1998)").Build(), true },
         { "\"sRGB\" with Adobe RGB primaries", Srgb().Add("rXYZ", Xyz(AdobeRed)).Add("gXYZ", Xyz(AdobeGreen)).Add("bXYZ", Xyz(AdobeBlue)).Build(), false },
         { "sRGB primaries, gamma 2.2", Srgb(curve: Gamma(2.2)).Build(), false },
         { "sRGB primaries, para gamma 2.2", Srgb(curve: Para(0, 2.2)).Build(), false },

@@ -20,6 +20,8 @@ public sealed class CachingTests(ServerFixture server)
     [InlineData(TestImages.PyramidYCbCr, "0,0,256,256/256,256")]
     [InlineData(TestImages.PyramidYCbCr, "1024,768,176,32/176,32")]
     [InlineData(TestImages.PyramidYCbCr, "1024,0,176,512/88,256")]
+    [InlineData(TestImages.PyramidSrgb, "256,256,256,256/256,256")]
+    [InlineData(TestImages.PyramidSrgb, "1024,768,176,32/176,32")]
     public async Task A_stored_tile_is_sent_as_it_is_and_shows_the_same_pixels_as_a_render(string identifier, string regionAndSize)
     {
         using var tile = await server.Client.GetAsync($"/iiif/3/{identifier}/{regionAndSize}/0/default.jpg");
@@ -35,6 +37,21 @@ public sealed class CachingTests(ServerFixture server)
         using var difference = VipsOperation.Image("subtract", ("left", fromTile), ("right", fromRender));
         using var absolute = difference.Call("abs");
         Assert.True(absolute.Average() < 1.5, $"mean difference {absolute.Average()}");
+    }
+
+    [Theory]
+    [InlineData(TestImages.PyramidSrgb, "512,0,256,256/256,256", "stored-tile")]
+    [InlineData(TestImages.PyramidSrgb, "100,100,500,300/max", "jpeg-tiles")]
+    [InlineData(TestImages.PyramidAdobe, "512,0,256,256/256,256", "jpeg-tiles")]
+    [InlineData(TestImages.PyramidAdobe, "100,100,500,300/max", "jpeg-tiles")]
+    [InlineData(TestImages.PyramidAdobe, "100,100,500,300/max", "rendered", "png")]
+    public async Task An_srgb_profile_keeps_a_pyramid_on_the_fast_paths_and_another_is_converted_on_the_jpeg_tile_path(string identifier, string regionAndSize, string origin, string format = "jpg")
+    {
+        // Adobe RGB under the default --colour convert: decoded, transformed to sRGB, encoded; never sent as stored.
+        using var response = await server.Client.GetAsync($"/iiif/3/{identifier}/{regionAndSize}/0/default.{format}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(origin, Origin(response));
     }
 
     [Fact]

@@ -20,6 +20,12 @@ public static class TestImages
 
     /// <summary>The same at Q85 (YCbCr photometric).</summary>
     public const string PyramidYCbCr = "pyramid-ycbcr.tif";
+
+    /// <summary><see cref="PyramidYCbCr"/> tagged with colord's sRGB profile: served like an untagged one.</summary>
+    public const string PyramidSrgb = "pyramid-srgb.tif";
+
+    /// <summary><see cref="PyramidYCbCr"/> tagged with colord's Adobe RGB (1998) profile: transformed by libvips.</summary>
+    public const string PyramidAdobe = "pyramid-adobe.tif";
     public const string Alpha = "alpha.png";
     public const string Deep = "deep16.tif";
     public const string Cmyk = "cmyk.jpg";
@@ -51,6 +57,12 @@ public static class TestImages
             photo.SaveToFile("tiffsave", Path.Combine(root, Pyramid), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 90));
             File.Copy(Path.Combine(root, Pyramid), Path.Combine(root, PyramidForEdgeCache));
             photo.SaveToFile("tiffsave", Path.Combine(root, PyramidYCbCr), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 85));
+            foreach (var (name, profile) in new[] { (PyramidSrgb, "sRGB.icc"), (PyramidAdobe, "AdobeRGB1998.icc") })
+            {
+                photo.SaveToFile("tiffsave", Path.Combine(root, name), ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 85),
+                    ("profile", "/usr/share/color/icc/colord/" + profile));
+            }
+
             using var grey = photo.Colourspace("b-w");
             grey.SaveToFile("jpegsave", Path.Combine(root, Grey));
             using var cmyk = photo.Call("icc_export", ("output_profile", "cmyk"));
