@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tessera.Imaging.Jpeg;
 
 namespace Tessera.Imaging.Colour;
 
@@ -24,7 +25,6 @@ public static class JpegIccMarkers
     private const byte App1 = 0xE1;
     private const byte App2 = 0xE2;
     private const byte StartOfScan = 0xDA;
-    private const byte EndOfImage = 0xD9;
 
     private static ReadOnlySpan<byte> Identifier => "ICC_PROFILE\0"u8;
 
@@ -98,46 +98,27 @@ public static class JpegIccMarkers
         return output;
     }
 
-    /// <summary>The marker segments between the start of image and the first scan (or the end of image); <paramref name="rest"/> is where that begins.</summary>
+    /// <summary>
+    /// The marker segments between the start of image and the first scan, walked by the one JPEG marker walker
+    /// (<see cref="JpegSegmentReader"/>); <paramref name="rest"/> is where the scan's segment begins.
+    /// </summary>
     private static List<Segment> HeaderSegments(ReadOnlySpan<byte> jpeg, out int rest)
     {
         var segments = new List<Segment>();
-        var at = 2;
-        while (true)
+        var reader = new JpegSegmentReader(jpeg[2..]);
+        while (reader.MoveNext())
         {
-            if (at + 2 > jpeg.Length || jpeg[at] != MarkerPrefix)
+            var segment = reader.Current;
+            if (segment.Marker == StartOfScan)
             {
-                throw new ArgumentException($"Expected a marker at byte {at} of jpeg but received {Describe(jpeg[Math.Min(at, jpeg.Length)..])}", nameof(jpeg));
-            }
-
-            var marker = jpeg[at + 1];
-            if (marker == MarkerPrefix)
-            {
-                // A fill byte before a marker.
-                at++;
-                continue;
-            }
-
-            if (marker is StartOfScan or EndOfImage)
-            {
-                rest = at;
+                rest = 2 + segment.Offset;
                 return segments;
             }
 
-            if (at + 4 > jpeg.Length)
-            {
-                throw new ArgumentException($"Expected a segment length at byte {at + 2} of jpeg but the stream ends at {jpeg.Length}", nameof(jpeg));
-            }
-
-            var length = 2 + BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 2)..]);
-            if (length < 4 || at + length > jpeg.Length)
-            {
-                throw new ArgumentException($"Expected a segment of 4..{jpeg.Length - at} bytes at byte {at} of jpeg (marker FF {marker:X2}) but its length says {length}", nameof(jpeg));
-            }
-
-            segments.Add(new Segment(at, length, marker));
-            at += length;
+            segments.Add(new Segment(2 + segment.Offset, 2 + segment.Length, segment.Marker));
         }
+
+        throw new ArgumentException($"Expected marker segments up to a start of scan in jpeg but {reader.Error ?? "the stream ends first"}", nameof(jpeg));
     }
 
     private static bool IsIccSegment(ReadOnlySpan<byte> jpeg, Segment segment) =>
