@@ -4,6 +4,7 @@ using Tessera.Imaging.Colour;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Tests.Tiff;
+using Tessera.Testing;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Tests.Pipeline;
@@ -132,6 +133,45 @@ public sealed class TaggedSourceTests : IDisposable
 
         Assert.NotEqual(convert.KeyOf(adobe.Plan, adobe.Source), embed.KeyOf(adobe.Plan, adobe.Source));
         Assert.Equal(convert.KeyOf(srgb.Plan, srgb.Source), embed.KeyOf(srgb.Plan, srgb.Source));
+    }
+
+    [Theory]
+    [InlineData("truncated", ColourPolicy.Convert)]
+    [InlineData("truncated", ColourPolicy.Embed)]
+    [InlineData("bad-curve", ColourPolicy.Convert)]
+    [InlineData("bad-curve", ColourPolicy.Embed)]
+    public async Task A_broken_or_lying_profile_falls_back_and_every_request_answers(string damage, ColourPolicy policy)
+    {
+        var profile = File.ReadAllBytes(AdobeProfile);
+        if (damage == "truncated")
+        {
+            // The header still declares the whole size: the profile lies about its length.
+            profile = profile[..(profile.Length / 2)];
+        }
+        else
+        {
+            // The tone curves' type signature made unreadable (colord's Adobe RGB shares one parametric curve).
+            var at = profile.AsSpan().IndexOf("para"u8) is >= 0 and var para ? para : profile.AsSpan().IndexOf("curv"u8);
+            Assert.True(at > 0, "no tone curve found");
+            "xxxx"u8.CopyTo(profile.AsSpan(at));
+        }
+
+        var path = Path.Combine(_root, $"{damage}.tif");
+        using (var photo = VipsImage.NewFromFile(Samples.PathOf(Samples.Sunset)))
+        using (var small = photo.Resize(0.25, 0.25))
+        using (var tagged = small.WithProfileOnly(profile))
+        {
+            tagged.SaveToFile("tiffsave", path, ("tile", true), ("tile_width", 256), ("tile_height", 256), ("pyramid", true), ("compression", "jpeg"), ("Q", 85), ("strip", false));
+        }
+
+        var pipeline = BatchPipeline.Create(_root, jobs: 1, new RenderOptions { Colour = policy });
+        foreach (var (region, size, format) in new[] { ("0,0,256,256", "256,256", "jpg"), ("100,150,300,400", "200,", "jpg"), ("full", "!300,300", "png") })
+        {
+            var result = await PipelineRequests.Image(pipeline, $"{damage}.tif", region, size, format: format);
+            Assert.Null(result.Source.Profile);
+            using var image = VipsImage.NewFromBuffer(result.Image.Data);
+            Assert.Equal((result.Plan.Width, result.Plan.Height), (image.Width, image.Height));
+        }
     }
 
     /// <summary>The pyramid level the plan reads (a reduced request reads a smaller one, as the server does).</summary>
