@@ -3,7 +3,8 @@ namespace Tessera.Imaging.Colour;
 /// <summary>
 /// The transform of an RGB matrix/TRC profile (Adobe RGB, eciRGB, ProPhoto, most camera and scanner profiles) to sRGB,
 /// relative colorimetric, in managed code: each channel through its tone curve (a 256-entry table), one 3×3 matrix
-/// (the profile's D50 colourants, then sRGB's inverted), clipped, and sRGB's encoding (a 65,536-entry table, shared).
+/// (the profile's D50 colourants, then sRGB's inverted), clipped, and sRGB's encoding (a 16,384-entry table, shared:
+/// small enough to stay in the L1 cache, fine enough to be off by at most one level near black, where the curve is steepest).
 /// That is the whole of what LittleCMS computes for such a profile without black point compensation, at a few
 /// nanoseconds a pixel instead of about fifteen: a converted 256 px tile is mostly decode and encode again.
 /// Profiles with A2B tables go to LittleCMS, which prefers those tables (so would libvips).
@@ -18,7 +19,10 @@ public sealed class MatrixShaper
         { 0.013916, 0.097076, 0.714096 },
     };
 
-    /// <summary>Linear light (0..65535) to sRGB's 8-bit code, rounded: one table for every profile.</summary>
+    /// <summary>Steps of linear light in the encoding table.</summary>
+    private const int Steps = 16383;
+
+    /// <summary>Linear light (0..<see cref="Steps"/>) to sRGB's 8-bit code, rounded: one table for every profile.</summary>
     private static readonly byte[] Encode = BuildEncode();
 
     private readonly float[] _red;
@@ -46,7 +50,7 @@ public sealed class MatrixShaper
                     sum += fromXyz[row, k] * toXyz[k, column];
                 }
 
-                _matrix[(row * 3) + column] = (float)(sum * 65535);
+                _matrix[(row * 3) + column] = (float)(sum * Steps);
             }
         }
     }
@@ -88,8 +92,8 @@ public sealed class MatrixShaper
         }
     }
 
-    /// <summary>A value scaled to 0..65535, clipped (out of sRGB's gamut), rounded.</summary>
-    private static int Index(float value) => (int)Math.Clamp(value + 0.5f, 0f, 65535f);
+    /// <summary>A value scaled to 0..<see cref="Steps"/>, clipped (out of sRGB's gamut), rounded.</summary>
+    private static int Index(float value) => (int)Math.Clamp(value + 0.5f, 0f, Steps);
 
     private static float[] Table(Func<double, double> curve)
     {
@@ -104,10 +108,10 @@ public sealed class MatrixShaper
 
     private static byte[] BuildEncode()
     {
-        var table = new byte[65536];
+        var table = new byte[Steps + 1];
         for (var i = 0; i < table.Length; i++)
         {
-            table[i] = (byte)Math.Round(IccProfile.LinearToSrgb(i / 65535.0) * 255);
+            table[i] = (byte)Math.Round(IccProfile.LinearToSrgb(i / (double)Steps) * 255);
         }
 
         return table;
