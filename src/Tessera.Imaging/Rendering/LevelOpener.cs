@@ -75,6 +75,56 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
         };
     }
 
+    /// <summary>
+    /// Whether <see cref="OpenJpeg2000"/> holds the level decoded in memory: small reductions (at most 4 Mpx, not
+    /// full resolution), what thumbnails and low-zoom tiles read. Decoding a whole small level again costs ~200 ms
+    /// against a few ms to crop it from memory; larger levels are decoded a window at a time.
+    /// </summary>
+    public static bool IsHeldJpeg2000(PyramidLevel level) =>
+        (long)level.Width * level.Height <= InMemoryLevelPixels && level.Index > 0;
+
+    /// <summary>Whole JPEG 2000 levels decoded to be held so far (one per level and file version while it stays in <see cref="OpenImages"/>).</summary>
+    public long HeldJpeg2000Decodes => Interlocked.Read(ref _heldJpeg2000Decodes);
+
+    private long _heldJpeg2000Decodes;
+
+    /// <summary>
+    /// For the direct JPEG 2000 path (<see cref="RenderPath.Jpeg2000"/>): the <paramref name="window"/> of the level
+    /// decoded by OpenJPEG (<paramref name="whole"/> false: the image is the window), or the whole level held decoded
+    /// in <see cref="OpenImages"/> when <see cref="IsHeldJpeg2000"/> (<paramref name="whole"/> true: the caller crops).
+    /// Either carries the file's ICC profile as <c>icc-profile-data</c>, as a <c>jp2kload</c> image does. The caller
+    /// disposes it.
+    /// </summary>
+    /// <exception cref="VipsException">The file is damaged, truncated or was replaced since it was inspected: an error for the request, never a partial image.</exception>
+    public VipsImage OpenJpeg2000(SourceDescription source, PyramidLevel level, PixelRect window, out bool whole)
+    {
+        var decoder = source.Jpeg2000 ?? throw new ArgumentException($"Expected a JPEG 2000 source the direct decoder accepts but {source.Source.Path} has none ({source.Jpeg2000Refusal})", nameof(source));
+        try
+        {
+            whole = IsHeldJpeg2000(level);
+            if (!whole)
+            {
+                return decoder.DecodeLevelToImage(level.Index, window.X, window.Y, window.Width, window.Height);
+            }
+
+            // Keyed apart from the jp2kload image of the same level: both may be open at once when the path is switched.
+            var key = $"{source.Source.Path}\n{source.Source.Version}\n{level.Index}\nopenjpeg";
+            return OpenImages.Lease(
+                key,
+                () =>
+                {
+                    Interlocked.Increment(ref _heldJpeg2000Decodes);
+                    return decoder.DecodeLevelToImage(level.Index, 0, 0, level.Width, level.Height);
+                },
+                (long)level.Width * level.Height * decoder.Bands);
+        }
+        catch (Jpeg2000Exception e)
+        {
+            // The renderer's callers answer a VipsException with a 500 for that request: a damaged JPEG 2000 is the same.
+            throw new VipsException($"{source.Source.Path} could not be decoded by OpenJPEG: {e.Message}", e);
+        }
+    }
+
     /// <summary>The level decoded in memory when <see cref="IsHeld"/> says it is kept so, else null (its tiles are read instead).</summary>
     public VipsImage? OpenIfHeld(SourceDescription source, PyramidLevel level) => IsHeld(source, level) ? Open(source, level) : null;
 

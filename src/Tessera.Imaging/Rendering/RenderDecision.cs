@@ -1,3 +1,4 @@
+using Tessera.Core.Planning;
 using Tessera.Imaging.Tiff;
 
 namespace Tessera.Imaging.Rendering;
@@ -9,6 +10,9 @@ public sealed record RenderDecision(RenderPath Path, RenderReason Reason)
 {
     /// <summary>The level's TIFF directory, for <see cref="RenderPath.StoredTile"/> and <see cref="RenderPath.JpegTiles"/>; else null.</summary>
     public TiffDirectory? Directory { get; init; }
+
+    /// <summary>For <see cref="RenderPath.Jpeg2000"/>: the window of the planned level to decode, in level pixels (stored orientation).</summary>
+    public PixelRect Window { get; init; }
 
     /// <summary>The stored tile's column in the level, for <see cref="RenderPath.StoredTile"/>.</summary>
     public int Column { get; init; }
