@@ -89,8 +89,8 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     private long _heldJpeg2000Decodes;
 
     /// <summary>
-    /// For the direct JPEG 2000 path (<see cref="RenderPath.Jpeg2000"/>): the <paramref name="window"/> of the level
-    /// decoded by OpenJPEG (<paramref name="whole"/> false: the image is the window), or the whole level held decoded
+    /// For the direct JPEG 2000 path (<see cref="RenderPath.Jpeg2000"/>): the <paramref name="window"/> of the level,
+    /// from codestream tiles decoded by OpenJPEG and kept (<paramref name="whole"/> false: the image is the window), or the whole level held decoded
     /// in <see cref="OpenImages"/> when <see cref="IsHeldJpeg2000"/> (<paramref name="whole"/> true: the caller crops).
     /// Either carries the file's ICC profile as <c>icc-profile-data</c>, as a <c>jp2kload</c> image does. The caller
     /// disposes it.
@@ -104,7 +104,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             whole = IsHeldJpeg2000(level);
             if (!whole)
             {
-                return decoder.DecodeLevelToImage(level.Index, window.X, window.Y, window.Width, window.Height);
+                return Jpeg2000Window(source, decoder, level, window);
             }
 
             // Keyed apart from the jp2kload image of the same level: both may be open at once when the path is switched.
@@ -122,6 +122,66 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
         {
             // The renderer's callers answer a VipsException with a 500 for that request: a damaged JPEG 2000 is the same.
             throw new VipsException($"{source.Source.Path} could not be decoded by OpenJPEG: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Codestream tiles of JPEG 2000 levels decoded so far (each kept in <see cref="OpenImages"/> while it fits).</summary>
+    public long Jpeg2000TileDecodes => Interlocked.Read(ref _jpeg2000TileDecodes);
+
+    private long _jpeg2000TileDecodes;
+
+    /// <summary>
+    /// The window of a level too large to hold, from the codestream tiles it touches, each decoded whole once and kept
+    /// in <see cref="OpenImages"/> (bounded in bytes with the rest): neighbouring tiles and overlapping regions, which
+    /// viewers ask for together, decode each tile once, as libvips' tile cache would, but without its lock, so
+    /// different tiles decode on every core at once. Two requests for the same uncached tile may both decode it.
+    /// </summary>
+    private VipsImage Jpeg2000Window(SourceDescription source, Jpeg2000Decoder decoder, PyramidLevel level, PixelRect window)
+    {
+        var reduction = level.Index;
+        var scale = 1L << reduction;
+        if (decoder.TileWidth % scale != 0 || decoder.TileHeight % scale != 0)
+        {
+            // Tiles of unequal sizes at this reduction (smaller than a pixel per tile row): decode the window alone.
+            return decoder.DecodeLevelToImage(reduction, window.X, window.Y, window.Width, window.Height);
+        }
+
+        // Codestream tiles are TileWidth / 2^r level pixels across here (the last ones cut by the level's edge).
+        int tileWidth = (int)(decoder.TileWidth / scale), tileHeight = (int)(decoder.TileHeight / scale);
+        int firstColumn = window.X / tileWidth, lastColumn = (window.Right - 1) / tileWidth;
+        int firstRow = window.Y / tileHeight, lastRow = (window.Bottom - 1) / tileHeight;
+        var tiles = new List<VipsImage>();
+        try
+        {
+            for (var row = firstRow; row <= lastRow; row++)
+            {
+                for (var column = firstColumn; column <= lastColumn; column++)
+                {
+                    int x = column * tileWidth, y = row * tileHeight;
+                    int width = Math.Min(tileWidth, level.Width - x), height = Math.Min(tileHeight, level.Height - y);
+                    var key = $"{source.Source.Path}\n{source.Source.Version}\n{reduction}\nopenjpeg\n{column},{row}";
+                    tiles.Add(OpenImages.Lease(
+                        key,
+                        () =>
+                        {
+                            Interlocked.Increment(ref _jpeg2000TileDecodes);
+                            return decoder.DecodeLevelToImage(reduction, x, y, width, height);
+                        },
+                        (long)width * height * decoder.Bands));
+                }
+            }
+
+            // Tiles in a grid of equal cells (only the last column and row are smaller, at the level's edges): the
+            // join carries the first tile's header fields (interpretation, ICC profile).
+            using var joined = tiles.Count == 1 ? tiles[0].Share() : VipsOperation.Image("arrayjoin", ("in", tiles.ToArray()), ("across", lastColumn - firstColumn + 1));
+            return joined.ExtractArea(window.X - (firstColumn * tileWidth), window.Y - (firstRow * tileHeight), window.Width, window.Height);
+        }
+        finally
+        {
+            foreach (var tile in tiles)
+            {
+                tile.Dispose();
+            }
         }
     }
 

@@ -90,7 +90,6 @@ public sealed class Jpeg2000PathTests : IDisposable
 
         Assert.False(outcome.TryGetValue(out var image, out var error), $"a {image?.Image.Width}x{image?.Image.Height} image came");
         Assert.Equal(500, error.Status);
-        Assert.Equal(0, pipeline.Renderer.Levels.OpenImages.Count);
     }
 
     [Fact]
@@ -114,9 +113,30 @@ public sealed class Jpeg2000PathTests : IDisposable
         await PipelineRequests.Image(pipeline, "photo.jp2", "0,0,1024,1024", "256,");
         Assert.Equal(2, levels.HeldJpeg2000Decodes);
 
-        // Full-resolution windows are decoded per request, never held.
+        // Full resolution is never held whole: a window of it decodes the codestream tile it touches.
         await PipelineRequests.Image(pipeline, "photo.jp2", "256,256,256,256", "256,");
-        Assert.Equal((2L, 2), (levels.HeldJpeg2000Decodes, levels.OpenImages.Count));
+        Assert.Equal((2L, 1L, 3), (levels.HeldJpeg2000Decodes, levels.Jpeg2000TileDecodes, levels.OpenImages.Count));
+    }
+
+    [Fact]
+    public async Task Codestream_tiles_of_large_levels_are_decoded_once_for_overlapping_windows()
+    {
+        var pipeline = Create(direct: true);
+        var levels = pipeline.Renderer.Levels;
+
+        // Full resolution (3 Mpx, decoded a 256 px codestream tile at a time): 300,200 to 1000,700 touches 3 x 3 tiles.
+        var first = await PipelineRequests.Image(pipeline, "photo.jp2", "300,200,700,500", "max");
+        Assert.Equal(0, first.Plan.Level.Index);
+        Assert.Equal(9, levels.Jpeg2000TileDecodes);
+        Assert.Equal(9, levels.OpenImages.Count);
+
+        // Overlapping and contained windows decode nothing again; a neighbour decodes only its own tile.
+        await PipelineRequests.Image(pipeline, "photo.jp2", "260,210,500,500", "max", format: "png");
+        await PipelineRequests.Image(pipeline, "photo.jp2", "512,256,256,256", "256,");
+        Assert.Equal(9, levels.Jpeg2000TileDecodes);
+        await PipelineRequests.Image(pipeline, "photo.jp2", "1024,768,256,256", "256,");
+        Assert.Equal(10, levels.Jpeg2000TileDecodes);
+        Assert.Equal(0, levels.HeldJpeg2000Decodes);
     }
 
     [Fact]
