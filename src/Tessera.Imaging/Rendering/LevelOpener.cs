@@ -125,6 +125,12 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
         }
     }
 
+    /// <summary>
+    /// Codestream tiles larger than this at a level (an untiled file, tiles of 2048 px and more) are not decoded whole
+    /// and kept: the window alone is decoded per request, as the tile would cost several windows and most of the bound.
+    /// </summary>
+    private const long MaxKeptJpeg2000TilePixels = 1L << 20;
+
     /// <summary>Codestream tiles of JPEG 2000 levels decoded so far (each kept in <see cref="OpenImages"/> while it fits).</summary>
     public long Jpeg2000TileDecodes => Interlocked.Read(ref _jpeg2000TileDecodes);
 
@@ -140,9 +146,10 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     {
         var reduction = level.Index;
         var scale = 1L << reduction;
-        if (decoder.TileWidth % scale != 0 || decoder.TileHeight % scale != 0)
+        if (decoder.TileWidth % scale != 0 || decoder.TileHeight % scale != 0 || (decoder.TileWidth / scale) * (decoder.TileHeight / scale) > MaxKeptJpeg2000TilePixels)
         {
-            // Tiles of unequal sizes at this reduction (smaller than a pixel per tile row): decode the window alone.
+            // Tiles of unequal sizes at this reduction (fewer than a pixel per tile row), or tiles too large to decode
+            // whole for a window and keep (an untiled file is one tile): decode only the code-blocks of the window.
             return decoder.DecodeLevelToImage(reduction, window.X, window.Y, window.Width, window.Height);
         }
 

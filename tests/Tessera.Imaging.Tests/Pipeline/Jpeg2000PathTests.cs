@@ -27,6 +27,9 @@ public sealed class Jpeg2000PathTests : IDisposable
         picture.SaveToFile("jp2ksave", Path.Combine(_root, "photo.jp2"), ("tile_width", 256), ("tile_height", 256), ("Q", 45), ("lossless", false));
         picture.SaveToFile("jp2ksave", Path.Combine(_root, "subsampled.jp2"), ("tile_width", 256), ("tile_height", 256), ("Q", 45), ("subsample_mode", "on"));
 
+        // One codestream tile (no tiling): windows are decoded alone, the whole image never kept.
+        picture.SaveToFile("jp2ksave", Path.Combine(_root, "untiled.jp2"), ("tile_width", 2048), ("tile_height", 2048), ("Q", 45));
+
         // Cut at two thirds: the header reads, the bottom of the image is missing.
         var bytes = File.ReadAllBytes(Path.Combine(_root, "photo.jp2"));
         File.WriteAllBytes(Path.Combine(_root, "truncated.jp2"), bytes[..(bytes.Length * 2 / 3)]);
@@ -137,6 +140,22 @@ public sealed class Jpeg2000PathTests : IDisposable
         await PipelineRequests.Image(pipeline, "photo.jp2", "1024,768,256,256", "256,");
         Assert.Equal(10, levels.Jpeg2000TileDecodes);
         Assert.Equal(0, levels.HeldJpeg2000Decodes);
+    }
+
+    [Fact]
+    public async Task A_file_of_large_codestream_tiles_decodes_each_window_alone()
+    {
+        var direct = Create(direct: true);
+        var result = await PipelineRequests.Image(direct, "untiled.jp2", "700,500,512,512", "512,", format: "png");
+        var libvips = await PipelineRequests.Image(Create(direct: false), "untiled.jp2", "700,500,512,512", "512,", format: "png");
+
+        Assert.Equal(RenderOrigin.OpenJpeg, result.Image.Origin);
+        Assert.Equal((0L, 0L, 0), (direct.Renderer.Levels.Jpeg2000TileDecodes, direct.Renderer.Levels.HeldJpeg2000Decodes, direct.Renderer.Levels.OpenImages.Count));
+        using var ours = VipsImage.NewFromBuffer(result.Image.Data);
+        using var theirs = VipsImage.NewFromBuffer(libvips.Image.Data);
+        using var difference = VipsOperation.Image("subtract", ("left", ours), ("right", theirs));
+        using var absolute = difference.Call("abs");
+        Assert.Equal(0, (double)VipsOperation.Run("max", [new("in", absolute)], ["out"])[0]!);
     }
 
     [Fact]
