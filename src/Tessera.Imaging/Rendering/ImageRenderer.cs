@@ -12,7 +12,8 @@ namespace Tessera.Imaging.Rendering;
 /// resizes to the exact planned size, converts to sRGB, applies quality, mirroring and rotation, strips metadata
 /// and encodes. <see cref="RenderPathChooser"/> says which path a plan takes: one it sends to the JPEG tiles goes to
 /// <see cref="JpegTileRenderer"/> first (libjpeg-turbo without libvips, the same picture); what that declines, and
-/// everything else, is rendered here with libvips. Levels are opened, and kept open, by <see cref="LevelOpener"/>.
+/// everything else, is rendered here with libvips; a JPEG 2000 window the chooser sends to <see cref="RenderPath.Jpeg2000"/> is
+/// decoded by OpenJPEG directly and continues down the same chain. Levels are opened, and kept open, by <see cref="LevelOpener"/>.
 /// </summary>
 public sealed class ImageRenderer
 {
@@ -64,13 +65,18 @@ public sealed class ImageRenderer
         }
 
         var info = source.Info;
-        using var chain = new VipsChain(Levels.Open(source, plan.Level));
+
+        // A JPEG 2000 window is decoded by OpenJPEG directly (every core at once), or cropped below from the level held
+        // decoded; everything else opens the level through libvips.
+        var whole = true;
+        var openJpeg = path.Path == RenderPath.Jpeg2000;
+        using var chain = new VipsChain(openJpeg ? Levels.OpenJpeg2000(source, plan.Level, path.Window, out whole) : Levels.Open(source, plan.Level));
 
         // Crop and resize in the stored orientation, so a sequential (streaming) read suffices; turn upright only
         // once the image is output-sized.
         var swap = info.SwapsAxes;
         var opened = chain.Current;
-        var top = Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
+        var top = whole ? Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion) : path.Window.Y;
         if (top > 0 && !LevelOpener.IsRandomAccess(source, plan.Level))
         {
             // A streaming read must decode the rows above the region anyway; walking it down to them in steps keeps
@@ -102,7 +108,7 @@ public sealed class ImageRenderer
 
         Rotate(chain, plan.Rotation, plan.Format);
         var bytes = Encode(chain, plan.Format, embed);
-        return new RenderedImage(bytes, plan.Format.MediaType(), chain.Current.Width, chain.Current.Height);
+        return new RenderedImage(bytes, plan.Format.MediaType(), chain.Current.Width, chain.Current.Height) { Origin = openJpeg ? RenderOrigin.OpenJpeg : RenderOrigin.Rendered };
     }
 
     /// <summary>Rows of a strip when fetching from an untiled source.</summary>

@@ -75,6 +75,123 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
         };
     }
 
+    /// <summary>
+    /// Whether <see cref="OpenJpeg2000"/> holds the level decoded in memory: small reductions (at most 4 Mpx, not
+    /// full resolution), what thumbnails and low-zoom tiles read. Decoding a whole small level again costs ~200 ms
+    /// against a few ms to crop it from memory; larger levels are decoded a window at a time.
+    /// </summary>
+    public static bool IsHeldJpeg2000(PyramidLevel level) =>
+        (long)level.Width * level.Height <= InMemoryLevelPixels && level.Index > 0;
+
+    /// <summary>Whole JPEG 2000 levels decoded to be held so far (one per level and file version while it stays in <see cref="OpenImages"/>).</summary>
+    public long HeldJpeg2000Decodes => Interlocked.Read(ref _heldJpeg2000Decodes);
+
+    private long _heldJpeg2000Decodes;
+
+    /// <summary>
+    /// For the direct JPEG 2000 path (<see cref="RenderPath.Jpeg2000"/>): the <paramref name="window"/> of the level,
+    /// from codestream tiles decoded by OpenJPEG and kept (<paramref name="whole"/> false: the image is the window), or the whole level held decoded
+    /// in <see cref="OpenImages"/> when <see cref="IsHeldJpeg2000"/> (<paramref name="whole"/> true: the caller crops).
+    /// Either carries the file's ICC profile as <c>icc-profile-data</c>, as a <c>jp2kload</c> image does. The caller
+    /// disposes it.
+    /// </summary>
+    /// <exception cref="VipsException">The file is damaged, truncated or was replaced since it was inspected: an error for the request, never a partial image.</exception>
+    public VipsImage OpenJpeg2000(SourceDescription source, PyramidLevel level, PixelRect window, out bool whole)
+    {
+        var decoder = source.Jpeg2000 ?? throw new ArgumentException($"Expected a JPEG 2000 source the direct decoder accepts but {source.Source.Path} has none ({source.Jpeg2000Refusal})", nameof(source));
+        try
+        {
+            whole = IsHeldJpeg2000(level);
+            if (!whole)
+            {
+                return Jpeg2000Window(source, decoder, level, window);
+            }
+
+            // Keyed apart from the jp2kload image of the same level: both may be open at once when the path is switched.
+            var key = $"{source.Source.Path}\n{source.Source.Version}\n{level.Index}\nopenjpeg";
+            return OpenImages.Lease(
+                key,
+                () =>
+                {
+                    Interlocked.Increment(ref _heldJpeg2000Decodes);
+                    return decoder.DecodeLevelToImage(level.Index, 0, 0, level.Width, level.Height);
+                },
+                (long)level.Width * level.Height * decoder.Bands);
+        }
+        catch (Jpeg2000Exception e)
+        {
+            // The renderer's callers answer a VipsException with a 500 for that request: a damaged JPEG 2000 is the same.
+            throw new VipsException($"{source.Source.Path} could not be decoded by OpenJPEG: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Codestream tiles larger than this at a level (an untiled file, tiles of 2048 px and more) are not decoded whole
+    /// and kept: the window alone is decoded per request, as the tile would cost several windows and most of the bound.
+    /// </summary>
+    private const long MaxKeptJpeg2000TilePixels = 1L << 20;
+
+    /// <summary>Codestream tiles of JPEG 2000 levels decoded so far (each kept in <see cref="OpenImages"/> while it fits).</summary>
+    public long Jpeg2000TileDecodes => Interlocked.Read(ref _jpeg2000TileDecodes);
+
+    private long _jpeg2000TileDecodes;
+
+    /// <summary>
+    /// The window of a level too large to hold, from the codestream tiles it touches, each decoded whole once and kept
+    /// in <see cref="OpenImages"/> (bounded in bytes with the rest): neighbouring tiles and overlapping regions, which
+    /// viewers ask for together, decode each tile once, as libvips' tile cache would, but without its lock, so
+    /// different tiles decode on every core at once. Two requests for the same uncached tile may both decode it.
+    /// </summary>
+    private VipsImage Jpeg2000Window(SourceDescription source, Jpeg2000Decoder decoder, PyramidLevel level, PixelRect window)
+    {
+        var reduction = level.Index;
+        var scale = 1L << reduction;
+        if (decoder.TileWidth % scale != 0 || decoder.TileHeight % scale != 0 || (decoder.TileWidth / scale) * (decoder.TileHeight / scale) > MaxKeptJpeg2000TilePixels)
+        {
+            // Tiles of unequal sizes at this reduction (fewer than a pixel per tile row), or tiles too large to decode
+            // whole for a window and keep (an untiled file is one tile): decode only the code-blocks of the window.
+            return decoder.DecodeLevelToImage(reduction, window.X, window.Y, window.Width, window.Height);
+        }
+
+        // Codestream tiles are TileWidth / 2^r level pixels across here (the last ones cut by the level's edge).
+        int tileWidth = (int)(decoder.TileWidth / scale), tileHeight = (int)(decoder.TileHeight / scale);
+        int firstColumn = window.X / tileWidth, lastColumn = (window.Right - 1) / tileWidth;
+        int firstRow = window.Y / tileHeight, lastRow = (window.Bottom - 1) / tileHeight;
+        var tiles = new List<VipsImage>();
+        try
+        {
+            for (var row = firstRow; row <= lastRow; row++)
+            {
+                for (var column = firstColumn; column <= lastColumn; column++)
+                {
+                    int x = column * tileWidth, y = row * tileHeight;
+                    int width = Math.Min(tileWidth, level.Width - x), height = Math.Min(tileHeight, level.Height - y);
+                    var key = $"{source.Source.Path}\n{source.Source.Version}\n{reduction}\nopenjpeg\n{column},{row}";
+                    tiles.Add(OpenImages.Lease(
+                        key,
+                        () =>
+                        {
+                            Interlocked.Increment(ref _jpeg2000TileDecodes);
+                            return decoder.DecodeLevelToImage(reduction, x, y, width, height);
+                        },
+                        (long)width * height * decoder.Bands));
+                }
+            }
+
+            // Tiles in a grid of equal cells (only the last column and row are smaller, at the level's edges): the
+            // join carries the first tile's header fields (interpretation, ICC profile).
+            using var joined = tiles.Count == 1 ? tiles[0].Share() : VipsOperation.Image("arrayjoin", ("in", tiles.ToArray()), ("across", lastColumn - firstColumn + 1));
+            return joined.ExtractArea(window.X - (firstColumn * tileWidth), window.Y - (firstRow * tileHeight), window.Width, window.Height);
+        }
+        finally
+        {
+            foreach (var tile in tiles)
+            {
+                tile.Dispose();
+            }
+        }
+    }
+
     /// <summary>The level decoded in memory when <see cref="IsHeld"/> says it is kept so, else null (its tiles are read instead).</summary>
     public VipsImage? OpenIfHeld(SourceDescription source, PyramidLevel level) => IsHeld(source, level) ? Open(source, level) : null;
 

@@ -1,3 +1,4 @@
+using Tessera.Core.Planning;
 using Tessera.Imaging.Tiff;
 
 namespace Tessera.Imaging.Rendering;
@@ -15,6 +16,9 @@ public sealed record RenderDecision(RenderPath Path, RenderReason Reason)
     /// colours (as stored, profile embedded, transformed). The libvips path decides for itself.
     /// </summary>
     public Colour.ColourHandling Colour { get; init; }
+
+    /// <summary>For <see cref="RenderPath.Jpeg2000"/>: the window of the planned level to decode, in level pixels (stored orientation).</summary>
+    public PixelRect Window { get; init; }
 
     /// <summary>The stored tile's column in the level, for <see cref="RenderPath.StoredTile"/>.</summary>
     public int Column { get; init; }

@@ -38,6 +38,13 @@ public sealed record RenderOptions
     /// </summary>
     public bool JpegTiles { get; init; } = true;
 
+    /// <summary>
+    /// Whether JPEG 2000 windows are decoded by OpenJPEG directly (<see cref="RenderPath.Jpeg2000"/>, on every core)
+    /// rather than by libvips' <c>jp2kload</c>, which decodes one tile of an opened level at a time. On by default;
+    /// off to compare the two.
+    /// </summary>
+    public bool Jpeg2000Direct { get; init; } = true;
+
     public static RenderOptions Default { get; } = new();
 
     /// <summary>Every problem with these settings (empty when they are valid); <see cref="ImageRenderer"/> refuses invalid ones.</summary>

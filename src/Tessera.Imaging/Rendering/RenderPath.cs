@@ -9,6 +9,13 @@ public enum RenderPath
     /// <summary>The pyramid level's stored JPEG tiles decoded, reduced and encoded by libjpeg-turbo, without libvips (<see cref="JpegTileRenderer"/>).</summary>
     JpegTiles,
 
+    /// <summary>
+    /// A JPEG 2000 source's window decoded by OpenJPEG directly (<see cref="Vips.Jpeg2000Decoder"/>, one codec per
+    /// request, so renders of one file run on every core) or read from its level held decoded; then processed and
+    /// encoded by libvips like <see cref="Libvips"/>.
+    /// </summary>
+    Jpeg2000,
+
     /// <summary>Read, processed and encoded by libvips (<see cref="ImageRenderer"/>): everything else.</summary>
     Libvips,
 }

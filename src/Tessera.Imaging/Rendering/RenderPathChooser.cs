@@ -15,6 +15,9 @@ namespace Tessera.Imaging.Rendering;
 /// sent as it is (tables merged in, an edge tile cropped). Needs neither libvips nor libturbojpeg.</item>
 /// <item><see cref="RenderPath.JpegTiles"/>: the plan reads a level of JPEG tiles and writes JPEG with the colours as
 /// stored, within the managed reducer's bounds: decoded and encoded by libjpeg-turbo directly.</item>
+/// <item><see cref="RenderPath.Jpeg2000"/>: a JPEG 2000 source the direct decoder accepts (<see cref="SourceDescription.Jpeg2000"/>):
+/// the planned level's window decoded by OpenJPEG, any output. Refused files, and windows over
+/// <see cref="JpegTileRenderer.MaxRegionPixels"/> (decoded whole here, streamed by libvips), go to libvips.</item>
 /// <item><see cref="RenderPath.Libvips"/>: everything else, with the first condition that ruled the others out.</item>
 /// </list>
 /// Both JPEG tile paths need jpg out, default or colour quality, no rotation or mirroring, an upright source whose
@@ -32,6 +35,11 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(source);
+        if (source.Loader == SourceLoader.Jpeg2000)
+        {
+            return ChooseJpeg2000(plan, source);
+        }
+
         if (WhyNotJpegTiles(plan, source, out var directory, out var colour) is { } notTiles)
         {
             return new RenderDecision(RenderPath.Libvips, notTiles);
@@ -61,6 +69,42 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
             Colour = colour,
             Fallback = decoded,
         };
+    }
+
+    /// <summary>The direct JPEG 2000 path for the plan's window of the planned level (reduction = level index), or libvips and why not.</summary>
+    private RenderDecision ChooseJpeg2000(ImagePlan plan, SourceDescription source)
+    {
+        if (!options.Jpeg2000Direct)
+        {
+            return new RenderDecision(RenderPath.Libvips, RenderReason.Jpeg2000Off);
+        }
+
+        if (source.Jpeg2000 is not { } decoder)
+        {
+            return new RenderDecision(RenderPath.Libvips, RenderReason.Jpeg2000Refused);
+        }
+
+        // SourceInspector numbers JPEG 2000 levels by reduction (libvips' page); the decoder must see the same level.
+        var level = plan.Level;
+        var info = source.Info;
+        if (level.Index >= decoder.Resolutions || decoder.LevelWidth(level.Index) != level.Width || decoder.LevelHeight(level.Index) != level.Height)
+        {
+            return new RenderDecision(RenderPath.Libvips, RenderReason.OutsideLevel);
+        }
+
+        var swap = info.SwapsAxes;
+        var window = LevelWindow.Of(Orientation.ToStored(plan.Region, info), level.Width, level.Height, swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion);
+        if (window.X < 0 || window.Y < 0 || window.Width < 1 || window.Height < 1 || window.Right > level.Width || window.Bottom > level.Height)
+        {
+            return new RenderDecision(RenderPath.Libvips, RenderReason.OutsideLevel);
+        }
+
+        if ((long)window.Width * window.Height > JpegTileRenderer.MaxRegionPixels && !LevelOpener.IsHeldJpeg2000(level))
+        {
+            return new RenderDecision(RenderPath.Libvips, RenderReason.LargeRegion);
+        }
+
+        return new RenderDecision(RenderPath.Jpeg2000, RenderReason.Jpeg2000Window) { Window = window };
     }
 
     /// <summary>

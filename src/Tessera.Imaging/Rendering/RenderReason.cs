@@ -15,6 +15,18 @@ public enum RenderReason
     /// <summary>JpegTiles: the plan reads the level's JPEG tiles but is not exactly one of them (another region, or resized).</summary>
     NotOneTile,
 
+    /// <summary>Jpeg2000: the window of the planned JPEG 2000 level is decoded by OpenJPEG directly (or read from the level held decoded).</summary>
+    Jpeg2000Window,
+
+    /// <summary>Libvips: the direct JPEG 2000 decode is switched off (<see cref="RenderOptions.Jpeg2000Direct"/>).</summary>
+    Jpeg2000Off,
+
+    /// <summary>
+    /// Libvips: the JPEG 2000 file is of a kind the direct decoder leaves to <c>jp2kload</c> (subsampled or signed
+    /// components, sYCC, CMYK, ...; <see cref="Sources.SourceDescription.Jpeg2000Refusal"/> says which), or OpenJPEG 2.5 is missing.
+    /// </summary>
+    Jpeg2000Refused,
+
     /// <summary>Libvips: the source is not a TIFF (a JPEG, JPEG 2000, PNG, ... source).</summary>
     NotTiff,
 
@@ -51,13 +63,13 @@ public enum RenderReason
     /// <summary>Libvips: libturbojpeg is not installed.</summary>
     NoLibjpegTurbo,
 
-    /// <summary>Libvips: the region lies outside the level as its TIFF directory describes it.</summary>
+    /// <summary>Libvips: the region lies outside the level as its TIFF directory (or JPEG 2000 header) describes it.</summary>
     OutsideLevel,
 
     /// <summary>Libvips: the output is larger than the region read (an upscale).</summary>
     Upscale,
 
-    /// <summary>Libvips: the region read is over <see cref="JpegTileRenderer.MaxRegionPixels"/>.</summary>
+    /// <summary>Libvips: the region read is over <see cref="JpegTileRenderer.MaxRegionPixels"/> (decoded whole by the fast paths; libvips streams it).</summary>
     LargeRegion,
 
     /// <summary>Libvips: the resampling kernel is not one the managed reducer has.</summary>

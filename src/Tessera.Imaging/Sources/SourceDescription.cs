@@ -1,6 +1,7 @@
 using Tessera.Core.Planning;
 using Tessera.Imaging.Colour;
 using Tessera.Imaging.Tiff;
+using Tessera.Vips;
 
 namespace Tessera.Imaging.Sources;
 
@@ -25,4 +26,14 @@ public sealed record SourceDescription(ResolvedSource Source, SourceInfo Info, S
     /// <see cref="IccProfile.IsSrgb"/>). Then they can be served without a colour transform.
     /// </summary>
     public bool IsSrgb => Profile is null || Profile.IsSrgb;
+
+    /// <summary>
+    /// For a JPEG 2000 source that OpenJPEG can decode directly: its header facts, read once per file version (the
+    /// decoder checks on every decode that the file is still the one read). Null for other sources and for JPEG 2000
+    /// files the decoder refuses (<see cref="Jpeg2000Refusal"/> says why), which libvips' <c>jp2kload</c> reads.
+    /// </summary>
+    public Jpeg2000Decoder? Jpeg2000 { get; init; }
+
+    /// <summary>Why a JPEG 2000 source has no <see cref="Jpeg2000"/> decoder (subsampled, signed, sYCC, ...); null otherwise.</summary>
+    public string? Jpeg2000Refusal { get; init; }
 }

@@ -88,6 +88,7 @@ public static partial class ImageEndpoints
             RenderOrigin.StoredTile => "stored-tile",
             RenderOrigin.Cache => "cache",
             RenderOrigin.JpegTiles => "jpeg-tiles",
+            RenderOrigin.OpenJpeg => "openjpeg",
             _ => "rendered",
         };
         response.Headers["X-Tessera-Origin"] = origin;

@@ -147,7 +147,7 @@ public sealed class RenderPathChooserTests
         { "LZW tiles", Pyramid(compression: 5), RenderReason.NotJpegTiles },
         { "a TIFF in strips", Pyramid(tile: 0), RenderReason.NotTiled },
         { "a JPEG source", Pyramid(loader: SourceLoader.Jpeg, tile: 0), RenderReason.NotTiff },
-        { "a JPEG 2000 source", Pyramid(loader: SourceLoader.Jpeg2000), RenderReason.NotTiff },
+        { "a JPEG 2000 source without a direct decoder", Pyramid(loader: SourceLoader.Jpeg2000), RenderReason.Jpeg2000Refused },
         { "a PNG source", Pyramid(loader: SourceLoader.Other, tile: 0), RenderReason.NotTiff },
     };
 

@@ -89,6 +89,7 @@ public sealed class CachingTests(ServerFixture server)
     [InlineData("/iiif/3/pyramid.tif/7,11,301,203/150,/180/default.jpg", "Libvips because Rotation")]
     [InlineData("/iiif/3/pyramid.tif/7,11,301,203/150,/0/default.png", "Libvips because NotJpgOut")]
     [InlineData("/iiif/3/photo.jpg/7,11,301,203/150,/0/default.jpg", "Libvips because NotTiff")]
+    [InlineData("/iiif/3/photo.jp2/7,11,301,203/150,/0/default.jpg", "Jpeg2000 because Jpeg2000Window")]
     public async Task The_render_path_and_why_are_logged_at_debug(string path, string expected)
     {
         using var response = await server.Client.GetAsync(path);
@@ -111,6 +112,19 @@ public sealed class CachingTests(ServerFixture server)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(origin, Origin(response));
+    }
+
+    [Theory]
+    [InlineData("/iiif/3/photo.jp2/13,21,307,211/153,/0/default.jpg")]
+    [InlineData("/iiif/3/photo.jp2/full/!97,97/0/default.jpg")]
+    [InlineData("/iiif/3/photo.jp2/29,3,250,250/250,/90/gray.png")]
+    public async Task A_JPEG_2000_window_is_decoded_by_OpenJPEG_directly(string path)
+    {
+        // Regions no other test asks for, so the derivative cache cannot answer first.
+        using var response = await server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("openjpeg", Origin(response));
     }
 
     [Fact]
