@@ -25,32 +25,37 @@ public sealed class MatrixShaper
     /// <summary>Linear light (0..<see cref="Steps"/>) to sRGB's 8-bit code, rounded: one table for every profile.</summary>
     private static readonly byte[] Encode = BuildEncode();
 
-    private readonly float[] _red;
-    private readonly float[] _green;
-    private readonly float[] _blue;
-    private readonly float[] _matrix;
+    /// <summary>Fractional bits of the contributions: they are summed in 1/16 steps of the encoding table, then rounded.</summary>
+    private const int Fraction = 4;
+
+    /// <summary>
+    /// What each input code adds to each output channel, in 1/16 steps of the encoding table: nine 256-entry tables
+    /// (output channel × input channel), so a pixel is nine lookups, three sums and three encodings, with no
+    /// multiplication and no floating point.
+    /// </summary>
+    private readonly int[] _contributions = new int[9 * 256];
 
     internal MatrixShaper(double[] red, double[] green, double[] blue, Func<double, double> redCurve, Func<double, double> greenCurve, Func<double, double> blueCurve)
     {
-        _red = Table(redCurve);
-        _green = Table(greenCurve);
-        _blue = Table(blueCurve);
-
-        // Linear profile RGB → XYZ (D50) → linear sRGB, scaled to the encoding table's index range.
+        // Linear profile RGB → XYZ (D50) → linear sRGB: one matrix, applied to each channel's decoded curve.
         var toXyz = new double[,] { { red[0], green[0], blue[0] }, { red[1], green[1], blue[1] }, { red[2], green[2], blue[2] } };
         var fromXyz = Invert(SrgbToXyz);
-        _matrix = new float[9];
-        for (var row = 0; row < 3; row++)
+        Func<double, double>[] curves = [redCurve, greenCurve, blueCurve];
+        for (var output = 0; output < 3; output++)
         {
-            for (var column = 0; column < 3; column++)
+            for (var input = 0; input < 3; input++)
             {
-                double sum = 0;
+                double coefficient = 0;
                 for (var k = 0; k < 3; k++)
                 {
-                    sum += fromXyz[row, k] * toXyz[k, column];
+                    coefficient += fromXyz[output, k] * toXyz[k, input];
                 }
 
-                _matrix[(row * 3) + column] = (float)(sum * Steps);
+                for (var code = 0; code < 256; code++)
+                {
+                    var linear = Math.Clamp(curves[input](code / 255.0), 0, 1);
+                    _contributions[(((output * 3) + input) * 256) + code] = (int)Math.Round(coefficient * linear * Steps * (1 << Fraction));
+                }
             }
         }
     }
@@ -72,39 +77,30 @@ public sealed class MatrixShaper
             throw new ArgumentException($"Expected buffers of {rows} rows of {width} pixels of {bands} bytes");
         }
 
-        float m0 = _matrix[0], m1 = _matrix[1], m2 = _matrix[2], m3 = _matrix[3], m4 = _matrix[4], m5 = _matrix[5], m6 = _matrix[6], m7 = _matrix[7], m8 = _matrix[8];
-        var encode = Encode;
+        var c = _contributions.AsSpan();
+        ReadOnlySpan<int> rr = c[..256], rg = c[256..512], rb = c[512..768], gr = c[768..1024], gg = c[1024..1280], gb = c[1280..1536], br = c[1536..1792], bg = c[1792..2048], bb = c[2048..2304];
+        ReadOnlySpan<byte> encode = Encode;
         for (var y = 0; y < rows; y++)
         {
             var input = source.Slice(y * sourceStride, width * bands);
             var output = destination.Slice(y * destinationStride, width * bands);
-            for (var i = 0; i < input.Length; i += bands)
+            for (var i = 0; i + 2 < input.Length; i += bands)
             {
-                float r = _red[input[i]], g = _green[input[i + 1]], b = _blue[input[i + 2]];
-                output[i] = encode[Index((m0 * r) + (m1 * g) + (m2 * b))];
-                output[i + 1] = encode[Index((m3 * r) + (m4 * g) + (m5 * b))];
-                output[i + 2] = encode[Index((m6 * r) + (m7 * g) + (m8 * b))];
+                int r = input[i], g = input[i + 1], b = input[i + 2];
+                var alpha = bands == 4 ? input[i + 3] : (byte)0;
+                output[i] = encode[Index(rr[r] + rg[g] + rb[b])];
+                output[i + 1] = encode[Index(gr[r] + gg[g] + gb[b])];
+                output[i + 2] = encode[Index(br[r] + bg[g] + bb[b])];
                 if (bands == 4)
                 {
-                    output[i + 3] = input[i + 3];
+                    output[i + 3] = alpha;
                 }
             }
         }
     }
 
-    /// <summary>A value scaled to 0..<see cref="Steps"/>, clipped (out of sRGB's gamut), rounded.</summary>
-    private static int Index(float value) => (int)Math.Clamp(value + 0.5f, 0f, Steps);
-
-    private static float[] Table(Func<double, double> curve)
-    {
-        var table = new float[256];
-        for (var code = 0; code < 256; code++)
-        {
-            table[code] = (float)Math.Clamp(curve(code / 255.0), 0, 1);
-        }
-
-        return table;
-    }
+    /// <summary>A sum of contributions as an index of the encoding table: rounded, clipped (out of sRGB's gamut).</summary>
+    private static int Index(int sum) => Math.Clamp((sum + (1 << (Fraction - 1))) >> Fraction, 0, Steps);
 
     private static byte[] BuildEncode()
     {
