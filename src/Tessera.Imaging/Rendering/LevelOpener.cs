@@ -20,6 +20,16 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     /// <summary>Read-only handles of sources whose stored JPEG tiles are read without libvips.</summary>
     public OpenFileCache OpenFiles { get; } = openFiles ?? new OpenFileCache();
 
+    /// <summary>
+    /// Codestream tiles of JPEG 2000 levels decoded by OpenJPEG, kept apart from <see cref="OpenImages"/> and bounded on
+    /// their own (<see cref="Jpeg2000TileBytes"/>): decoded pixels add up fast (a 6000 px photograph's pyramid is about
+    /// 90 MB), and in the shared bound they pushed a server's resident memory past 256 MB under load.
+    /// </summary>
+    public OpenImageCache Jpeg2000Tiles { get; } = new(Jpeg2000TileBytes);
+
+    /// <summary>Bytes of decoded JPEG 2000 codestream tiles kept: a viewer's neighbourhood of a large image, not the image.</summary>
+    public const long Jpeg2000TileBytes = 48L << 20;
+
     /// <summary>Levels at most this many pixels are held decoded in memory (about 12 MB each at most).</summary>
     private const long InMemoryLevelPixels = 4_000_000;
 
@@ -131,14 +141,14 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     /// </summary>
     private const long MaxKeptJpeg2000TilePixels = 1L << 20;
 
-    /// <summary>Codestream tiles of JPEG 2000 levels decoded so far (each kept in <see cref="OpenImages"/> while it fits).</summary>
+    /// <summary>Codestream tiles of JPEG 2000 levels decoded so far (each kept in <see cref="Jpeg2000Tiles"/> while it fits).</summary>
     public long Jpeg2000TileDecodes => Interlocked.Read(ref _jpeg2000TileDecodes);
 
     private long _jpeg2000TileDecodes;
 
     /// <summary>
     /// The window of a level too large to hold, from the codestream tiles it touches, each decoded whole once and kept
-    /// in <see cref="OpenImages"/> (bounded in bytes with the rest): neighbouring tiles and overlapping regions, which
+    /// in <see cref="Jpeg2000Tiles"/> (bounded in bytes on its own): neighbouring tiles and overlapping regions, which
     /// viewers ask for together, decode each tile once, as libvips' tile cache would, but without its lock, so
     /// different tiles decode on every core at once. Two requests for the same uncached tile may both decode it.
     /// </summary>
@@ -167,7 +177,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
                     int x = column * tileWidth, y = row * tileHeight;
                     int width = Math.Min(tileWidth, level.Width - x), height = Math.Min(tileHeight, level.Height - y);
                     var key = $"{source.Source.Path}\n{source.Source.Version}\n{reduction}\nopenjpeg\n{column},{row}";
-                    tiles.Add(OpenImages.Lease(
+                    tiles.Add(Jpeg2000Tiles.Lease(
                         key,
                         () =>
                         {
@@ -200,5 +210,5 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     public SafeFileHandle OpenFile(ResolvedSource source) => OpenFiles.Open(source);
 
     /// <summary>Closes every level and handle of a path (a purge); how many were closed.</summary>
-    public int Forget(string path) => OpenImages.Forget(path) + OpenFiles.Forget(path);
+    public int Forget(string path) => OpenImages.Forget(path) + Jpeg2000Tiles.Forget(path) + OpenFiles.Forget(path);
 }
