@@ -20,9 +20,6 @@ internal static class ColourStage
     /// </summary>
     private const long MaxManagedPixels = 16_000_000;
 
-    /// <summary>Transforms packed rows of <paramref name="width"/> pixels (in place when the pixel sizes agree).</summary>
-    private delegate void PixelTransform(ReadOnlySpan<byte> source, Span<byte> destination, int width, int height);
-
     /// <summary>Colour-manages the chain's image to what is sent; returns the profile the encoder must attach, or null.</summary>
     public static byte[]? Apply(VipsChain chain, SourceDescription source, ImagePlan plan, ColourPolicy policy, ColourTransformCache transforms, PixelBufferPool buffers)
     {
@@ -34,17 +31,9 @@ internal static class ColourStage
                 return profile.Data.ToArray();
             }
 
-            if ((long)image.Width * image.Height <= MaxManagedPixels && kind is ColourTransformKind.Rgb or ColourTransformKind.Rgba && profile.Shaper is { } shaper)
+            if ((long)image.Width * image.Height <= MaxManagedPixels && ColourConverter.For(profile, kind, transforms) is { } converter)
             {
-                Transform(chain, buffers, image.Bands, image.Bands, (source, destination, width, height) =>
-                    shaper.Transform(source, destination, width, height, image.Bands, width * image.Bands, width * image.Bands));
-                return null;
-            }
-
-            if ((long)image.Width * image.Height <= MaxManagedPixels && transforms.Get(profile, kind) is { } transform)
-            {
-                Transform(chain, buffers, transform.InputBytesPerPixel, transform.OutputBytesPerPixel, (source, destination, width, height) =>
-                    transform.Transform(source, destination, width, height, width * transform.InputBytesPerPixel, width * transform.OutputBytesPerPixel));
+                Transform(chain, buffers, converter);
                 return null;
             }
         }
@@ -69,10 +58,11 @@ internal static class ColourStage
 
     /// <summary>Computes the image into a buffer, transforms it to sRGB and goes on from the result (the source is let go).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
-    private static void Transform(VipsChain chain, PixelBufferPool buffers, int inBytes, int outBytes, PixelTransform transform)
+    private static void Transform(VipsChain chain, PixelBufferPool buffers, ColourConverter converter)
     {
         var image = chain.Current;
         int width = image.Width, height = image.Height;
+        int inBytes = converter.InputBytesPerPixel, outBytes = converter.OutputBytesPerPixel;
         var source = buffers.Rent(width * height * inBytes);
         NativeBuffer? target = null;
         try
@@ -86,7 +76,7 @@ internal static class ColourStage
                 destination = target.Span[..(width * height * outBytes)];
             }
 
-            transform(pixels, destination, width, height);
+            converter.Transform(pixels, destination, width, height, width * inBytes, width * outBytes);
             chain.Restart(VipsImage.FromSrgbPixels(destination, width, height, outBytes, image.GetInt("orientation")));
         }
         finally

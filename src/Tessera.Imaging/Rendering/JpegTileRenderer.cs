@@ -308,19 +308,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         NativeBuffer? converted = null;
         try
         {
-            if (step.Shaper is not null || step.Transform is not null)
+            if (step.Converter is { } converter)
             {
                 // Output-sized pixels only: a region is transformed after it is reduced, as libvips' path does.
                 converted = buffers.Rent(width * height * bands);
-                if (step.Shaper is { } shaper)
-                {
-                    shaper.Transform(pixels, converted.Span, width, height, bands, stride, width * bands);
-                }
-                else
-                {
-                    step.Transform!.Transform(pixels, converted.Span, width, height, stride, width * bands);
-                }
-
+                converter.Transform(pixels, converted.Span, width, height, stride, width * bands);
                 pixels = converted.Span;
                 stride = width * bands;
             }
@@ -340,11 +332,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         }
     }
 
-    /// <summary>
-    /// What happens to the pixels on the way out: a transform to sRGB (the profile's managed matrix/TRC transform, or its
-    /// LittleCMS one), or a profile attached; none of these for sRGB sources.
-    /// </summary>
-    private readonly record struct ColourStep(ColourTransform? Transform, ReadOnlyMemory<byte>? Profile, MatrixShaper? Shaper = null);
+    /// <summary>What happens to the pixels on the way out: a conversion to sRGB, or a profile attached; neither for sRGB sources.</summary>
+    private readonly record struct ColourStep(ColourConverter? Converter, ReadOnlyMemory<byte>? Profile);
 
     /// <summary>The colour step of <paramref name="colour"/>; false when this path cannot take it (the transform could not be built).</summary>
     private bool TryColourStep(ColourHandling colour, SourceDescription source, out ColourStep step)
@@ -357,11 +346,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             case ColourHandling.Embed when source.Profile is { } profile:
                 step = new ColourStep(null, profile.Data);
                 return true;
-            case ColourHandling.Transform when source.Profile is { Shaper: { } shaper }:
-                step = new ColourStep(null, null, shaper);
-                return true;
-            case ColourHandling.Transform when source.Profile is { } profile && transforms.Get(profile, ColourTransformKind.Rgb) is { } transform:
-                step = new ColourStep(transform, null);
+            case ColourHandling.Transform when source.Profile is { } profile && ColourConverter.For(profile, ColourTransformKind.Rgb, transforms) is { } converter:
+                step = new ColourStep(converter, null);
                 return true;
             default:
                 return false;
