@@ -82,7 +82,7 @@ public sealed class RenderThreads : IDisposable
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             var queue = Lane(lane);
-            if (queue.Count >= (lane == RenderLane.Cheap ? _queueLength : _expensiveQueueLength))
+            if (!StartsNow(lane) && queue.Count >= (lane == RenderLane.Cheap ? _queueLength : _expensiveQueueLength))
             {
                 return null;
             }
@@ -125,6 +125,19 @@ public sealed class RenderThreads : IDisposable
     }
 
     private LinkedList<Work> Lane(RenderLane lane) => lane == RenderLane.Cheap ? _cheap : _expensive;
+
+    /// <summary>
+    /// Whether a render queued now in <paramref name="lane"/> is taken at once (a thread is free for it after those
+    /// queued ahead that may run): it does not wait, so a lane bounded at 0 still runs what a free thread can take.
+    /// Under <see cref="_gate"/>.
+    /// </summary>
+    private bool StartsNow(RenderLane lane)
+    {
+        var expensiveRoom = Math.Max(0, ExpensiveSlots - _runningExpensive);
+        var ahead = _cheap.Count + Math.Min(_expensive.Count, expensiveRoom);
+        var free = Count - _running;
+        return free > ahead && (lane == RenderLane.Cheap || _expensive.Count < expensiveRoom);
+    }
 
     /// <summary>Takes a waiting render out of its queue; false when a thread already took it.</summary>
     private bool Withdraw(Work work)

@@ -104,12 +104,38 @@ public sealed class RenderThreadsTests
     }
 
     [Fact]
+    public async Task A_lane_bounded_at_0_runs_what_a_free_thread_takes_and_refuses_what_would_wait()
+    {
+        using var threads = new RenderThreads(2, queueLength: 0, expensiveQueueLength: 0);
+        using var release = new ManualResetEventSlim();
+        var ct = TestContext.Current.CancellationToken;
+
+        var expensive = threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Expensive, ct);
+        var second = threads.TryRunAsync(() => true, RenderLane.Expensive, ct);
+        var cheap = threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Cheap, ct);
+        var third = threads.TryRunAsync(() => true, RenderLane.Cheap, ct);
+
+        Assert.NotNull(expensive);
+        Assert.Null(second);
+        Assert.NotNull(cheap);
+        Assert.Null(third);
+        release.Set();
+        Assert.True(await expensive!);
+        Assert.True(await cheap!);
+    }
+
+    [Fact]
     public async Task A_request_cancelled_while_it_waits_leaves_the_queue_at_once()
     {
         using var threads = new RenderThreads(1, expensiveQueueLength: 1);
         using var release = new ManualResetEventSlim();
         var ct = TestContext.Current.CancellationToken;
         var running = threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Expensive, ct)!;
+        while (threads.Running == 0)
+        {
+            await Task.Delay(5, ct);
+        }
+
         using var cancel = new CancellationTokenSource();
         var waiting = threads.TryRunAsync(() => true, RenderLane.Expensive, cancel.Token)!;
 
