@@ -12,7 +12,7 @@ namespace Tessera.Imaging.Pipeline;
 /// The one parse → plan → render path that the server and the command-line tools share: resolve the identifier,
 /// read the source's facts (cached), plan against them and the limits (refusing before any pixel is decoded), render.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Owner of the render threads: the process. A pipeline lives as long as the server or command that made it, and its threads are background threads that end with the process.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Owner of the render threads and the watchdog timer: the process. A pipeline lives as long as the server or command that made it, and its threads are background threads that end with the process.")]
 public sealed class ImagePipeline
 {
     private readonly RenderThreads _renderThreads;

@@ -10,14 +10,16 @@ namespace Tessera.Imaging.Pipeline;
 public sealed class RenderWatchdog : IDisposable
 {
     private readonly HashSet<RenderControl> _watched = [];
-    private readonly Timer _timer;
+    private readonly Timer? _timer;
 
+    /// <param name="budget">The renders' time limit; <see cref="Timeout.InfiniteTimeSpan"/> for none (then no timer runs at all).</param>
     public RenderWatchdog(TimeSpan budget)
     {
-        var tick = budget == Timeout.InfiniteTimeSpan
-            ? TimeSpan.FromMilliseconds(250)
-            : TimeSpan.FromMilliseconds(Math.Clamp(budget.TotalMilliseconds / 8, 20, 250));
-        _timer = new Timer(static state => ((RenderWatchdog)state!).Tick(), this, tick, tick);
+        if (budget != Timeout.InfiniteTimeSpan)
+        {
+            var tick = TimeSpan.FromMilliseconds(Math.Clamp(budget.TotalMilliseconds / 8, 20, 250));
+            _timer = new Timer(static state => ((RenderWatchdog)state!).Tick(), this, tick, tick);
+        }
     }
 
     /// <summary>Renders stopped for their deadline so far.</summary>
@@ -37,11 +39,11 @@ public sealed class RenderWatchdog : IDisposable
         }
     }
 
-    /// <summary>Watches <paramref name="control"/> until <see cref="Forget"/>; one without a deadline is not watched.</summary>
+    /// <summary>Watches <paramref name="control"/> until <see cref="Forget"/>; one without a deadline (or with no timer to watch it) is not watched.</summary>
     public void Watch(RenderControl control)
     {
         ArgumentNullException.ThrowIfNull(control);
-        if (control.Deadline == long.MaxValue)
+        if (control.Deadline == long.MaxValue || _timer is null)
         {
             return;
         }
@@ -60,7 +62,7 @@ public sealed class RenderWatchdog : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose() => _timer?.Dispose();
 
     private void Tick()
     {

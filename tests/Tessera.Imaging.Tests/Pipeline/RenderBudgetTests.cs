@@ -73,6 +73,7 @@ public sealed class RenderBudgetTests(RenderBudgetTests.Sources sources, ITestOu
 
         var outcome = await PipelineRequests.Outcome(pipeline, Bomb, "full", "max");
         var stoppedAfter = clock.Elapsed;
+        output.WriteLine($"a 400 ms budget answered after {stoppedAfter.TotalMilliseconds:0} ms");
 
         Assert.False(outcome.TryGetValue(out _, out var error));
         Assert.Equal(503, error.Status);
@@ -128,8 +129,10 @@ public sealed class RenderBudgetTests(RenderBudgetTests.Sources sources, ITestOu
         }
 
         await Task.Delay(100, ct);
+        var clock = Stopwatch.StartNew();
         await leave.CancelAsync();
         var outcome = await render;
+        output.WriteLine($"stopped {clock.Elapsed.TotalMilliseconds:0} ms after its client left");
 
         // Without the kill, the render would run to its end and give its image.
         Assert.Equal(ImagePipeline.ClientClosedRequest, outcome.Error?.Status);
