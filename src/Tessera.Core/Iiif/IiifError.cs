@@ -9,6 +9,12 @@ namespace Tessera.Core.Iiif;
 /// <param name="Message">What was expected and what came, for a human.</param>
 public sealed record IiifError(int Status, string Parameter, string Message)
 {
+    /// <summary>
+    /// For a refusal that a later try may not meet (503: the server is busy), how long the client should wait first: the
+    /// <c>Retry-After</c> header. Null for every other error.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static IiifError BadRequest(string parameter, string message) => new(400, parameter, message);
 
     public static IiifError NotFound(string parameter, string message) => new(404, parameter, message);

@@ -12,14 +12,18 @@ namespace Tessera.Imaging.Pipeline;
 /// The one parse → plan → render path that the server and the command-line tools share: resolve the identifier,
 /// read the source's facts (cached), plan against them and the limits (refusing before any pixel is decoded), render.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Owner of the render threads: the process. A pipeline lives as long as the server or command that made it, and its threads are background threads that end with the process.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Owner of the render threads and the watchdog timer: the process. A pipeline lives as long as the server or command that made it, and its threads are background threads that end with the process.")]
 public sealed class ImagePipeline
 {
     private readonly RenderThreads _renderThreads;
+    private readonly RenderWatchdog _watchdog;
     private long _renderCount;
+    private long _stoppedCount;
 
-    public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null)
+    /// <summary>A pipeline; <paramref name="budget"/> says how long a render may take and how many may wait (null: <see cref="RenderBudget.Unlimited"/>).</summary>
+    public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null, RenderBudget? budget = null)
     {
+        Budget = budget ?? RenderBudget.Unlimited;
         Catalog = catalog;
         Cache = cache;
         Profile = profile ?? ServiceProfile.Default;
@@ -28,8 +32,15 @@ public sealed class ImagePipeline
         // Renders are CPU-bound: one per core keeps the cores busy, and each extra one only adds its decode buffers to
         // the memory peak.
         var slots = maxConcurrentRenders > 0 ? maxConcurrentRenders : Math.Max(2, Environment.ProcessorCount);
-        _renderThreads = new RenderThreads(slots);
+        _renderThreads = new RenderThreads(slots, queueLength: Budget.QueueLength, expensiveQueueLength: Budget.ExpensiveQueueLength);
+        _watchdog = new RenderWatchdog(Budget.Timeout);
     }
+
+    /// <summary>The time limit and queue bounds of renders.</summary>
+    public RenderBudget Budget { get; }
+
+    /// <summary>The render threads and their lanes, for what is running and waiting.</summary>
+    public RenderThreads RenderThreads => _renderThreads;
 
     public SourceCatalog Catalog { get; }
 
@@ -106,14 +117,36 @@ public sealed class ImagePipeline
             return Chosen(cached with { Origin = RenderOrigin.Cache }, decision);
         }
 
+        // Queued by its cost, so tiles never wait behind full-size renders of large sources; stopped at its deadline or
+        // when its request goes away. A stopped render is an error, never cached.
+        var lane = RenderCost.LaneOf(RenderCost.Of(plan, source), Budget);
+        var deadline = Budget.HasTimeout ? Environment.TickCount64 + (long)Budget.Timeout.TotalMilliseconds : long.MaxValue;
+        using var control = new RenderControl(deadline, cancellationToken);
+        _watchdog.Watch(control);
         RenderedImage image;
         try
         {
-            image = await _renderThreads.RunAsync(() => Renderer.Render(plan, source, decision), cancellationToken).ConfigureAwait(false);
+            var queued = _renderThreads.TryRunAsync(() => Renderer.Render(plan, source, decision, control), lane, control.Token);
+            if (queued is null)
+            {
+                return QueueFull(lane);
+            }
+
+            image = await queued.ConfigureAwait(false);
+        }
+        catch (Exception e) when (control.IsStopped && e is VipsException or OperationCanceledException)
+        {
+            // libvips reports a killed image as a failure like any other: the control knows it was stopped, and why.
+            Interlocked.Increment(ref _stoppedCount);
+            return Stopped(control.Reason);
         }
         catch (VipsException e)
         {
             return SourceCatalog.Unreadable(plan.Identifier, e);
+        }
+        finally
+        {
+            _watchdog.Forget(control);
         }
 
         Interlocked.Increment(ref _renderCount);
@@ -127,6 +160,32 @@ public sealed class ImagePipeline
 
     /// <summary>Renders so far (what <see cref="MemoryReleaser"/> watches).</summary>
     public long RenderCount => Interlocked.Read(ref _renderCount);
+
+    /// <summary>Renders stopped before their end so far: past their deadline, or their request gone.</summary>
+    public long StoppedCount => Interlocked.Read(ref _stoppedCount);
+
+    /// <summary>Status 499 (no one hears it: the client has gone), as nginx logs a request its client closed.</summary>
+    public const int ClientClosedRequest = 499;
+
+    private IiifError QueueFull(RenderLane lane)
+    {
+        var (setting, length) = lane == RenderLane.Cheap ? ("RenderQueueLength", Budget.QueueLength) : ("ExpensiveRenderQueueLength", Budget.ExpensiveQueueLength);
+        return new IiifError(503, "render", $"Expected room in the {lane.ToString().ToLowerInvariant()} render queue but it is full ({length} waiting, {setting}); retry later")
+        {
+            RetryAfter = RetryAfter(lane),
+        };
+    }
+
+    private IiifError Stopped(RenderStop reason) => reason == RenderStop.TimedOut
+        ? new IiifError(503, "render", $"Expected the render within RenderTimeoutSeconds ({Budget.Timeout.TotalSeconds:0.###} s) but it took longer and was stopped; retry later, ask for a smaller size or region, or serve a pyramid made by `tessera convert`")
+        {
+            RetryAfter = RetryAfter(RenderLane.Expensive),
+        }
+        : new IiifError(ClientClosedRequest, "render", "The request went away before its render was done; the render was stopped");
+
+    /// <summary>When to come back: a second for a tile (the cheap lane drains fast), a budget's length for a large render.</summary>
+    private TimeSpan RetryAfter(RenderLane lane) =>
+        lane == RenderLane.Cheap || !Budget.HasTimeout ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(Budget.Timeout.TotalSeconds)));
 
     /// <summary>Forgets everything cached of an identifier: its facts, open levels and derivatives.</summary>
     public int Purge(string identifier)

@@ -34,6 +34,9 @@ public sealed record ImagePipelineSettings
     /// <summary>Renders running at once; 0 means one per processor (at least 2).</summary>
     public int MaxConcurrentRenders { get; init; }
 
+    /// <summary>How long a render may take and how many may wait; unlimited by default (the batch commands).</summary>
+    public RenderBudget Budget { get; init; } = RenderBudget.Unlimited;
+
     /// <summary>The derivative cache, or null for none. Owned by the caller, who disposes it.</summary>
     public IDerivativeCache? Cache { get; init; }
 
@@ -55,6 +58,7 @@ public sealed record ImagePipelineSettings
 
         errors.AddRange(Render.Validate());
         errors.AddRange(Limits.Validate());
+        errors.AddRange(Budget.Validate());
         if (MaxConcurrentRenders < 0)
         {
             errors.Add($"Expected 0 (one per processor) or more for MaxConcurrentRenders but received {MaxConcurrentRenders}");

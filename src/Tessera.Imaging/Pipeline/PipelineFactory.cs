@@ -22,7 +22,7 @@ public static class PipelineFactory
         ImagingRuntime.Start(threadsPerOperation: 1);
         var catalog = new SourceCatalog(CreateSources(settings));
         var renderer = new ImageRenderer(settings.Render);
-        return new ImagePipeline(catalog, renderer, settings.Limits, settings.Profile, settings.MaxConcurrentRenders, settings.Cache);
+        return new ImagePipeline(catalog, renderer, settings.Limits, settings.Profile, settings.MaxConcurrentRenders, settings.Cache, settings.Budget);
     }
 
     /// <summary>

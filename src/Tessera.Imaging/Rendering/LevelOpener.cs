@@ -106,7 +106,8 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     /// disposes it.
     /// </summary>
     /// <exception cref="VipsException">The file is damaged, truncated or was replaced since it was inspected: an error for the request, never a partial image.</exception>
-    public VipsImage OpenJpeg2000(SourceDescription source, PyramidLevel level, PixelRect window, out bool whole)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked before each codestream tile).</exception>
+    public VipsImage OpenJpeg2000(SourceDescription source, PyramidLevel level, PixelRect window, out bool whole, CancellationToken cancellationToken = default)
     {
         var decoder = source.Jpeg2000 ?? throw new ArgumentException($"Expected a JPEG 2000 source the direct decoder accepts but {source.Source.Path} has none ({source.Jpeg2000Refusal})", nameof(source));
         try
@@ -114,7 +115,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             whole = IsHeldJpeg2000(level);
             if (!whole)
             {
-                return Jpeg2000Window(source, decoder, level, window);
+                return Jpeg2000Window(source, decoder, level, window, cancellationToken);
             }
 
             // Keyed apart from the jp2kload image of the same level: both may be open at once when the path is switched.
@@ -152,7 +153,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     /// viewers ask for together, decode each tile once, as libvips' tile cache would, but without its lock, so
     /// different tiles decode on every core at once. Two requests for the same uncached tile may both decode it.
     /// </summary>
-    private VipsImage Jpeg2000Window(SourceDescription source, Jpeg2000Decoder decoder, PyramidLevel level, PixelRect window)
+    private VipsImage Jpeg2000Window(SourceDescription source, Jpeg2000Decoder decoder, PyramidLevel level, PixelRect window, CancellationToken cancellationToken)
     {
         var reduction = level.Index;
         var scale = 1L << reduction;
@@ -174,6 +175,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             {
                 for (var column = firstColumn; column <= lastColumn; column++)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     int x = column * tileWidth, y = row * tileHeight;
                     int width = Math.Min(tileWidth, level.Width - x), height = Math.Min(tileHeight, level.Height - y);
                     var key = $"{source.Source.Path}\n{source.Source.Version}\n{reduction}\nopenjpeg\n{column},{row}";

@@ -61,6 +61,24 @@ public sealed record TesseraServerOptions
     /// <summary>Renders running at once; 0 means one per processor (at least 2). Requests beyond wait their turn.</summary>
     public int MaxConcurrentRenders { get; init; }
 
+    /// <summary>
+    /// Seconds a render may take, from being queued to its bytes: past it, it is stopped and answered 503 with
+    /// <c>Retry-After</c> (so a few costly sources cannot hold the render threads). 0: no limit.
+    /// </summary>
+    public int RenderTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>
+    /// Source pixels a render may decode and still count as cheap (tiles, small regions); above, it waits in the
+    /// expensive lane, which holds at most all render threads but one, so tiles never wait behind large renders.
+    /// </summary>
+    public long ExpensiveRenderPixels { get; init; } = RenderBudget.DefaultExpensivePixels;
+
+    /// <summary>Cheap renders waiting for a render thread, at most; more are answered 503 with <c>Retry-After</c>.</summary>
+    public int RenderQueueLength { get; init; } = 256;
+
+    /// <summary>Expensive renders waiting for a render thread, at most; more are answered 503 with <c>Retry-After</c>.</summary>
+    public int ExpensiveRenderQueueLength { get; init; } = 8;
+
     /// <summary>Derivative caches: None, Memory, Disk or Both.</summary>
     public CacheMode Cache { get; init; } = CacheMode.Both;
 
@@ -105,6 +123,13 @@ public sealed record TesseraServerOptions
         },
         Limits = Limits,
         MaxConcurrentRenders = MaxConcurrentRenders,
+        Budget = new RenderBudget
+        {
+            Timeout = RenderTimeoutSeconds > 0 ? TimeSpan.FromSeconds(RenderTimeoutSeconds) : Timeout.InfiniteTimeSpan,
+            ExpensivePixels = ExpensiveRenderPixels,
+            QueueLength = RenderQueueLength,
+            ExpensiveQueueLength = ExpensiveRenderQueueLength,
+        },
     };
 
     /// <summary>Every problem with these options, so a misconfigured server says all of them at start.</summary>
@@ -140,6 +165,26 @@ public sealed record TesseraServerOptions
         if (MaxConcurrentRenders < 0)
         {
             errors.Add($"Expected 0 (one per processor) or more for MaxConcurrentRenders but received {MaxConcurrentRenders}");
+        }
+
+        if (RenderTimeoutSeconds < 0)
+        {
+            errors.Add($"Expected 0 (no limit) or more seconds for RenderTimeoutSeconds but received {RenderTimeoutSeconds}");
+        }
+
+        if (ExpensiveRenderPixels < 1)
+        {
+            errors.Add($"Expected 1 or more pixels for ExpensiveRenderPixels but received {ExpensiveRenderPixels}");
+        }
+
+        if (RenderQueueLength < 0)
+        {
+            errors.Add($"Expected 0 or more for RenderQueueLength but received {RenderQueueLength}");
+        }
+
+        if (ExpensiveRenderQueueLength < 0)
+        {
+            errors.Add($"Expected 0 or more for ExpensiveRenderQueueLength but received {ExpensiveRenderQueueLength}");
         }
 
         if (CacheMaxAgeSeconds < 0)

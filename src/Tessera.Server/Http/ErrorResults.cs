@@ -41,6 +41,12 @@ public static partial class ErrorResults
                 ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Message);
             }
 
+            if (error.RetryAfter is { } retryAfter)
+            {
+                // RFC 9110 §10.2.3: delay-seconds, a whole number.
+                httpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             var body = $"{error.Status} {Reason(error.Status)}: {error.Parameter}: {error.Message}\n";
             return Results.Text(body, "text/plain; charset=utf-8", statusCode: error.Status).ExecuteAsync(httpContext);
         }
