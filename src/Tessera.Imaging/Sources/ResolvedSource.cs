@@ -40,8 +40,32 @@ public sealed record ResolvedSource(string Identifier, string Path, DateTimeOffs
     }
 
     /// <summary>
-    /// Whether the file looks like it is being written: no longer this version, or modified within the last
-    /// <paramref name="settle"/>. A read that failed then is answered "try again" (503), not "damaged" (500).
+    /// Whether the file is being written, asked when a read of it failed: no longer this version, or modified within
+    /// the last <paramref name="settle"/> and changed again while watched for a moment (up to 250 ms, asked only then). A
+    /// read that failed so is answered "try again" (503), not "damaged" (500); a damaged file that nothing writes is
+    /// still a 500, at once when it is older than <paramref name="settle"/>.
     /// </summary>
-    public bool IsChanging(TimeSpan settle) => !IsCurrent() || DateTimeOffset.UtcNow - LastModified < settle;
+    public bool IsChanging(TimeSpan settle)
+    {
+        if (!IsCurrent())
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.UtcNow - LastModified >= settle)
+        {
+            return false;
+        }
+
+        for (var look = 0; look < 10; look++)
+        {
+            Thread.Sleep(25);
+            if (!IsCurrent())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

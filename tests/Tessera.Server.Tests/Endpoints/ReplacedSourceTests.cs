@@ -62,7 +62,8 @@ public sealed class ReplacedSourceTests(ServerFixture server, ITestOutputHelper 
         }
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
-        var writer = Task.Run(() => Replace(target, a, b, mode, stop.Token), TestContext.Current.CancellationToken);
+        // A thread of its own, as a real writer is not held up by the server's thread pool.
+        var writer = Task.Factory.StartNew(() => Replace(target, a, b, mode, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var results = new ConcurrentBag<(string Request, int Status, byte[] Body, string? ETag, string? CacheControl, bool RetryAfter)>();
         var readers = Enumerable.Range(0, 6).Select(reader => Task.Run(async () =>
         {
@@ -169,7 +170,7 @@ public sealed class ReplacedSourceTests(ServerFixture server, ITestOutputHelper 
     }
 
     /// <summary>Every 250 ms (the cadence), the other version: renamed over the target, or copied into it 16 KB at a time.</summary>
-    private static async Task Replace(string target, byte[] a, byte[] b, string mode, CancellationToken stop)
+    private static void Replace(string target, byte[] a, byte[] b, string mode, CancellationToken stop)
     {
         for (var i = 1; !stop.IsCancellationRequested; i++)
         {
@@ -177,21 +178,21 @@ public sealed class ReplacedSourceTests(ServerFixture server, ITestOutputHelper 
             if (mode == "rename")
             {
                 var temporary = target + $".{i}.tmp";
-                await File.WriteAllBytesAsync(temporary, next, CancellationToken.None);
+                File.WriteAllBytes(temporary, next);
                 File.Move(temporary, target, overwrite: true);
             }
             else
             {
-                await using var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                using var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
                 for (var offset = 0; offset < next.Length; offset += 16384)
                 {
-                    await stream.WriteAsync(next.AsMemory(offset, Math.Min(16384, next.Length - offset)), CancellationToken.None);
-                    await stream.FlushAsync(CancellationToken.None);
-                    await Task.Delay(1, CancellationToken.None);
+                    stream.Write(next.AsSpan(offset, Math.Min(16384, next.Length - offset)));
+                    stream.Flush();
+                    Thread.Sleep(1);
                 }
             }
 
-            await Task.Delay(250, CancellationToken.None);
+            Thread.Sleep(250);
         }
     }
 }
