@@ -15,6 +15,12 @@ public sealed record IiifError(int Status, string Parameter, string Message)
     /// </summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// Whether the server also logs this error as a warning, though it is a client status: the operator's fault, which
+    /// no client can fix (a loop of symbolic links in the image root). Errors of 500 and more are logged anyway.
+    /// </summary>
+    public bool Warn { get; init; }
+
     public static IiifError BadRequest(string parameter, string message) => new(400, parameter, message);
 
     public static IiifError NotFound(string parameter, string message) => new(404, parameter, message);

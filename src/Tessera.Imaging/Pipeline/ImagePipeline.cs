@@ -101,6 +101,11 @@ public sealed class ImagePipeline
 
             if (Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row, decision.Colour) is { } tile)
             {
+                if (!source.Source.IsCurrent())
+                {
+                    return SourceCatalog.Changing(plan.Identifier);
+                }
+
                 if (tileKey is not null)
                 {
                     Cache!.Set(tileKey, tile);
@@ -142,7 +147,7 @@ public sealed class ImagePipeline
         }
         catch (VipsException e)
         {
-            return SourceCatalog.Unreadable(plan.Identifier, e);
+            return source.Source.IsChanging(SourceCatalog.Settle) ? SourceCatalog.Changing(plan.Identifier) : SourceCatalog.Unreadable(plan.Identifier, e);
         }
         finally
         {
@@ -150,6 +155,13 @@ public sealed class ImagePipeline
         }
 
         Interlocked.Increment(ref _renderCount);
+
+        // What was read while the file was replaced or rewritten may mix two versions: never sent, never cached.
+        if (!source.Source.IsCurrent())
+        {
+            return SourceCatalog.Changing(plan.Identifier);
+        }
+
         Cache?.Set(key, image);
         return Chosen(image, decision);
     }
@@ -199,19 +211,27 @@ public sealed class ImagePipeline
         return purged;
     }
 
-    /// <summary>Plans and renders one request.</summary>
+    /// <summary>Plans and renders one request; once more, with the new version, when the source changed while it was read.</summary>
     public async Task<Outcome<ImageResult>> RunAsync(ImageRequest request, CancellationToken cancellationToken = default)
     {
-        if (!Plan(request).TryGetValue(out var planned, out var error))
+        for (var attempt = 1; ; attempt++)
         {
-            return error;
-        }
+            if (!Plan(request).TryGetValue(out var planned, out var error))
+            {
+                return error;
+            }
 
-        if (!(await RenderAsync(planned.Plan, planned.Source, cancellationToken).ConfigureAwait(false)).TryGetValue(out var image, out error))
-        {
-            return error;
-        }
+            if (!(await RenderAsync(planned.Plan, planned.Source, cancellationToken).ConfigureAwait(false)).TryGetValue(out var image, out error))
+            {
+                if (attempt < 2 && SourceCatalog.IsChanging(error))
+                {
+                    continue;
+                }
 
-        return new ImageResult(planned.Plan, planned.Source, image);
+                return error;
+            }
+
+            return new ImageResult(planned.Plan, planned.Source, image);
+        }
     }
 }

@@ -14,32 +14,73 @@ public sealed class SourceCatalog(ISourceResolver resolver, int capacity = 4096)
 
     public ISourceResolver Resolver { get; } = resolver;
 
-    /// <summary>The source's facts, or 400/404 for a bad or unknown identifier, 500 for a file that is not a readable image.</summary>
+    /// <summary>
+    /// The source's facts, or 400/404 for a bad or unknown identifier, 500 for a file that is not a readable image, 503
+    /// (<see cref="Changing"/>) for one that was replaced or written while it was read, twice in a row. Facts are kept
+    /// only when the file is still the version resolved once they are read, so they never mix two versions.
+    /// </summary>
     public Outcome<SourceDescription> Describe(string identifier)
     {
-        if (!Resolver.Resolve(identifier).TryGetValue(out var source, out var error))
+        for (var attempt = 1; ; attempt++)
         {
-            return error;
-        }
+            if (!Resolver.Resolve(identifier).TryGetValue(out var source, out var error))
+            {
+                return error;
+            }
 
-        var key = $"{source.Path}\n{source.Version}";
-        if (_descriptions.TryGet(key, out var description))
-        {
+            var key = $"{source.Path}\n{source.Version}";
+            if (_descriptions.TryGet(key, out var description))
+            {
+                return description;
+            }
+
+            try
+            {
+                description = SourceInspector.Inspect(source);
+            }
+            catch (Exception e) when (e is VipsException or IOException && source.IsChanging(Settle))
+            {
+                // Read while it was being written: the next attempt sees the new version, or the client is asked to wait.
+                if (attempt < 2)
+                {
+                    continue;
+                }
+
+                return Changing(identifier);
+            }
+            catch (VipsException e)
+            {
+                return Unreadable(identifier, e);
+            }
+
+            if (!source.IsCurrent())
+            {
+                if (attempt < 2)
+                {
+                    continue;
+                }
+
+                return Changing(identifier);
+            }
+
+            _descriptions.Set(key, description);
             return description;
         }
-
-        try
-        {
-            description = SourceInspector.Inspect(source);
-        }
-        catch (VipsException e)
-        {
-            return Unreadable(identifier, e);
-        }
-
-        _descriptions.Set(key, description);
-        return description;
     }
+
+    /// <summary>
+    /// How long after its last modification a file that fails to read is taken to be still being written (a copy in
+    /// place, an upload): answered 503 "try again" rather than 500 "damaged".
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    /// <summary>The answer for a source replaced or written while it was read: 503, to be asked again in a moment (never cached).</summary>
+    public static IiifError Changing(string identifier) =>
+        new(503, "identifier", $"The image \"{identifier}\" changed while it was read (it is being replaced or written); try again");
+
+    /// <summary>Whether <paramref name="error"/> is <see cref="Changing"/>: worth one more attempt with the new version.</summary>
+    public static bool IsChanging(IiifError error) =>
+        error is { Status: 503, Parameter: "identifier" } && error.Message.Contains("changed while it was read", StringComparison.Ordinal);
 
     /// <summary>Forgets what was read of the file at <paramref name="path"/> (a purge).</summary>
     public int Forget(string path) => _descriptions.RemoveWhere(k => k.StartsWith(path + "\n", StringComparison.Ordinal));

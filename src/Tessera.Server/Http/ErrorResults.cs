@@ -36,15 +36,21 @@ public static partial class ErrorResults
 
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            if (error.Status >= 500 && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
+            if ((error.Status >= 500 || error.Warn) && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
             {
                 ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Message);
             }
 
+            // An error is never stored by a cache; a 503 says when to ask again: what the error says (a queue's or a
+            // budget's wait), else a moment (a source being replaced). RFC 9110 §10.2.3: delay-seconds, a whole number.
+            httpContext.Response.Headers.CacheControl = "no-store";
             if (error.RetryAfter is { } retryAfter)
             {
-                // RFC 9110 §10.2.3: delay-seconds, a whole number.
                 httpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (error.Status == 503 && !httpContext.Response.Headers.ContainsKey("Retry-After"))
+            {
+                httpContext.Response.Headers.RetryAfter = "1";
             }
 
             var body = $"{error.Status} {Reason(error.Status)}: {error.Parameter}: {error.Message}\n";
