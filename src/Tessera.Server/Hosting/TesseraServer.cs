@@ -53,6 +53,7 @@ public static class TesseraServer
         services.AddSingleton(new MemoryReleaser(pipeline, TimeSpan.FromMilliseconds(500)));
         services.AddSingleton<PublicUrls>();
         services.AddSingleton(new PresentationSource(pipeline.Catalog));
+        services.AddSingleton<ListingReport>();
         return services;
     }
 

@@ -87,6 +87,10 @@ public sealed class CarelessLayoutTests : IAsyncLifetime
 
         Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("book/loop1: a loop of symbolic links", StringComparison.Ordinal));
         Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("dir_out: a link out of the root", StringComparison.Ordinal));
+
+        // The same report is not logged again on the next page view.
+        (await GetQuicklyAsync("/")).Response.Dispose();
+        Assert.Single(_logs.Entries, e => e.Message.StartsWith("Listing for / left out", StringComparison.Ordinal));
     }
 
     [Fact]
