@@ -77,7 +77,7 @@ internal static class ProcessCommand
                 return 2;
             }
 
-            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
+            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
             var options = new ProcessOptions
             {
                 Root = rootFolder,

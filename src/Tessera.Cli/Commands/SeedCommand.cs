@@ -68,7 +68,7 @@ internal static class SeedCommand
                 return 2;
             }
 
-            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
+            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
             var options = new SeedOptions
             {
                 Root = rootFolder,

@@ -22,6 +22,9 @@ public sealed record ImagePipelineSettings
     /// </summary>
     public ISourceResolver? Sources { get; init; }
 
+    /// <summary>How far a listing of <see cref="Root"/> may walk (depth, entries, time). Ignored when <see cref="Sources"/> is set.</summary>
+    public ListingLimits Listing { get; init; } = ListingLimits.Default;
+
     /// <summary>Encoder settings and the resampling kernel.</summary>
     public RenderOptions Render { get; init; } = RenderOptions.Default;
 
@@ -56,6 +59,7 @@ public sealed record ImagePipelineSettings
             }
         }
 
+        errors.AddRange(Listing.Validate());
         errors.AddRange(Render.Validate());
         errors.AddRange(Limits.Validate());
         errors.AddRange(Budget.Validate());

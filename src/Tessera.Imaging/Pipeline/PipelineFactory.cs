@@ -43,6 +43,6 @@ public static class PipelineFactory
             InvalidOptionsException.ThrowIfAny(settings, settings.Validate(), nameof(settings));
         }
 
-        return new FileSystemSourceResolver(settings.Root!);
+        return new FileSystemSourceResolver(settings.Root!) { Listing = settings.Listing };
     }
 }

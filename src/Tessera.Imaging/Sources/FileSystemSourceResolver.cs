@@ -106,15 +106,16 @@ public sealed class FileSystemSourceResolver : ISourceResolver
         return new ResolvedSource(identifier, real, status.LastModified, status.Size) { Status = status };
     }
 
-    public IEnumerable<string> List()
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
-        return Directory.EnumerateFiles(_root, "*", options)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
-            .Select(f => Path.GetRelativePath(_root, f).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(id => IdentifierProblem(id) is null)
-            .Order(NaturalStringComparer.Instance);
-    }
+    /// <summary>How far <see cref="List"/> may walk: depth, entries and time.</summary>
+    public ListingLimits Listing { get; init; } = ListingLimits.Default;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A <see cref="DirectoryWalk"/>: links are followed only to inside the root, each folder once, within
+    /// <see cref="Listing"/>; hidden files and names that are not identifiers are left out.
+    /// </remarks>
+    public SourceListing List(CancellationToken cancellationToken = default) =>
+        new DirectoryWalk(_root, Listing, id => ImageExtensions.Contains(Path.GetExtension(id)) && IdentifierProblem(id) is null).Run(cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>The rules of <see cref="RelativeIdentifier"/>: a relative path without <c>..</c>, <c>.</c> or empty segments.</remarks>

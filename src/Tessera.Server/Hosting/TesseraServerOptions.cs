@@ -2,6 +2,7 @@ using Tessera.Core.Planning;
 using Tessera.Imaging.Colour;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Sources;
 
 namespace Tessera.Server.Hosting;
 
@@ -91,6 +92,24 @@ public sealed record TesseraServerOptions
     /// <summary>Bytes of derivatives kept on disk, in MiB.</summary>
     public int DiskCacheMegabytes { get; init; } = 2048;
 
+    /// <summary>Folder levels below the root that listings (home page, Collection, manifests) enter.</summary>
+    public int ListingMaxDepth { get; init; } = ListingLimits.Default.MaxDepth;
+
+    /// <summary>Directory entries one listing looks at before it stops, truncated.</summary>
+    public int ListingMaxEntries { get; init; } = ListingLimits.Default.MaxEntries;
+
+    /// <summary>Seconds one listing may take before it stops, truncated.</summary>
+    public double ListingMaxSeconds { get; init; } = ListingLimits.Default.MaxDuration.TotalSeconds;
+
+    /// <summary>The listing bounds these options describe.</summary>
+    public ListingLimits Listing => new()
+    {
+        MaxDepth = ListingMaxDepth,
+        MaxEntries = ListingMaxEntries,
+        // Out of range is reported by Validate with the setting's own name; clamped here so building never throws.
+        MaxDuration = TimeSpan.FromSeconds(ListingMaxSeconds is > 0 and <= 86_400 ? ListingMaxSeconds : 1),
+    };
+
     /// <summary>
     /// A secret that enables <c>DELETE /admin/cache/{identifier}</c> (send <c>Authorization: Bearer {token}</c>) to purge
     /// an identifier's cached facts and derivatives. Unset: the endpoint does not exist.
@@ -130,6 +149,7 @@ public sealed record TesseraServerOptions
             QueueLength = RenderQueueLength,
             ExpensiveQueueLength = ExpensiveRenderQueueLength,
         },
+        Listing = Listing,
     };
 
     /// <summary>Every problem with these options, so a misconfigured server says all of them at start.</summary>
@@ -151,6 +171,11 @@ public sealed record TesseraServerOptions
         }
 
         errors.AddRange(Limits.Validate());
+        errors.AddRange(Listing.Validate());
+        if (ListingMaxSeconds is not (> 0 and <= 86_400))
+        {
+            errors.Add($"Expected more than 0 and at most 86400 for ListingMaxSeconds but received {ListingMaxSeconds}");
+        }
 
         if (!ResampleKernels.TryParse(ResampleKernel, out _))
         {
