@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Tessera.Imaging.Jpeg;
 
 namespace Tessera.Imaging.Sources;
 
@@ -10,8 +9,10 @@ namespace Tessera.Imaging.Sources;
 /// 544-byte progressive JPEG declaring 65000×65000 made libjpeg take gigabytes). Knows JPEG (SOF), PNG (IHDR), GIF
 /// (logical screen), TIFF (first IFD), WebP (VP8/VP8L/VP8X), JPEG 2000 (SIZ, in a JP2 box or bare) and HEIF/AVIF
 /// (<c>ispe</c>); anything else, or a header it cannot follow, is <see cref="SourceHeader.Unknown"/> and left to libvips.
-/// Every read is bounded (at most <see cref="MaxHeaderBytes"/>, a fixed number of segments, boxes and entries), so a
-/// hostile header can neither loop nor allocate.
+/// JPEG segments and the TIFF directory are reached by seeking where the structure points (metadata of any size before
+/// a JPEG frame header cannot hide it); the other formats from the first bytes. Every read is bounded (at most
+/// <see cref="MaxHeaderBytes"/>, a fixed number of segments, boxes and entries), so a hostile header can neither loop
+/// nor allocate.
 /// </summary>
 public static class HeaderProbe
 {
@@ -20,6 +21,9 @@ public static class HeaderProbe
 
     private const int FirstRead = 64 << 10;
     private const int MaxBoxes = 256;
+
+    /// <summary>Segments walked before the frame header: 65536 APPn segments of 64 KiB are 4 GiB of metadata.</summary>
+    private const int MaxJpegSegments = 65536;
 
     private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -31,14 +35,18 @@ public static class HeaderProbe
         var length = RandomAccess.GetLength(file);
         var size = (int)Math.Min(length, FirstRead);
         Span<byte> start = stackalloc byte[8];
-        if (RandomAccess.Read(file, start, 0) == 8 && IsTiff(start))
+        var started = RandomAccess.Read(file, start, 0);
+        if ((started == 8 && IsTiff(start)) || (started >= 3 && IsJpeg(start)))
         {
-            // libtiff writes the first directory after the pixels: read it where the header points.
-            return Tiff((offset, count) =>
+            // libtiff writes the first directory after the pixels, and JPEG metadata may fill megabytes before the frame
+            // header: both are read by seeking where the structure points, a few bytes at a time.
+            byte[] ReadAt(long offset, int count)
             {
                 var bytes = new byte[(int)Math.Clamp(Math.Min(count, length - offset), 0, MaxHeaderBytes)];
                 return bytes.AsSpan(0, RandomAccess.Read(file, bytes, offset)).ToArray();
-            });
+            }
+
+            return IsTiff(start) ? Tiff(ReadAt) : Jpeg(ReadAt);
         }
 
         while (true)
@@ -61,9 +69,12 @@ public static class HeaderProbe
     private static SourceHeader Parse(ReadOnlySpan<byte> data, out bool wantsMore)
     {
         wantsMore = false;
-        if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        if (IsJpeg(data) || IsTiff(data))
         {
-            return Jpeg(data, out wantsMore);
+            var bytes = data.ToArray();
+            byte[] ReadAt(long offset, int count) =>
+                offset >= bytes.Length ? [] : bytes.AsSpan((int)offset, (int)Math.Min(count, bytes.Length - offset)).ToArray();
+            return IsTiff(data) ? Tiff(ReadAt) : Jpeg(ReadAt);
         }
 
         if (data.Length >= 8 && data[..8].SequenceEqual(PngSignature))
@@ -78,12 +89,6 @@ public static class HeaderProbe
 
             // libnsgif decodes every frame into a whole RGBA canvas.
             return new SourceHeader("GIF", width, height, SourceDecoding.Whole, Multiply(width, height, 4));
-        }
-
-        if (IsTiff(data))
-        {
-            var bytes = data.ToArray();
-            return Tiff((offset, count) => offset >= bytes.Length ? [] : bytes.AsSpan((int)offset, (int)Math.Min(count, bytes.Length - offset)).ToArray());
         }
 
         if (data.Length >= 16 && data[..4].SequenceEqual("RIFF"u8) && data.Slice(8, 4).SequenceEqual("WEBP"u8))
@@ -118,70 +123,95 @@ public static class HeaderProbe
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 
-    private static SourceHeader Jpeg(ReadOnlySpan<byte> data, out bool wantsMore)
+    private static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+
+    /// <summary>
+    /// Walks the marker segments after SOI (as libjpeg does, fill bytes skipped) to the frame header, reading only each
+    /// segment's marker and length: metadata of any size before it costs one small read a segment.
+    /// </summary>
+    private static SourceHeader Jpeg(Func<long, int, byte[]> readAt)
     {
-        wantsMore = false;
-        var segments = new JpegSegmentReader(data[2..]);
-        while (segments.MoveNext())
+        long at = 2;
+        for (var i = 0; i < MaxJpegSegments; i++)
         {
-            var segment = segments.Current;
-            var marker = segment.Marker;
-            if (marker == 0xDA)
+            ReadOnlySpan<byte> head = readAt(at, 4);
+            if (head.Length < 2 || head[0] != 0xFF)
             {
-                break; // start of scan before any frame header: not a JPEG we can judge
+                return SourceHeader.Unknown;
             }
 
-            // SOF0..SOF15 but DHT (C4), JPG (C8) and DAC (CC).
-            if (marker is < 0xC0 or > 0xCF || marker is 0xC4 or 0xC8 or 0xCC)
+            var marker = head[1];
+            if (marker == 0xFF)
             {
+                at++; // a fill byte before a marker
                 continue;
             }
 
-            var sof = segment.Payload;
-            if (sof.Length < 6)
+            // SOS or EOI before a frame header, a standalone marker, or a cut-off length: not a JPEG we can judge.
+            if (marker is 0xDA or 0xD9 or 0xD8 or 0x01 or (>= 0xD0 and <= 0xD7) || head.Length < 4)
             {
                 return SourceHeader.Unknown;
             }
 
-            int precision = sof[0];
-            long height = BinaryPrimitives.ReadUInt16BigEndian(sof[1..]);
-            long width = BinaryPrimitives.ReadUInt16BigEndian(sof[3..]);
-            int components = sof[5];
-            if (components < 1 || sof.Length < 6 + (3 * components))
+            int length = BinaryPrimitives.ReadUInt16BigEndian(head[2..]);
+            if (length < 2)
             {
                 return SourceHeader.Unknown;
             }
 
-            int hMax = 1, vMax = 1;
-            for (var c = 0; c < components; c++)
+            // SOF0..SOF15 but DHT (C4), JPG (C8) and DAC (CC).
+            if (marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC))
             {
-                hMax = Math.Max(hMax, sof[6 + (3 * c) + 1] >> 4);
-                vMax = Math.Max(vMax, sof[6 + (3 * c) + 1] & 15);
+                return JpegFrame(marker, readAt(at + 4, length - 2));
             }
 
-            var progressive = marker is 0xC2 or 0xC6 or 0xCA or 0xCE;
-            if (progressive)
-            {
-                // libjpeg keeps every DCT coefficient of the frame (64 × 2 bytes a block, MCU-padded) until the last scan.
-                long mcusAcross = CeilDiv(width, 8L * hMax), mcusDown = CeilDiv(height, 8L * vMax);
-                long blocks = 0;
-                for (var c = 0; c < components; c++)
-                {
-                    var sampling = sof[6 + (3 * c) + 1];
-                    blocks += Multiply(mcusAcross * Math.Max(1, sampling >> 4), mcusDown * Math.Max(1, sampling & 15));
-                }
-
-                return new SourceHeader("progressive JPEG", width, height, SourceDecoding.Whole, Multiply(blocks, 128));
-            }
-
-            // One MCU row of samples, upsampled to full width for every component (and twice that for 12-bit samples).
-            var sampleBytes = precision > 8 ? 2 : 1;
-            return new SourceHeader("JPEG", width, height, SourceDecoding.Sequential, Multiply(width, 8L * vMax, (long)components * sampleBytes * 2));
+            at += 2 + length;
         }
 
-        // A segment longer than the bytes read: the frame header may be further on.
-        wantsMore = segments.Error is { } error && error.Contains("past the end", StringComparison.Ordinal);
         return SourceHeader.Unknown;
+    }
+
+    private static SourceHeader JpegFrame(byte marker, ReadOnlySpan<byte> sof)
+    {
+        if (sof.Length < 6)
+        {
+            return SourceHeader.Unknown;
+        }
+
+        int precision = sof[0];
+        long height = BinaryPrimitives.ReadUInt16BigEndian(sof[1..]);
+        long width = BinaryPrimitives.ReadUInt16BigEndian(sof[3..]);
+        int components = sof[5];
+        if (components < 1 || sof.Length < 6 + (3 * components))
+        {
+            return SourceHeader.Unknown;
+        }
+
+        int hMax = 1, vMax = 1;
+        for (var c = 0; c < components; c++)
+        {
+            hMax = Math.Max(hMax, sof[6 + (3 * c) + 1] >> 4);
+            vMax = Math.Max(vMax, sof[6 + (3 * c) + 1] & 15);
+        }
+
+        var progressive = marker is 0xC2 or 0xC6 or 0xCA or 0xCE;
+        if (progressive)
+        {
+            // libjpeg keeps every DCT coefficient of the frame (64 × 2 bytes a block, MCU-padded) until the last scan.
+            long mcusAcross = CeilDiv(width, 8L * hMax), mcusDown = CeilDiv(height, 8L * vMax);
+            long blocks = 0;
+            for (var c = 0; c < components; c++)
+            {
+                var sampling = sof[6 + (3 * c) + 1];
+                blocks += Multiply(mcusAcross * Math.Max(1, sampling >> 4), mcusDown * Math.Max(1, sampling & 15));
+            }
+
+            return new SourceHeader("progressive JPEG", width, height, SourceDecoding.Whole, Multiply(blocks, 128));
+        }
+
+        // One MCU row of samples, upsampled to full width for every component (and twice that for 12-bit samples).
+        var sampleBytes = precision > 8 ? 2 : 1;
+        return new SourceHeader("JPEG", width, height, SourceDecoding.Sequential, Multiply(width, 8L * vMax, (long)components * sampleBytes * 2));
     }
 
     private static SourceHeader Png(ReadOnlySpan<byte> data)
