@@ -310,7 +310,7 @@ public static class HeaderProbe
         var count = Math.Min(big ? U64(counted) : U16(counted), 1024UL);
         ReadOnlySpan<byte> data = readAt((long)first + countSize, (int)count * entrySize);
         var at = 0;
-        long width = 0, height = 0, tileWidth = 0, tileHeight = 0, rowsPerStrip = 0, samples = 1, bits = 1, strips = 0;
+        long width = 0, height = 0, tileWidth = 0, tileHeight = 0, rowsPerStrip = 0, samples = 1, bits = 1, strips = 0, compression = 1;
         for (ulong i = 0; i < count && at + entrySize <= data.Length; i++, at += entrySize)
         {
             var entry = data.Slice(at, entrySize);
@@ -347,6 +347,7 @@ public static class HeaderProbe
                 case 256: width = value; break;
                 case 257: height = value; break;
                 case 258: bits = Math.Max(1, value); break;
+                case 259: compression = value; break;
                 case 273: strips = (long)Math.Min(n, long.MaxValue); break;
                 case 277: samples = Math.Max(1, value); break;
                 case 278: rowsPerStrip = value; break;
@@ -366,9 +367,15 @@ public static class HeaderProbe
             return new SourceHeader("tiled TIFF", width, height, SourceDecoding.Tiled, Multiply(tileWidth, tileHeight, pixelBytes));
         }
 
-        // RowsPerStrip absent (or larger than the image): one strip holds the whole image.
+        // RowsPerStrip absent (or larger than the image): one strip holds the whole image. libtiff reads one uncompressed
+        // strip in pieces of about 8 KiB (its strip chopping), so only a compressed one is held whole.
         var rows = rowsPerStrip <= 0 || rowsPerStrip > height ? height : rowsPerStrip;
-        var format = strips == 1 || rows == height ? "TIFF in one strip" : "TIFF in strips";
+        if (compression == 1 && strips == 1)
+        {
+            rows = Math.Min(rows, Math.Max(1, 8192 / Math.Max(1, Multiply(width, pixelBytes))));
+        }
+
+        var format = rows == height ? "TIFF in one strip" : "TIFF in strips";
         return new SourceHeader(format, width, height, rows == height ? SourceDecoding.Whole : SourceDecoding.Sequential, Multiply(width, rows, pixelBytes));
     }
 

@@ -32,7 +32,7 @@ public sealed record SourceLimits
 
     /// <summary>
     /// The most memory, in MiB, the decoder may need at once by the header's account: the whole image for a source
-    /// decoded whole (progressive JPEG: 2 bytes a DCT sample; interlaced PNG, GIF, WebP, HEIF/AVIF, a one-strip TIFF,
+    /// decoded whole (progressive JPEG: 2 bytes a DCT sample; interlaced PNG, GIF, WebP, HEIF/AVIF, a TIFF in one compressed strip,
     /// an untiled JPEG 2000), one strip or tile otherwise. Default 256.
     /// </summary>
     public int MaxDecodeMegabytes { get; init; } = 256;

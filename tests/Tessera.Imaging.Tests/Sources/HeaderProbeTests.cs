@@ -86,6 +86,25 @@ public sealed class HeaderProbeTests : IDisposable
     }
 
     [Fact]
+    public void One_uncompressed_strip_is_read_in_pieces_and_one_compressed_strip_whole()
+    {
+        // 3000 × 2000 RGB in one strip (what many scanners write): libtiff chops an uncompressed one into ~8 KiB reads.
+        using var image = VipsOperation.Image("black", ("width", 3000), ("height", 2000), ("bands", 3));
+        var plain = _files.Out("plain.tif");
+        var packed = _files.Out("packed.tif");
+        image.SaveToFile("tiffsave", plain, ("tile_height", 2000));
+        image.SaveToFile("tiffsave", packed, ("tile_height", 2000), ("compression", "deflate"));
+
+        var uncompressed = HeaderProbe.Read(plain);
+        Assert.Equal(SourceDecoding.Sequential, uncompressed.Decoding);
+        Assert.Equal(3000L * 3, uncompressed.DecodeUnitBytes); // one row: wider than 8 KiB
+
+        var compressed = HeaderProbe.Read(packed);
+        Assert.Equal((SourceDecoding.Whole, "TIFF in one strip"), (compressed.Decoding, compressed.Format));
+        Assert.Equal(3000L * 2000 * 3, compressed.DecodeUnitBytes);
+    }
+
+    [Fact]
     public void Bombs_declare_what_they_claim()
     {
         var folder = _files.Out("bombs");
@@ -118,10 +137,10 @@ public sealed class HeaderProbeTests : IDisposable
     [Fact]
     public void Claims_past_any_number_saturate_instead_of_wrapping()
     {
-        // A BigTIFF-sized claim: 2^32-1 squared, times 255 samples of 64 bits, does not fit a long.
+        // (2^32-1)² pixels do not fit a long: the claim saturates, it never wraps to a small or negative number.
         var header = HeaderProbe.Read(HostileFiles.TiffStripBomb(_files.Out("huge"), width: uint.MaxValue, height: uint.MaxValue, rowsPerStrip: uint.MaxValue));
-        Assert.Equal(long.MaxValue, header.DecodeUnitBytes);
-        Assert.True(header.Pixels > 0);
+        Assert.Equal(long.MaxValue, header.Pixels);
+        Assert.NotNull((SourceLimits.Default with { MaxSourcePixels = long.MaxValue - 1 }).Refuse(header));
     }
 
     [Fact]
