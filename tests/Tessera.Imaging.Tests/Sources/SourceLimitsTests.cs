@@ -1,3 +1,4 @@
+using Tessera.Core.Planning;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Sources;
@@ -125,6 +126,38 @@ public sealed class SourceLimitsTests : IDisposable
         Assert.Equal(1, summary.Failed);
         Assert.True(summary.Done > 1);
         Assert.True(File.Exists(Path.Combine(_files.Out("seed"), "good.jpg", "info.json")));
+    }
+
+    [Theory]
+    [InlineData(SourceLoader.Jpeg, "JPEG")]
+    [InlineData(SourceLoader.Tiff, "TIFF in strips")]
+    public void The_defaults_serve_any_region_of_the_20000_px_bench_master(SourceLoader loader, string format)
+    {
+        // The bench's master is 20000 × 20000; its last rows at full resolution are the most a region can cost (400 Mpx).
+        var levels = loader == SourceLoader.Jpeg
+            ? new[] { new PyramidLevel(0, 20000, 20000), new PyramidLevel(1, 10000, 10000), new PyramidLevel(2, 5000, 5000), new PyramidLevel(3, 2500, 2500) }
+            : [new PyramidLevel(0, 20000, 20000)];
+        var info = new SourceInfo(20000, 20000, levels);
+        var source = new SourceDescription(new ResolvedSource("bench", "/bench", DateTimeOffset.UnixEpoch, 1), info, loader, "x")
+        {
+            Header = new SourceHeader(format, 20000, 20000, SourceDecoding.Sequential, 1 << 20),
+        };
+
+        Assert.Null(SourceLimits.Default.Refuse(source.Header));
+        foreach (var (region, size) in new[] { ("19744,19744,256,256", "256,"), ("0,19000,20000,1000", "max"), ("full", "max") })
+        {
+            var request = Core.Iiif.ImageRequestParser.Parse(Core.Iiif.ApiVersion.V3, "bench", region, size, "0", "default.jpg");
+            Assert.True(request.TryGetValue(out var parsed, out _));
+            Assert.True(ImagePlanner.Plan(parsed, info, ServerLimits.Default).TryGetValue(out var plan, out _));
+            Assert.Null(SourceLimits.Default.RefuseStreamed(source, plan));
+        }
+
+        // A master 1.5 times as tall is refused at its bottom: the limit is what separates them.
+        var tall = info with { Height = 30000, Levels = [new PyramidLevel(0, 20000, 30000)] };
+        var bottom = Core.Iiif.ImageRequestParser.Parse(Core.Iiif.ApiVersion.V3, "bench", "0,29744,256,256", "256,", "0", "default.jpg");
+        Assert.True(bottom.TryGetValue(out var deep, out _));
+        Assert.True(ImagePlanner.Plan(deep, tall, ServerLimits.Default).TryGetValue(out var deepPlan, out _));
+        Assert.NotNull(SourceLimits.Default.RefuseStreamed(source with { Info = tall, Loader = SourceLoader.Tiff }, deepPlan));
     }
 
     [Fact]
