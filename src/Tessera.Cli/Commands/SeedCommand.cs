@@ -22,6 +22,7 @@ internal static class SeedCommand
         var kernel = BatchOptions.Kernel();
         var jobs = BatchOptions.Jobs();
         var shard = BatchOptions.Shard();
+        var limits = new SourceLimitFlags();
 
         var command = new Command(
             "seed",
@@ -40,6 +41,7 @@ internal static class SeedCommand
         {
             identifiers, root, output, version, tileSize, scaleFactors, baseUrl, quality, kernel, jobs, shard,
         };
+        limits.AddTo(command);
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -81,6 +83,7 @@ internal static class SeedCommand
                 Kernel = resampleKernel,
                 Jobs = result.GetValue(jobs),
                 Shard = part,
+                SourceLimits = limits.Read(result),
             };
             if (!BatchOptions.Valid(options.Validate(), error))
             {

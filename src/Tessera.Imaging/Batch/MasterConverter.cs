@@ -1,4 +1,5 @@
 using Tessera.Imaging.Colour;
+using Tessera.Imaging.Sources;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Batch;
@@ -117,6 +118,12 @@ public sealed class MasterConverter(ConvertOptions options)
             if (!Options.Force && File.Exists(output) && File.GetLastWriteTimeUtc(output) == masterTime)
             {
                 return (BatchOutcome.Skipped, null);
+            }
+
+            // Judged from the header before libvips opens the master: a bomb is refused, not decoded.
+            if (Options.Limits.Refuse(HeaderProbe.Read(master)) is { } reason)
+            {
+                return (BatchOutcome.Failed, $"Refused: {reason}");
             }
 
             temporary = staging.NewTemporaryPath(Path.GetExtension(output));

@@ -70,6 +70,11 @@ public sealed class ImagePipeline
             return error;
         }
 
+        if (Catalog.Limits.RefuseStreamed(source, plan) is { } reason)
+        {
+            return SourceCatalog.TooLarge(request.Identifier, reason);
+        }
+
         return (plan, source);
     }
 

@@ -31,6 +31,9 @@ public sealed record ImagePipelineSettings
     /// <summary>The largest image returned.</summary>
     public ServerLimits Limits { get; init; } = ServerLimits.Default;
 
+    /// <summary>What a source may cost to decode, judged from its header (decompression bombs are refused with 413).</summary>
+    public SourceLimits SourceLimits { get; init; } = SourceLimits.Default;
+
     /// <summary>The features, formats and qualities offered.</summary>
     public ServiceProfile Profile { get; init; } = ServiceProfile.Default;
 
@@ -63,6 +66,7 @@ public sealed record ImagePipelineSettings
         errors.AddRange(Render.Validate());
         errors.AddRange(Limits.Validate());
         errors.AddRange(Budget.Validate());
+        errors.AddRange(SourceLimits.Validate());
         if (MaxConcurrentRenders < 0)
         {
             errors.Add($"Expected 0 (one per processor) or more for MaxConcurrentRenders but received {MaxConcurrentRenders}");

@@ -20,7 +20,7 @@ public static class PipelineFactory
         ArgumentNullException.ThrowIfNull(settings);
         InvalidOptionsException.ThrowIfAny(settings, settings.Validate(), nameof(settings));
         ImagingRuntime.Start(threadsPerOperation: 1);
-        var catalog = new SourceCatalog(CreateSources(settings));
+        var catalog = new SourceCatalog(CreateSources(settings), limits: settings.SourceLimits);
         var renderer = new ImageRenderer(settings.Render);
         return new ImagePipeline(catalog, renderer, settings.Limits, settings.Profile, settings.MaxConcurrentRenders, settings.Cache, settings.Budget);
     }

@@ -34,6 +34,27 @@ public sealed record TesseraServerOptions
     /// <summary>The most pixels in one returned image.</summary>
     public long MaxArea { get; init; } = ServerLimits.Default.MaxArea;
 
+    /// <summary>
+    /// The most pixels a source may declare (checked from its header before any decoder runs); more is refused with 413.
+    /// Default 16 Gpx: a 100000×100000 pyramid is 10.
+    /// </summary>
+    public long MaxSourcePixels { get; init; } = SourceLimits.Default.MaxSourcePixels;
+
+    /// <summary>
+    /// The most memory, in MiB, a source's decoder may need at once by its header's account (a progressive JPEG, an
+    /// interlaced PNG or a GIF is decoded whole; a strip or tile otherwise); more is refused with 413.
+    /// </summary>
+    public int MaxDecodeMegabytes { get; init; } = SourceLimits.Default.MaxDecodeMegabytes;
+
+    /// <summary>
+    /// The most pixels one request may make a sequential decoder produce (baseline JPEG, PNG, strip TIFF: every row down
+    /// to the region's bottom); more is refused with 413.
+    /// </summary>
+    public long MaxStreamedPixels { get; init; } = SourceLimits.Default.MaxStreamedPixels;
+
+    /// <summary>The source limits these options set.</summary>
+    public SourceLimits SourceLimits => new() { MaxSourcePixels = MaxSourcePixels, MaxDecodeMegabytes = MaxDecodeMegabytes, MaxStreamedPixels = MaxStreamedPixels };
+
     /// <summary>A rights URI (Creative Commons or RightsStatements.org) advertised in info.json.</summary>
     public string? Rights { get; init; }
 
@@ -141,6 +162,7 @@ public sealed record TesseraServerOptions
             Colour = ColourPolicies.TryParse(Colour, out var colour) ? colour : throw new ArgumentException(ColourPolicies.Problem(Colour, nameof(Colour))),
         },
         Limits = Limits,
+        SourceLimits = SourceLimits,
         MaxConcurrentRenders = MaxConcurrentRenders,
         Budget = new RenderBudget
         {
@@ -176,6 +198,7 @@ public sealed record TesseraServerOptions
         {
             errors.Add($"Expected more than 0 and at most 86400 for ListingMaxSeconds but received {ListingMaxSeconds}");
         }
+        errors.AddRange(SourceLimits.Validate());
 
         if (!ResampleKernels.TryParse(ResampleKernel, out _))
         {

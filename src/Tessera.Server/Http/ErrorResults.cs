@@ -23,6 +23,7 @@ public static partial class ErrorResults
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
+        413 => "Content Too Large",
         415 => "Unsupported Media Type",
         500 => "Internal Server Error",
         501 => "Not Implemented",
