@@ -9,6 +9,12 @@ namespace Tessera.Core.Iiif;
 /// <param name="Message">What was expected and what came, for a human.</param>
 public sealed record IiifError(int Status, string Parameter, string Message)
 {
+    /// <summary>
+    /// More for the operator's log than the client may see (the file's path, the native error text whole), or null.
+    /// Never written into a response body.
+    /// </summary>
+    public string? Detail { get; init; }
+
     public static IiifError BadRequest(string parameter, string message) => new(400, parameter, message);
 
     public static IiifError NotFound(string parameter, string message) => new(404, parameter, message);
