@@ -111,9 +111,10 @@ public sealed class ImagePipeline
         {
             image = await _renderThreads.RunAsync(() => Renderer.Render(plan, source, decision), cancellationToken).ConfigureAwait(false);
         }
-        catch (VipsException e)
+        catch (Exception e) when (SourceCatalog.IsDamage(e))
         {
-            return SourceCatalog.Unreadable(plan.Identifier, e);
+            // Never cached: a failed render leaves nothing behind in the derivative caches.
+            return SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
         }
 
         Interlocked.Increment(ref _renderCount);

@@ -58,6 +58,9 @@ public sealed class ImageRenderer
     public RenderedImage Render(ImagePlan plan, SourceDescription source, RenderDecision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
+
+        // libvips' error buffer is process-wide: the scope lets a failure here take only its own native text.
+        using var errors = VipsErrorScope.Begin(source.Source.Path, source.LoaderName);
         var path = decision.Path == RenderPath.StoredTile ? decision.Fallback ?? decision with { Path = RenderPath.Libvips } : decision;
         if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory && JpegTiles.TryRender(plan, source, directory, out var direct, path.Colour))
         {

@@ -72,6 +72,7 @@ public static class TesseraServer
     /// <summary>Maps the home page and viewers, the Image API, Presentation documents and the legacy tile formats.</summary>
     public static WebApplication MapTessera(this WebApplication app)
     {
+        app.Use(ErrorResults.NoStoreOnErrors);
         app.MapHome();
         app.MapViewer();
         app.MapImageApi();
