@@ -90,6 +90,30 @@ public sealed class DamagedFiles
         return files;
     }
 
+    /// <summary>
+    /// A tiled JPEG TIFF whose first tile has garbage in the middle of its entropy-coded data (inside the file, its
+    /// structure whole): only decoding that tile finds it. Not in <see cref="All"/>: a request for exactly that tile is
+    /// sent as stored, undecoded.
+    /// </summary>
+    public string WriteCorruptTile(string name = "corrupt-tile.tif")
+    {
+        var copy = TiledTiff.ToArray();
+        var (count, at) = Entry(copy, TileOffsets);
+        var offset = (int)BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(count == 1 ? at : (int)BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(at))));
+        var (_, countsAt) = Entry(copy, TileByteCounts);
+        var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(count == 1 ? countsAt : (int)BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(countsAt))));
+        var random = new Random(5);
+        for (var i = offset + (length / 3); i < offset + (length / 3) + Math.Min(400, length / 3); i++)
+        {
+            // No 0xFF: a marker would end the scan early instead of corrupting it.
+            copy[i] = (byte)random.Next(0, 0xFF);
+        }
+
+        return Write(name, copy);
+    }
+
+    private const ushort TileByteCounts = 325;
+
     private const ushort StripOffsets = 273;
     private const ushort TileOffsets = 324;
 

@@ -88,7 +88,17 @@ public sealed class ImagePipeline
                 return Chosen(cachedTile with { Origin = RenderOrigin.Cache }, decision);
             }
 
-            if (Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row, decision.Colour) is { } tile)
+            RenderedImage? tile;
+            try
+            {
+                tile = Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row, decision.Colour);
+            }
+            catch (Exception e) when (SourceCatalog.IsDamage(e))
+            {
+                return SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
+            }
+
+            if (tile is not null)
             {
                 if (tileKey is not null)
                 {

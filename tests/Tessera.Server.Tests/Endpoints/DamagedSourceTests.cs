@@ -80,6 +80,22 @@ public sealed partial class DamagedSourceTests(ServerFixture server)
     }
 
     [Theory]
+    [InlineData("0,0,300,300/300,/0/default.jpg")]
+    [InlineData("0,0,512,512/256,/0/default.jpg")]
+    public async Task A_tile_whose_data_is_corrupt_fails_a_region_that_decodes_it(string request)
+    {
+        // libjpeg-turbo warns on the corrupt data and the JPEG tile path stops there, instead of falling back to
+        // libvips, whose TIFF loader logs libjpeg's warnings and serves the tile grey.
+        var identifier = $"{TestImages.DamagedFolder}/corrupt-tile.tif";
+        using var response = await server.Client.GetAsync($"/iiif/3/{Uri.EscapeDataString(identifier)}/{request}");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"{request}: {(int)response.StatusCode} {body}");
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Contains($"The image \"{identifier}\" could not be read: ", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/iiif/3/no-such-image.jpg/info.json", HttpStatusCode.NotFound)]
     [InlineData("/iiif/3/photo.jpg/full/max/0/default.exe", HttpStatusCode.BadRequest)]
     [InlineData("/no/such/route", HttpStatusCode.NotFound)]
