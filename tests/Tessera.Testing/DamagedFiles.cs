@@ -77,6 +77,7 @@ public sealed class DamagedFiles
         // The codestream box says "to the end of the file" (length 0): only the tile-parts' own lengths tell the cut.
         Add("cut-open-box.jp2", Cut(OpenCodestreamBox(Jp2), 0.7), "truncated");
         Add("cut.j2k", Cut(Codestream(Jp2), 0.7), "truncated");
+        Add("cut-at-tile-part.j2k", CutAtTilePart(Codestream(Jp2)), "truncated");
         Add("cut.png", Cut(Png, 0.6), "truncated");
         Add("tile-past-end.tif", PastEnd(TiledTiff, TileOffsets), "truncated or damaged");
         Add("strip-past-end.tif", PastEnd(StripTiff, StripOffsets), "truncated or damaged");
@@ -141,6 +142,25 @@ public sealed class DamagedFiles
     {
         var (start, length) = CodestreamBox(jp2);
         return jp2[(start + 8)..(start + length)];
+    }
+
+    /// <summary>
+    /// The codestream up to (not including) its middle tile-part: whole tile-parts and no end marker, the cut that
+    /// leaves no partial tile-part for a decoder to stumble on (OpenJPEG can decode the missing tiles as zero).
+    /// </summary>
+    public static byte[] CutAtTilePart(byte[] codestream)
+    {
+        // Bit stuffing keeps FF 90 (SOT) out of packet data: each occurrence starts a tile-part.
+        var starts = new List<int>();
+        for (var i = 0; i + 1 < codestream.Length; i++)
+        {
+            if (codestream[i] == 0xFF && codestream[i + 1] == 0x90)
+            {
+                starts.Add(i);
+            }
+        }
+
+        return starts.Count < 2 ? throw new InvalidDataException("Expected a codestream of several tile-parts") : codestream[..starts[starts.Count / 2]];
     }
 
     /// <summary>A copy of a JP2 whose codestream box's length is 0 ("up to the end of the file").</summary>

@@ -12,6 +12,9 @@ namespace Tessera.Imaging.Sources;
 /// </summary>
 public static class SourceIntegrity
 {
+    /// <summary>Most markers and tile-parts walked in a JPEG 2000 codestream (each a 12-byte read).</summary>
+    private const int MaxCodestreamSteps = 200_000;
+
     /// <summary>Most bytes scanned from the end for a JPEG's EOI or a PNG's IEND before the file is called truncated.</summary>
     private const int TrailerScanBytes = 1 << 20;
 
@@ -168,8 +171,14 @@ public static class SourceIntegrity
     {
         Span<byte> marker = stackalloc byte[12];
         var position = start + 2;
-        while (true)
+        for (var steps = 0; ; steps++)
         {
+            if (steps > MaxCodestreamSteps)
+            {
+                // A hostile file of countless tiny tile-parts: stop walking; OpenJPEG's strict mode still fails a cut.
+                return null;
+            }
+
             if (position + 2 > end || RandomAccess.Read(file, marker[..4], position) < 2)
             {
                 return $"the JPEG 2000 codestream stops at byte {position}, before its end marker (EOC): the file is truncated";
