@@ -179,7 +179,8 @@ public sealed class VipsImage : IDisposable
     /// go of the rows behind and holds a few strips. Any band format.
     /// </summary>
     /// <exception cref="VipsException">Decoding failed (a corrupt or truncated source).</exception>
-    public void SkipRows(int rows)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between steps).</exception>
+    public void SkipRows(int rows, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, Height);
@@ -187,6 +188,7 @@ public sealed class VipsImage : IDisposable
         var step = (int)Math.Clamp(SkipStepBytes / Math.Max(rowBytes, 1), 1, 256);
         for (var top = 0; top < rows; top += step)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!NativeImage.ComputeRows(_handle, Width, top, Math.Min(step, rows - top)))
             {
                 throw new VipsException("vips_region_fetch failed", VipsRuntime.TakeError());
@@ -376,6 +378,25 @@ public sealed class VipsImage : IDisposable
         var copy = Call("copy");
         NativeImage.Remove(copy.Handle, name);
         return copy;
+    }
+
+    /// <summary>
+    /// Asks libvips to stop computing this image: from any thread, at any time. libvips 8.14 checks the flag each time a
+    /// region of the image is prepared (<c>vips_region_prepare</c>, once per strip or tile a sink or a fetch asks for),
+    /// so a save or fetch that reads through this image fails soon after with a "killed for image" error; the first
+    /// check that sees the flag clears it. Kill only an image no other computation reads through (not a shared, opened
+    /// level): the flag is the image's, not the caller's. A disposed image is left alone.
+    /// </summary>
+    public void Kill()
+    {
+        try
+        {
+            VipsNative.vips_image_set_kill(_handle, 1);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The render ended (and freed its images) while it was being stopped: nothing left to stop.
+        }
     }
 
     public void Dispose() => _handle.Dispose();

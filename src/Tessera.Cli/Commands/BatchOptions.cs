@@ -2,6 +2,7 @@ using System.CommandLine;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Sources;
 
 namespace Tessera.Cli.Commands;
 
@@ -57,9 +58,35 @@ internal static class BatchOptions
         return problems.Count == 0;
     }
 
-    /// <summary>The identifiers given, or every image under <paramref name="root"/> when none are.</summary>
-    public static string[] Identifiers(string[]? given, string root) =>
-        given is { Length: > 0 } ? given : [.. PipelineFactory.CreateSources(new ImagePipelineSettings { Root = root }).List()];
+    /// <summary>
+    /// The identifiers given, or every image under <paramref name="root"/> when none are (within
+    /// <see cref="ListingLimits.Batch"/>; what the listing skipped, and a truncation, are written to <paramref name="error"/>).
+    /// </summary>
+    public static string[] Identifiers(string[]? given, string root, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        if (given is { Length: > 0 })
+        {
+            return given;
+        }
+
+        var listing = PipelineFactory.CreateSources(new ImagePipelineSettings { Root = root, Listing = ListingLimits.Batch }).List(cancellationToken);
+        Report(listing, error);
+        return [.. listing];
+    }
+
+    /// <summary>Writes what a listing skipped, one line each, and a line when it was truncated.</summary>
+    public static void Report(SourceListing listing, TextWriter error)
+    {
+        foreach (var skipped in listing.Skipped)
+        {
+            error.WriteLine($"Not listed: {skipped}");
+        }
+
+        if (listing.Truncated is { } truncated)
+        {
+            error.WriteLine($"Listing truncated: {truncated}; only the {listing.Count} images found so far are processed");
+        }
+    }
 
     /// <summary>Parses --shard, or writes the reason to <paramref name="error"/>.</summary>
     public static bool TryShard(string? text, TextWriter error, out Shard shard)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tessera.Imaging.Batch;
+using Tessera.Imaging.Sources;
 
 namespace Tessera.Cli.Commands;
 
@@ -19,6 +20,16 @@ internal static class ConvertCommand
         {
             Description = "Keep each master's ICC profile and pixels. By default masters with another RGB profile are converted to sRGB and the profile dropped, so every tile can be served as stored.",
         };
+        var maxSourcePixels = new Option<long>("--max-source-pixels")
+        {
+            Description = "Most pixels a master may declare; a master over it is reported and the rest go on.",
+            DefaultValueFactory = _ => SourceLimits.Convert.MaxSourcePixels,
+        };
+        var maxDecodeMegabytes = new Option<int>("--max-decode-megabytes")
+        {
+            Description = "Most MiB a master's decoder may need at once by its header (a progressive JPEG is decoded whole, 2 bytes a DCT sample); a master over it is reported and the rest go on.",
+            DefaultValueFactory = _ => SourceLimits.Convert.MaxDecodeMegabytes,
+        };
         var jobs = BatchOptions.Jobs();
         var shard = BatchOptions.Shard();
 
@@ -28,7 +39,8 @@ internal static class ConvertCommand
             Convert masters into tiled pyramidal JPEG TIFFs (or JPEG 2000) for serving. Masters are only read; each output
             is written beside the tree and renamed into place when complete; outputs that are up to date (same
             modification time as their master) are skipped; a master that cannot be read is reported and the rest go
-            on (exit code 1 at the end). Memory stays bounded: masters stream through libvips top to bottom.
+            on (exit code 1 at the end). Memory stays bounded: masters stream through libvips top to bottom, and a master
+            whose header declares more than --max-source-pixels or a decode over --max-decode-megabytes is refused unread.
             Colour: 8-bit masters with a non-sRGB RGB profile (Adobe RGB, ProPhoto...) are converted to sRGB and each is
             reported; sRGB profiles are dropped; --keep-profile keeps profiles and pixels as they are.
 
@@ -39,7 +51,7 @@ internal static class ConvertCommand
               tessera convert /mnt/masters --out /mnt/serve --shard 2/8     # part 2 of 8 machines
             """)
         {
-            sources, output, tileSize, quality, format, force, keepProfile, jobs, shard,
+            sources, output, tileSize, quality, format, force, keepProfile, maxSourcePixels, maxDecodeMegabytes, jobs, shard,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -63,6 +75,7 @@ internal static class ConvertCommand
                 Shard = part,
                 Force = result.GetValue(force),
                 KeepProfile = result.GetValue(keepProfile),
+                Limits = SourceLimits.Convert with { MaxSourcePixels = result.GetValue(maxSourcePixels), MaxDecodeMegabytes = result.GetValue(maxDecodeMegabytes) },
             };
             if (!BatchOptions.Valid(options.Validate(), error))
             {

@@ -4,6 +4,7 @@ using Tessera.Core.Iiif;
 using Tessera.Core.Presentation;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
+using Tessera.Imaging.Sources;
 
 namespace Tessera.Cli.Commands;
 
@@ -80,7 +81,7 @@ internal static class ManifestCommand
                 return 2;
             }
 
-            var source = new PresentationSource(PipelineFactory.Create(new ImagePipelineSettings { Root = rootDir.FullName }).Catalog);
+            var source = new PresentationSource(PipelineFactory.Create(new ImagePipelineSettings { Root = rootDir.FullName, Listing = ListingLimits.Batch }).Catalog);
             var options = new PresentationOptions
             {
                 BaseUrl = url.TrimEnd('/'),
@@ -89,7 +90,9 @@ internal static class ManifestCommand
             };
 
             var written = new List<PresentationObject>();
-            foreach (var obj in source.Objects())
+            var listing = source.List(cancellationToken);
+            BatchOptions.Report(listing, stderr);
+            foreach (var obj in PresentationSource.Objects(listing))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var skipped = new List<IiifError>();

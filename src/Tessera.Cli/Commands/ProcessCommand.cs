@@ -24,6 +24,7 @@ internal static class ProcessCommand
         var kernel = BatchOptions.Kernel();
         var jobs = BatchOptions.Jobs();
         var shard = BatchOptions.Shard();
+        var limits = new SourceLimitFlags();
 
         var command = new Command(
             "process",
@@ -46,6 +47,7 @@ internal static class ProcessCommand
         {
             identifiers, root, instructions, output, report, template, force, quality, kernel, jobs, shard,
         };
+        limits.AddTo(command);
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -77,7 +79,7 @@ internal static class ProcessCommand
                 return 2;
             }
 
-            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
+            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
             var options = new ProcessOptions
             {
                 Root = rootFolder,
@@ -86,6 +88,7 @@ internal static class ProcessCommand
                 UriTemplate = result.GetValue(template)!,
                 Jobs = result.GetValue(jobs),
                 Shard = part,
+                SourceLimits = limits.Read(result),
                 Force = result.GetValue(force),
                 JpegQuality = result.GetValue(quality),
                 Kernel = resampleKernel,

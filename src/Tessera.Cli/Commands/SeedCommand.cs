@@ -22,6 +22,7 @@ internal static class SeedCommand
         var kernel = BatchOptions.Kernel();
         var jobs = BatchOptions.Jobs();
         var shard = BatchOptions.Shard();
+        var limits = new SourceLimitFlags();
 
         var command = new Command(
             "seed",
@@ -40,6 +41,7 @@ internal static class SeedCommand
         {
             identifiers, root, output, version, tileSize, scaleFactors, baseUrl, quality, kernel, jobs, shard,
         };
+        limits.AddTo(command);
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -68,7 +70,7 @@ internal static class SeedCommand
                 return 2;
             }
 
-            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder);
+            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
             var options = new SeedOptions
             {
                 Root = rootFolder,
@@ -81,6 +83,7 @@ internal static class SeedCommand
                 Kernel = resampleKernel,
                 Jobs = result.GetValue(jobs),
                 Shard = part,
+                SourceLimits = limits.Read(result),
             };
             if (!BatchOptions.Valid(options.Validate(), error))
             {

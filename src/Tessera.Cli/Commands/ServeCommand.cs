@@ -19,6 +19,9 @@ internal static class ServeCommand
         var maxWidth = new Option<int?>("--max-width") { Description = "Widest image returned, in pixels (default 10000)." };
         var maxHeight = new Option<int?>("--max-height") { Description = "Tallest image returned, in pixels (default 10000)." };
         var maxArea = new Option<long?>("--max-area") { Description = "Most pixels in one returned image (default 50000000)." };
+        var maxSourcePixels = new Option<long?>("--max-source-pixels") { Description = "Most pixels a source may declare; more is refused with 413 (default 16000000000)." };
+        var maxDecodeMegabytes = new Option<int?>("--max-decode-megabytes") { Description = "Most MiB a source's decoder may need at once (a progressive JPEG, interlaced PNG or GIF is decoded whole); more is refused with 413 (default 256)." };
+        var maxStreamedPixels = new Option<long?>("--max-streamed-pixels") { Description = "Most pixels one request may decode from a sequential source (baseline JPEG, PNG, strip TIFF: every row down to the region's bottom); more is refused with 413 (default 512000000)." };
         var rights = new Option<string?>("--rights") { Description = "Rights URI advertised in info.json (Creative Commons or RightsStatements.org)." };
         var cacheMaxAge = new Option<int?>("--cache-max-age") { Description = "Seconds clients and CDNs may keep responses (default 86400; 0 = no-cache)." };
         var cache = new Option<CacheMode?>("--cache") { Description = "Derivative caches: none, memory, disk or both (default both). 'none' measures uncached speed." };
@@ -38,7 +41,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, rights, cacheMaxAge, cache, cacheDir, kernel, colour, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -65,6 +68,9 @@ internal static class ServeCommand
                 MaxWidth = result.GetValue(maxWidth) ?? options.MaxWidth,
                 MaxHeight = result.GetValue(maxHeight) ?? options.MaxHeight,
                 MaxArea = result.GetValue(maxArea) ?? options.MaxArea,
+                MaxSourcePixels = result.GetValue(maxSourcePixels) ?? options.MaxSourcePixels,
+                MaxDecodeMegabytes = result.GetValue(maxDecodeMegabytes) ?? options.MaxDecodeMegabytes,
+                MaxStreamedPixels = result.GetValue(maxStreamedPixels) ?? options.MaxStreamedPixels,
                 Rights = result.GetValue(rights) ?? options.Rights,
                 CacheMaxAgeSeconds = result.GetValue(cacheMaxAge) ?? options.CacheMaxAgeSeconds,
                 Cache = result.GetValue(cache) ?? options.Cache,

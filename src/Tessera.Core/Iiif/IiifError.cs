@@ -15,6 +15,18 @@ public sealed record IiifError(int Status, string Parameter, string Message)
     /// </summary>
     public string? Detail { get; init; }
 
+    /// <summary>
+    /// For a refusal that a later try may not meet (503: the server is busy), how long the client should wait first: the
+    /// <c>Retry-After</c> header. Null for every other error.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// Whether the server also logs this error as a warning, though it is a client status: the operator's fault, which
+    /// no client can fix (a loop of symbolic links in the image root). Errors of 500 and more are logged anyway.
+    /// </summary>
+    public bool Warn { get; init; }
+
     public static IiifError BadRequest(string parameter, string message) => new(400, parameter, message);
 
     public static IiifError NotFound(string parameter, string message) => new(404, parameter, message);

@@ -1,6 +1,7 @@
 using Tessera.Core.Planning;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Sources;
 
 namespace Tessera.Imaging.Batch;
 
@@ -15,13 +16,15 @@ public static class BatchPipeline
     /// <param name="jobs">Renders at once.</param>
     /// <param name="render">Must equal the server's (JPEG quality, kernel) for seeded tiles to match it byte for byte. Default: the server's defaults.</param>
     /// <param name="limits">The server's limits (default: the server's defaults).</param>
+    /// <param name="sourceLimits">What a source may cost to decode (default: the server's defaults).</param>
     /// <exception cref="InvalidOptionsException">The settings are invalid.</exception>
-    public static ImagePipeline Create(string root, int jobs, RenderOptions? render = null, ServerLimits? limits = null) =>
+    public static ImagePipeline Create(string root, int jobs, RenderOptions? render = null, ServerLimits? limits = null, SourceLimits? sourceLimits = null) =>
         PipelineFactory.Create(new ImagePipelineSettings
         {
             Root = root,
             Render = render ?? RenderOptions.Default,
             Limits = limits ?? ServerLimits.Default,
+            SourceLimits = sourceLimits ?? SourceLimits.Default,
             MaxConcurrentRenders = Math.Max(1, jobs),
         });
 

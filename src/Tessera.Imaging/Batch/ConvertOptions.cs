@@ -1,4 +1,5 @@
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Sources;
 
 namespace Tessera.Imaging.Batch;
 
@@ -33,6 +34,12 @@ public sealed record ConvertOptions
     /// </summary>
     public bool KeepProfile { get; init; }
 
+    /// <summary>
+    /// What a master may cost to decode, judged from its header before libvips opens it: a master over them is reported
+    /// as failed with the reason and the rest go on. Default <see cref="SourceLimits.Convert"/> (higher than the server's).
+    /// </summary>
+    public SourceLimits Limits { get; init; } = SourceLimits.Convert;
+
     /// <summary>Every problem with these options (empty when they are valid); <see cref="MasterConverter"/> refuses invalid ones.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -47,6 +54,7 @@ public sealed record ConvertOptions
 
         BatchValidation.Range(errors, Jobs, nameof(Jobs), 1);
         BatchValidation.Shard(errors, Shard);
+        errors.AddRange(Limits.Validate());
         return errors;
     }
 }

@@ -24,7 +24,7 @@ public sealed class DerivativeProcessor(ProcessOptions options)
     public async Task<(BatchSummary Summary, JsonObject Report)> RunAsync(IReadOnlyList<string> identifiers, IBatchProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var tally = new BatchTally(progress);
-        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, Unbounded);
+        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, Unbounded, Options.SourceLimits);
         var renderer = new DerivativeRenderer(pipeline);
         Directory.CreateDirectory(Options.Output);
         using var staging = new StagingArea(Options.Output, Options.Shard.Tag);

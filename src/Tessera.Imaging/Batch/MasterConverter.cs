@@ -120,6 +120,12 @@ public sealed class MasterConverter(ConvertOptions options)
                 return (BatchOutcome.Skipped, null);
             }
 
+            // Judged from the header before libvips opens the master: a bomb is refused, not decoded.
+            if (Options.Limits.Refuse(HeaderProbe.Read(master)) is { } reason)
+            {
+                return (BatchOutcome.Failed, $"Refused: {reason}");
+            }
+
             temporary = staging.NewTemporaryPath(Path.GetExtension(output));
             var note = Save(master, temporary);
 

@@ -1,6 +1,8 @@
 using Tessera.Imaging.Processing;
 using Tessera.Imaging.Rendering;
 
+using Tessera.Imaging.Sources;
+
 namespace Tessera.Imaging.Batch;
 
 /// <summary>Settings of <c>tessera process</c>.</summary>
@@ -45,6 +47,12 @@ public sealed record ProcessOptions
     /// <summary>Colours in each palette. Default 5.</summary>
     public int PaletteSize { get; init; } = 5;
 
+    /// <summary>
+    /// What a source may cost to decode (the server's defaults): one over them is reported as failed with the reason,
+    /// and the rest go on.
+    /// </summary>
+    public SourceLimits SourceLimits { get; init; } = SourceLimits.Default;
+
     /// <summary>Every problem with these options (empty when they are valid); <see cref="DerivativeProcessor"/> refuses invalid ones.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -63,6 +71,7 @@ public sealed record ProcessOptions
 
         BatchValidation.Range(errors, Jobs, nameof(Jobs), 1);
         BatchValidation.Shard(errors, Shard);
+        errors.AddRange(SourceLimits.Validate());
         BatchValidation.Range(errors, PaletteSize, nameof(PaletteSize), 1);
         errors.AddRange(Render.Validate());
         return errors;

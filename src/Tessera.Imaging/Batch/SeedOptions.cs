@@ -1,6 +1,8 @@
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Rendering;
 
+using Tessera.Imaging.Sources;
+
 namespace Tessera.Imaging.Batch;
 
 /// <summary>Settings of <c>tessera seed</c>.</summary>
@@ -45,6 +47,12 @@ public sealed record SeedOptions
     /// <summary>The render settings these options give: the server's defaults with this quality and kernel.</summary>
     public RenderOptions Render => new() { JpegQuality = JpegQuality, Kernel = Kernel };
 
+    /// <summary>
+    /// What a source may cost to decode (the server's defaults): one over them is reported as failed with the reason,
+    /// and the rest go on.
+    /// </summary>
+    public SourceLimits SourceLimits { get; init; } = SourceLimits.Default;
+
     /// <summary>Every problem with these options (empty when they are valid); <see cref="TileSeeder"/> refuses invalid ones.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -72,6 +80,7 @@ public sealed record SeedOptions
         }
 
         BatchValidation.Shard(errors, Shard);
+        errors.AddRange(SourceLimits.Validate());
         BatchValidation.Range(errors, Jobs, nameof(Jobs), 1);
         errors.AddRange(Render.Validate());
         return errors;

@@ -25,7 +25,7 @@ public sealed class TileSeeder(SeedOptions options)
     public async Task<BatchSummary> RunAsync(IReadOnlyList<string> identifiers, IBatchProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var tally = new BatchTally(progress);
-        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render);
+        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, sourceLimits: Options.SourceLimits);
         Directory.CreateDirectory(Options.Output);
         using var staging = new StagingArea(Options.Output, Options.Shard.Tag);
 

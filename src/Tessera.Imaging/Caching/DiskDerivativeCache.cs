@@ -10,33 +10,53 @@ namespace Tessera.Imaging.Caching;
 /// Derivatives on disk, bounded in bytes, least recently used first out; survives restarts (the index is rebuilt
 /// from the files, oldest first). Writes are atomic (a temporary name, then a rename) and happen off the request
 /// path; every entry carries a SHA-256 of its bytes, so a corrupt or truncated file is detected, deleted and
-/// rendered again. Layout: <c>{root}/{hash(id):2}/{hash(id)}/{hash(key)}.tdc</c>, so a purge is one folder.
+/// rendered again, and a SHA-256 of its key, so an entry copied over another's file is not served for the other's
+/// key. Layout: <c>{root}/{hash(id):2}/{hash(id)}/{hash(key)}.tdc</c>, so a purge is one folder.
 /// </summary>
+/// <remarks>
+/// The cache shares its filesystem with others: it plans to use at most the configured bytes and at most what it holds
+/// plus what the filesystem has free, less a margin (<see cref="FreeSpaceMargin"/>), checked at start, every
+/// <see cref="SizingInterval"/> and after a failed write. A failed write leaves no temporary file; failures are
+/// reported through the warning callback, at most once per <see cref="WarningInterval"/>.
+/// </remarks>
 public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
 {
     private const string Extension = ".tdc";
     private const string TempExtension = ".tmp";
-    private static readonly byte[] Magic = "TDC1"u8.ToArray();
+
+    // TDC2 added the key's hash; TDC1 entries left from before are misses, deleted when read.
+    private static readonly byte[] Magic = "TDC2"u8.ToArray();
 
     /// <summary>Writes that may wait for the disk at once.</summary>
     public const int PendingWrites = 64;
 
+    /// <summary>Free space left to others on the cache's filesystem: 5% of its size, at most 64 MiB.</summary>
+    public static long FreeSpaceMargin(long filesystemBytes) => Math.Min(64L << 20, filesystemBytes / 20);
+
     private readonly string _root;
-    private readonly long _maxEntryBytes;
+    private readonly long _capacityBytes;
     private readonly LruCache<string, long> _index;
     private readonly Channel<(string Key, RenderedImage Image)> _writes;
     private readonly Task _writer;
+    private readonly Action<string>? _warn;
+    private readonly Lock _warnLock = new();
+    private long _nextWarning;
+    private int _suppressedWarnings;
+    private long _nextSizing;
     private int _pending;
 
     /// <param name="root">The cache folder (created when missing).</param>
-    /// <param name="capacityBytes">The most bytes kept on disk.</param>
-    public DiskDerivativeCache(string root, long capacityBytes)
+    /// <param name="capacityBytes">The most bytes kept on disk (less when the filesystem has less room).</param>
+    /// <param name="warn">Where failures are reported (the server's log), rate-limited; null: not reported.</param>
+    public DiskDerivativeCache(string root, long capacityBytes, Action<string>? warn = null)
     {
         _root = Path.GetFullPath(root);
         Directory.CreateDirectory(_root);
-        _maxEntryBytes = Math.Max(1, capacityBytes / 8);
+        _capacityBytes = capacityBytes;
+        _warn = warn;
         _index = new LruCache<string, long>(capacityBytes, size => size, evicted: (path, _) => DeleteQuietly(path));
         Rebuild();
+        Size();
         // Writes waiting for the disk hold their images: at most PendingWrites of them (when the disk falls behind, an
         // entry is not cached and is rendered again next time). 1024 let a burst of thumbnails hold ~100 MB.
         // DropWrite still answers TryWrite with true: a dropped write is counted out here.
@@ -47,6 +67,15 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     }
 
     public long Bytes => _index.Weight;
+
+    /// <summary>The bytes the cache plans to use now: the configured capacity, or less when its filesystem is short of room.</summary>
+    public long CapacityBytes => _index.Capacity;
+
+    /// <summary>How often failures are reported at most; those in between are counted into the next report.</summary>
+    public TimeSpan WarningInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the free space of the filesystem is looked at again while writing (also after every failed write).</summary>
+    public TimeSpan SizingInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     public int Count => _index.Count;
 
@@ -61,9 +90,13 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
 
         try
         {
-            if (TryRead(path, out image))
+            switch (TryRead(path, key, out image))
             {
-                return true;
+                case EntryState.Valid:
+                    return true;
+                case EntryState.OtherKey:
+                    Warn($"Disk cache: the entry at {path} holds another key's image (a copied or moved file); deleted");
+                    break;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -77,7 +110,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
 
     public void Set(string key, RenderedImage image)
     {
-        if (image.Data.Length > _maxEntryBytes)
+        if (image.Data.Length > MaxEntryBytes)
         {
             return;
         }
@@ -123,8 +156,10 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         _writer.Wait(TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>The entry's header: magic, width, height, media type, data length and the data's SHA-256.</summary>
-    internal static byte[] EncodeHeader(RenderedImage image)
+    /// <summary>
+    /// The entry's header: magic, width, height, media type, the SHA-256 of the key, data length and the data's SHA-256.
+    /// </summary>
+    internal static byte[] EncodeHeader(string key, RenderedImage image)
     {
         var mediaType = Encoding.ASCII.GetBytes(image.MediaType);
         var header = new byte[HeaderLength(mediaType.Length)];
@@ -135,18 +170,19 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         span[12] = (byte)mediaType.Length;
         mediaType.CopyTo(span[13..]);
         var at = 13 + mediaType.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(span[at..], image.Data.Length);
-        SHA256.HashData(image.Data, span[(at + 4)..]);
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), span[at..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 32)..], image.Data.Length);
+        SHA256.HashData(image.Data, span[(at + 36)..]);
         return header;
     }
 
-    private static int HeaderLength(int mediaTypeLength) => 13 + mediaTypeLength + 4 + 32;
+    private static int HeaderLength(int mediaTypeLength) => 13 + mediaTypeLength + 32 + 4 + 32;
 
     /// <summary>
-    /// Reads an entry with one allocation for its data (entries are often past the large-object size: reading the
-    /// file whole and copying the data out doubled the garbage of every hit); false when it is damaged.
+    /// Reads the entry for <paramref name="key"/> with one allocation for its data (entries are often past the
+    /// large-object size: reading the file whole and copying the data out doubled the garbage of every hit).
     /// </summary>
-    internal static bool TryRead(string path, out RenderedImage image)
+    internal static EntryState TryRead(string path, string key, out RenderedImage image)
     {
         image = null!;
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 0);
@@ -154,27 +190,34 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         Span<byte> header = stackalloc byte[HeaderLength(byte.MaxValue)];
         if (total < 13 || file.ReadAtLeast(header[..13], 13, throwOnEndOfStream: false) < 13 || !header[..4].SequenceEqual(Magic))
         {
-            return false;
+            return EntryState.Damaged;
         }
 
         int mediaLength = header[12];
         var headerLength = HeaderLength(mediaLength);
         if (total < headerLength || file.ReadAtLeast(header[13..headerLength], headerLength - 13, throwOnEndOfStream: false) < headerLength - 13)
         {
-            return false;
+            return EntryState.Damaged;
         }
 
         var at = 13 + mediaLength;
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header[at..]);
+        Span<byte> keyHash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), keyHash);
+        if (!keyHash.SequenceEqual(header.Slice(at, 32)))
+        {
+            return EntryState.OtherKey;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(header[(at + 32)..]);
         if (length < 0 || headerLength + (long)length != total)
         {
-            return false;
+            return EntryState.Damaged;
         }
 
         var data = GC.AllocateUninitializedArray<byte>(length);
-        if (file.ReadAtLeast(data, length, throwOnEndOfStream: false) < length || !SHA256.HashData(data).AsSpan().SequenceEqual(header.Slice(at + 4, 32)))
+        if (file.ReadAtLeast(data, length, throwOnEndOfStream: false) < length || !SHA256.HashData(data).AsSpan().SequenceEqual(header.Slice(at + 36, 32)))
         {
-            return false;
+            return EntryState.Damaged;
         }
 
         image = new RenderedImage(
@@ -182,8 +225,19 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
             Encoding.ASCII.GetString(header.Slice(13, mediaLength)),
             BinaryPrimitives.ReadInt32LittleEndian(header[4..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[8..]));
-        return true;
+        return EntryState.Valid;
     }
+
+    /// <summary>What reading an entry found.</summary>
+    internal enum EntryState
+    {
+        Valid,
+        Damaged,
+        OtherKey,
+    }
+
+    /// <summary>The largest entry kept: an eighth of the bytes planned now, so one entry never crowds out the rest.</summary>
+    private long MaxEntryBytes => Math.Max(1, _index.Capacity / 8);
 
     private async Task WriteLoopAsync()
     {
@@ -191,11 +245,20 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         {
             try
             {
+                if (Environment.TickCount64 >= Volatile.Read(ref _nextSizing))
+                {
+                    Size();
+                }
+
                 Write(key, image);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // A full or read-only disk: this entry is simply not cached.
+                // A full or read-only disk: this entry is not cached, the request was answered anyway. A full disk may
+                // have been filled by others: plan again with what is free now. Whatever the failure, the loop goes on:
+                // a writer that died would stop the cache for good, silently.
+                Warn($"Disk cache: writing an entry failed ({e.Message}); it is not cached");
+                Size();
             }
             finally
             {
@@ -207,17 +270,92 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     private void Write(string key, RenderedImage image)
     {
         var path = PathOf(key);
-        var header = EncodeHeader(image);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        var header = EncodeHeader(key, image);
+        var size = header.Length + (long)image.Data.Length;
+        if (size > MaxEntryBytes)
         {
-            file.Write(header);
-            file.Write(image.Data);
+            return;
         }
 
-        File.Move(temp, path, overwrite: true);
-        _index.Set(path, header.Length + image.Data.Length);
+        // Room first, so the bytes exist when the file lands (evicting after the write fails on a full filesystem).
+        _index.MakeRoom(size);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(header);
+                file.Write(image.Data);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            DeleteQuietly(temp);
+            throw;
+        }
+
+        _index.Set(path, size);
+    }
+
+    /// <summary>
+    /// Plans the bytes to use: at most the configured capacity, and at most what the cache holds plus what its
+    /// filesystem has free less <see cref="FreeSpaceMargin"/>. Evicts down to it when it shrank.
+    /// </summary>
+    private void Size()
+    {
+        Volatile.Write(ref _nextSizing, Environment.TickCount64 + (long)SizingInterval.TotalMilliseconds);
+        long free, total;
+        try
+        {
+            var drive = new DriveInfo(_root);
+            free = drive.AvailableFreeSpace;
+            total = drive.TotalSize;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // The filesystem cannot say: keep the plan as it is.
+            return;
+        }
+
+        var room = Math.Clamp(_index.Weight + free - FreeSpaceMargin(total), 0, _capacityBytes);
+        if (room != _index.Capacity)
+        {
+            if (room < _capacityBytes && room < _index.Capacity)
+            {
+                Warn($"Disk cache: its filesystem has {free} bytes free of {total}; planning {room} bytes instead of {_capacityBytes}");
+            }
+
+            _index.Resize(room);
+        }
+    }
+
+    /// <summary>Reports a failure, at most once per <see cref="WarningInterval"/>; those in between are counted into the next.</summary>
+    private void Warn(string message)
+    {
+        if (_warn is null)
+        {
+            return;
+        }
+
+        int suppressed;
+        lock (_warnLock)
+        {
+            var now = Environment.TickCount64;
+            if (now < _nextWarning)
+            {
+                _suppressedWarnings++;
+                return;
+            }
+
+            suppressed = _suppressedWarnings;
+            _suppressedWarnings = 0;
+            _nextWarning = now + (long)WarningInterval.TotalMilliseconds;
+        }
+
+        _warn(suppressed == 0 ? message : $"{message} ({suppressed} more disk cache failures since the last report)");
     }
 
     private void Rebuild()

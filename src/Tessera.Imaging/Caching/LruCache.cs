@@ -28,7 +28,7 @@ public sealed class LruCache<TKey, TValue>
         _map = new Dictionary<TKey, LinkedListNode<Entry>>(comparer);
     }
 
-    public long Capacity { get; }
+    public long Capacity { get; private set; }
 
     /// <summary>The summed weight of the entries held now.</summary>
     public long Weight
@@ -97,6 +97,26 @@ public sealed class LruCache<TKey, TValue>
         }
     }
 
+    /// <summary>Changes the bound (a disk cache whose filesystem filled up), evicting least recently used entries until the weight fits.</summary>
+    public void Resize(long capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        lock (_lock)
+        {
+            Capacity = capacity;
+            EvictLocked(0);
+        }
+    }
+
+    /// <summary>Evicts least recently used entries until <paramref name="weight"/> more fits (before a disk write, so the room exists when it lands).</summary>
+    public void MakeRoom(long weight)
+    {
+        lock (_lock)
+        {
+            EvictLocked(weight);
+        }
+    }
+
     public bool Remove(TKey key)
     {
         lock (_lock)
@@ -117,6 +137,14 @@ public sealed class LruCache<TKey, TValue>
             }
 
             return doomed.Count;
+        }
+    }
+
+    private void EvictLocked(long room)
+    {
+        while (_weight + room > Capacity && _order.Last is { } last)
+        {
+            RemoveLocked(last.Value.Key);
         }
     }
 

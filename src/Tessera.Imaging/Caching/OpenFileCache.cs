@@ -1,11 +1,14 @@
 using Microsoft.Win32.SafeHandles;
 using Tessera.Imaging.Sources;
+using Tessera.Vips;
 
 namespace Tessera.Imaging.Caching;
 
 /// <summary>
 /// Read-only file handles kept open for stored-tile reads (one positioned read per tile, no open and close per
-/// request). Keyed by path and file version, so a replaced file gets a new handle; bounded in count. A handle evicted
+/// request). Keyed by path and file version, so a replaced file gets a new handle; a handle is kept only when the file
+/// it opened is that version (same inode, size, mtime, ctime), so its reads are bound to it even after the path is
+/// replaced; bounded in count. A handle evicted
 /// while another request reads from it makes that read throw <see cref="ObjectDisposedException"/>, which callers
 /// treat as a miss.
 /// </summary>
@@ -26,6 +29,13 @@ public sealed class OpenFileCache(int capacity = 256)
         }
 
         var opened = File.OpenHandle(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
+        if (source.Status is { } expected && !FileStatus.Of(opened).SameVersionAs(expected))
+        {
+            // Replaced since it was resolved: a handle kept under this version must read this version's bytes only.
+            opened.Dispose();
+            throw new IOException($"Expected version {source.Version} of {source.Identifier} but the file was replaced or written since it was resolved");
+        }
+
         lock (_lock)
         {
             if (_files.TryGet(key, out var raced))

@@ -12,14 +12,18 @@ namespace Tessera.Imaging.Pipeline;
 /// The one parse → plan → render path that the server and the command-line tools share: resolve the identifier,
 /// read the source's facts (cached), plan against them and the limits (refusing before any pixel is decoded), render.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Owner of the render threads: the process. A pipeline lives as long as the server or command that made it, and its threads are background threads that end with the process.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Owner of the render threads and the watchdog timer: the process. A pipeline lives as long as the server or command that made it, and its threads are background threads that end with the process.")]
 public sealed class ImagePipeline
 {
     private readonly RenderThreads _renderThreads;
+    private readonly RenderWatchdog _watchdog;
     private long _renderCount;
+    private long _stoppedCount;
 
-    public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null)
+    /// <summary>A pipeline; <paramref name="budget"/> says how long a render may take and how many may wait (null: <see cref="RenderBudget.Unlimited"/>).</summary>
+    public ImagePipeline(SourceCatalog catalog, ImageRenderer renderer, ServerLimits limits, ServiceProfile? profile = null, int maxConcurrentRenders = 0, IDerivativeCache? cache = null, RenderBudget? budget = null)
     {
+        Budget = budget ?? RenderBudget.Unlimited;
         Catalog = catalog;
         Cache = cache;
         Profile = profile ?? ServiceProfile.Default;
@@ -28,8 +32,15 @@ public sealed class ImagePipeline
         // Renders are CPU-bound: one per core keeps the cores busy, and each extra one only adds its decode buffers to
         // the memory peak.
         var slots = maxConcurrentRenders > 0 ? maxConcurrentRenders : Math.Max(2, Environment.ProcessorCount);
-        _renderThreads = new RenderThreads(slots);
+        _renderThreads = new RenderThreads(slots, queueLength: Budget.QueueLength, expensiveQueueLength: Budget.ExpensiveQueueLength);
+        _watchdog = new RenderWatchdog(Budget.Timeout);
     }
+
+    /// <summary>The time limit and queue bounds of renders.</summary>
+    public RenderBudget Budget { get; }
+
+    /// <summary>The render threads and their lanes, for what is running and waiting.</summary>
+    public RenderThreads RenderThreads => _renderThreads;
 
     public SourceCatalog Catalog { get; }
 
@@ -57,6 +68,11 @@ public sealed class ImagePipeline
         if (!ImagePlanner.Plan(request, source.Info, Limits, Profile).TryGetValue(out var plan, out error))
         {
             return error;
+        }
+
+        if (Catalog.Limits.RefuseStreamed(source, plan) is { } reason)
+        {
+            return SourceCatalog.TooLarge(request.Identifier, reason);
         }
 
         return (plan, source);
@@ -95,11 +111,16 @@ public sealed class ImagePipeline
             }
             catch (Exception e) when (SourceCatalog.IsDamage(e))
             {
-                return SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
+                return source.Source.IsChanging(SourceCatalog.Settle) ? SourceCatalog.Changing(plan.Identifier) : SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
             }
 
             if (tile is not null)
             {
+                if (!source.Source.IsCurrent())
+                {
+                    return SourceCatalog.Changing(plan.Identifier);
+                }
+
                 if (tileKey is not null)
                 {
                     Cache!.Set(tileKey, tile);
@@ -116,18 +137,47 @@ public sealed class ImagePipeline
             return Chosen(cached with { Origin = RenderOrigin.Cache }, decision);
         }
 
+        // Queued by its cost, so tiles never wait behind full-size renders of large sources; stopped at its deadline or
+        // when its request goes away. A stopped render is an error, never cached.
+        var lane = RenderCost.LaneOf(RenderCost.Of(plan, source), Budget);
+        var deadline = Budget.HasTimeout ? Environment.TickCount64 + (long)Budget.Timeout.TotalMilliseconds : long.MaxValue;
+        using var control = new RenderControl(deadline, cancellationToken);
+        _watchdog.Watch(control);
         RenderedImage image;
         try
         {
-            image = await _renderThreads.RunAsync(() => Renderer.Render(plan, source, decision), cancellationToken).ConfigureAwait(false);
+            var queued = _renderThreads.TryRunAsync(() => Renderer.Render(plan, source, decision, control), lane, control.Token);
+            if (queued is null)
+            {
+                return QueueFull(lane);
+            }
+
+            image = await queued.ConfigureAwait(false);
+        }
+        catch (Exception e) when (control.IsStopped && e is VipsException or OperationCanceledException)
+        {
+            // libvips reports a killed image as a failure like any other: the control knows it was stopped, and why.
+            Interlocked.Increment(ref _stoppedCount);
+            return Stopped(control.Reason);
         }
         catch (Exception e) when (SourceCatalog.IsDamage(e))
         {
             // Never cached: a failed render leaves nothing behind in the derivative caches.
-            return SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
+            return source.Source.IsChanging(SourceCatalog.Settle) ? SourceCatalog.Changing(plan.Identifier) : SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
+        }
+        finally
+        {
+            _watchdog.Forget(control);
         }
 
         Interlocked.Increment(ref _renderCount);
+
+        // What was read while the file was replaced or rewritten may mix two versions: never sent, never cached.
+        if (!source.Source.IsCurrent())
+        {
+            return SourceCatalog.Changing(plan.Identifier);
+        }
+
         Cache?.Set(key, image);
         return Chosen(image, decision);
     }
@@ -138,6 +188,32 @@ public sealed class ImagePipeline
 
     /// <summary>Renders so far (what <see cref="MemoryReleaser"/> watches).</summary>
     public long RenderCount => Interlocked.Read(ref _renderCount);
+
+    /// <summary>Renders stopped before their end so far: past their deadline, or their request gone.</summary>
+    public long StoppedCount => Interlocked.Read(ref _stoppedCount);
+
+    /// <summary>Status 499 (no one hears it: the client has gone), as nginx logs a request its client closed.</summary>
+    public const int ClientClosedRequest = 499;
+
+    private IiifError QueueFull(RenderLane lane)
+    {
+        var (setting, length) = lane == RenderLane.Cheap ? ("RenderQueueLength", Budget.QueueLength) : ("ExpensiveRenderQueueLength", Budget.ExpensiveQueueLength);
+        return new IiifError(503, "render", $"Expected room in the {lane.ToString().ToLowerInvariant()} render queue but it is full ({length} waiting, {setting}); retry later")
+        {
+            RetryAfter = RetryAfter(lane),
+        };
+    }
+
+    private IiifError Stopped(RenderStop reason) => reason == RenderStop.TimedOut
+        ? new IiifError(503, "render", $"Expected the render within RenderTimeoutSeconds ({Budget.Timeout.TotalSeconds:0.###} s) but it took longer and was stopped; retry later, ask for a smaller size or region, or serve a pyramid made by `tessera convert`")
+        {
+            RetryAfter = RetryAfter(RenderLane.Expensive),
+        }
+        : new IiifError(ClientClosedRequest, "render", "The request went away before its render was done; the render was stopped");
+
+    /// <summary>When to come back: a second for a tile (the cheap lane drains fast), a budget's length for a large render.</summary>
+    private TimeSpan RetryAfter(RenderLane lane) =>
+        lane == RenderLane.Cheap || !Budget.HasTimeout ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(Budget.Timeout.TotalSeconds)));
 
     /// <summary>Forgets everything cached of an identifier: its facts, open levels and derivatives.</summary>
     public int Purge(string identifier)
@@ -151,19 +227,27 @@ public sealed class ImagePipeline
         return purged;
     }
 
-    /// <summary>Plans and renders one request.</summary>
+    /// <summary>Plans and renders one request; once more, with the new version, when the source changed while it was read.</summary>
     public async Task<Outcome<ImageResult>> RunAsync(ImageRequest request, CancellationToken cancellationToken = default)
     {
-        if (!Plan(request).TryGetValue(out var planned, out var error))
+        for (var attempt = 1; ; attempt++)
         {
-            return error;
-        }
+            if (!Plan(request).TryGetValue(out var planned, out var error))
+            {
+                return error;
+            }
 
-        if (!(await RenderAsync(planned.Plan, planned.Source, cancellationToken).ConfigureAwait(false)).TryGetValue(out var image, out error))
-        {
-            return error;
-        }
+            if (!(await RenderAsync(planned.Plan, planned.Source, cancellationToken).ConfigureAwait(false)).TryGetValue(out var image, out error))
+            {
+                if (attempt < 2 && SourceCatalog.IsChanging(error))
+                {
+                    continue;
+                }
 
-        return new ImageResult(planned.Plan, planned.Source, image);
+                return error;
+            }
+
+            return new ImageResult(planned.Plan, planned.Source, image);
+        }
     }
 }

@@ -22,17 +22,26 @@ public sealed record ImagePipelineSettings
     /// </summary>
     public ISourceResolver? Sources { get; init; }
 
+    /// <summary>How far a listing of <see cref="Root"/> may walk (depth, entries, time). Ignored when <see cref="Sources"/> is set.</summary>
+    public ListingLimits Listing { get; init; } = ListingLimits.Default;
+
     /// <summary>Encoder settings and the resampling kernel.</summary>
     public RenderOptions Render { get; init; } = RenderOptions.Default;
 
     /// <summary>The largest image returned.</summary>
     public ServerLimits Limits { get; init; } = ServerLimits.Default;
 
+    /// <summary>What a source may cost to decode, judged from its header (decompression bombs are refused with 413).</summary>
+    public SourceLimits SourceLimits { get; init; } = SourceLimits.Default;
+
     /// <summary>The features, formats and qualities offered.</summary>
     public ServiceProfile Profile { get; init; } = ServiceProfile.Default;
 
     /// <summary>Renders running at once; 0 means one per processor (at least 2).</summary>
     public int MaxConcurrentRenders { get; init; }
+
+    /// <summary>How long a render may take and how many may wait; unlimited by default (the batch commands).</summary>
+    public RenderBudget Budget { get; init; } = RenderBudget.Unlimited;
 
     /// <summary>The derivative cache, or null for none. Owned by the caller, who disposes it.</summary>
     public IDerivativeCache? Cache { get; init; }
@@ -53,8 +62,11 @@ public sealed record ImagePipelineSettings
             }
         }
 
+        errors.AddRange(Listing.Validate());
         errors.AddRange(Render.Validate());
         errors.AddRange(Limits.Validate());
+        errors.AddRange(Budget.Validate());
+        errors.AddRange(SourceLimits.Validate());
         if (MaxConcurrentRenders < 0)
         {
             errors.Add($"Expected 0 (one per processor) or more for MaxConcurrentRenders but received {MaxConcurrentRenders}");

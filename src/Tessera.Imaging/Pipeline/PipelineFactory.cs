@@ -20,9 +20,9 @@ public static class PipelineFactory
         ArgumentNullException.ThrowIfNull(settings);
         InvalidOptionsException.ThrowIfAny(settings, settings.Validate(), nameof(settings));
         ImagingRuntime.Start(threadsPerOperation: 1);
-        var catalog = new SourceCatalog(CreateSources(settings));
+        var catalog = new SourceCatalog(CreateSources(settings), limits: settings.SourceLimits);
         var renderer = new ImageRenderer(settings.Render);
-        return new ImagePipeline(catalog, renderer, settings.Limits, settings.Profile, settings.MaxConcurrentRenders, settings.Cache);
+        return new ImagePipeline(catalog, renderer, settings.Limits, settings.Profile, settings.MaxConcurrentRenders, settings.Cache, settings.Budget);
     }
 
     /// <summary>
@@ -43,6 +43,6 @@ public static class PipelineFactory
             InvalidOptionsException.ThrowIfAny(settings, settings.Validate(), nameof(settings));
         }
 
-        return new FileSystemSourceResolver(settings.Root!);
+        return new FileSystemSourceResolver(settings.Root!) { Listing = settings.Listing };
     }
 }

@@ -14,14 +14,23 @@ public sealed class PresentationSource(SourceCatalog catalog)
     /// <summary>The label of the Collection of the objects under a root folder: the folder's name.</summary>
     public static string CollectionLabel(string root) => new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))).Name;
 
-    /// <summary>Every object under the root, in natural order.</summary>
-    public IReadOnlyList<PresentationObject> Objects() => ObjectGrouping.Group(catalog.Resolver.List(), NaturalStringComparer.Instance);
+    /// <summary>The identifiers under the root: one bounded walk (see <see cref="ISourceResolver.List"/>), which may be truncated.</summary>
+    public SourceListing List(CancellationToken cancellationToken = default) => catalog.Resolver.List(cancellationToken);
 
-    /// <summary>The object with this id, or 404.</summary>
-    public Outcome<PresentationObject> Find(string objectId)
+    /// <summary>The objects of a <paramref name="listing"/>, in natural order.</summary>
+    public static IReadOnlyList<PresentationObject> Objects(SourceListing listing) => ObjectGrouping.Group(listing, NaturalStringComparer.Instance);
+
+    /// <summary>Every object under the root, in natural order (as far as the listing's bounds reach).</summary>
+    public IReadOnlyList<PresentationObject> Objects(CancellationToken cancellationToken = default) => Objects(List(cancellationToken));
+
+    /// <summary>The object with this id, or 404 (which says so when the listing was cut short before finding it).</summary>
+    public Outcome<PresentationObject> Find(string objectId, CancellationToken cancellationToken = default)
     {
-        var found = Objects().FirstOrDefault(o => string.Equals(o.Id, objectId, StringComparison.Ordinal));
-        return found is null ? IiifError.NotFound("object", $"No object with id \"{objectId}\"") : found;
+        var listing = List(cancellationToken);
+        var found = Objects(listing).FirstOrDefault(o => string.Equals(o.Id, objectId, StringComparison.Ordinal));
+        return found is not null ? found
+            : listing.Truncated is { } truncated ? IiifError.NotFound("object", $"No object with id \"{objectId}\" in a listing cut short: {truncated}")
+            : IiifError.NotFound("object", $"No object with id \"{objectId}\"");
     }
 
     /// <summary>

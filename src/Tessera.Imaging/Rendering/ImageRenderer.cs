@@ -54,18 +54,29 @@ public sealed class ImageRenderer
     /// declines and for everything else. A stored tile reaches here only when its bytes could not be sent as they are:
     /// its <see cref="RenderDecision.Fallback"/> renders it.
     /// </summary>
-    /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed.</exception>
-    public RenderedImage Render(ImagePlan plan, SourceDescription source, RenderDecision decision)
+    /// <param name="plan">The plan.</param>
+    /// <param name="source">Its source.</param>
+    /// <param name="decision">The path to take.</param>
+    /// <param name="control">
+    /// What can stop the render from outside (its time budget, its request going away), or null for nothing: the managed
+    /// loops check it between strips and tiles, and libvips computations stop through the images the render made.
+    /// </param>
+    /// <exception cref="VipsException">The source could not be decoded (corrupt, truncated) or encoding failed; also how libvips reports a render stopped by <paramref name="control"/> (see <see cref="RenderControl.Reason"/>).</exception>
+    /// <exception cref="OperationCanceledException">The render was stopped by <paramref name="control"/> in managed code.</exception>
+    public RenderedImage Render(ImagePlan plan, SourceDescription source, RenderDecision decision, RenderControl? control = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
 
         // libvips' error buffer is process-wide: the scope lets a failure here take only its own native text.
         using var errors = VipsErrorScope.Begin(source.Source.Path, source.LoaderName);
+        var token = control?.Token ?? CancellationToken.None;
         var path = decision.Path == RenderPath.StoredTile ? decision.Fallback ?? decision with { Path = RenderPath.Libvips } : decision;
-        if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory && JpegTiles.TryRender(plan, source, directory, out var direct, path.Colour))
+        if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory && JpegTiles.TryRender(plan, source, directory, out var direct, path.Colour, token))
         {
             return direct;
         }
+
+        token.ThrowIfCancellationRequested();
 
         var info = source.Info;
 
@@ -73,18 +84,18 @@ public sealed class ImageRenderer
         // decoded; everything else opens the level through libvips.
         var whole = true;
         var openJpeg = path.Path == RenderPath.Jpeg2000;
-        using var chain = new VipsChain(openJpeg ? Levels.OpenJpeg2000(source, plan.Level, path.Window, out whole) : Levels.Open(source, plan.Level));
+        using var chain = new VipsChain(openJpeg ? Levels.OpenJpeg2000(source, plan.Level, path.Window, out whole, token) : Levels.Open(source, plan.Level), control);
 
         // Crop and resize in the stored orientation, so a sequential (streaming) read suffices; turn upright only
         // once the image is output-sized.
         var swap = info.SwapsAxes;
-        var opened = chain.Current;
+        var opened = chain.First;
         var top = whole ? Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion) : path.Window.Y;
         if (top > 0 && !LevelOpener.IsRandomAccess(source, plan.Level))
         {
             // A streaming read must decode the rows above the region anyway; walking it down to them in steps keeps
             // libvips from holding them all (see VipsImage.SkipRows).
-            opened.SkipRows(top);
+            opened.SkipRows(top, token);
         }
 
         // Pixels are fetched in strips that follow the level's tile rows, so each tile is decoded once.
@@ -203,6 +214,7 @@ public sealed class ImageRenderer
             int bandTop = 0, bandRows = 0;
             for (var top = 0; top < image.Height;)
             {
+                chain.ThrowIfStopped();
                 var rows = Math.Min(top == 0 ? firstStrip : strip, image.Height - top);
                 var kept = reduction.KeepNeeded(band.Span, stride, bandTop, bandRows);
                 image.WriteRowsTo(band.Span[(kept * stride)..], top, rows, stride);

@@ -39,11 +39,12 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// <param name="directory">The level's TIFF directory.</param>
     /// <param name="image">The JPEG.</param>
     /// <param name="colour">What is done with the source's colours (<see cref="RenderDecision.Colour"/>).</param>
-    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, out RenderedImage image, ColourHandling colour = ColourHandling.AsStored)
+    /// <param name="cancellationToken">Checked before each tile is decoded (a stopped render throws <see cref="OperationCanceledException"/>).</param>
+    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, out RenderedImage image, ColourHandling colour = ColourHandling.AsStored, CancellationToken cancellationToken = default)
     {
         var window = LevelWindow.Of(plan.Region, plan.Level.Width, plan.Level.Height, source.Info.Width, source.Info.Height, plan.IsFullRegion);
         using var held = levels.OpenIfHeld(source, plan.Level);
-        return TryRender(plan, source, directory, window, held, out image, colour);
+        return TryRender(plan, source, directory, window, held, out image, colour, cancellationToken);
     }
 
     /// <summary>Renders the plan, or returns false (nothing rendered) when it is not one this renderer takes.</summary>
@@ -54,9 +55,10 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// <param name="held">The level decoded in memory, when it is held so; else null and its tiles are decoded.</param>
     /// <param name="image">The JPEG.</param>
     /// <param name="colour">What is done with the source's colours (<see cref="RenderDecision.Colour"/>).</param>
+    /// <param name="cancellationToken">Checked before each tile is decoded (a stopped render throws <see cref="OperationCanceledException"/>).</param>
     /// <exception cref="JpegException">A tile's data is corrupt or short (libjpeg-turbo warned): damage, an error for the request.</exception>
     /// <exception cref="TiffFormatException">A tile is stored past the end of the file.</exception>
-    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image, ColourHandling colour = ColourHandling.AsStored)
+    public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image, ColourHandling colour = ColourHandling.AsStored, CancellationToken cancellationToken = default)
     {
         image = null!;
         if (!Vips.Jpeg.IsAvailable || !TryColourStep(colour, source, out var step))
@@ -86,7 +88,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 return true;
             }
 
-            return TryDecodeTiles(plan, source, directory, window, step, out image);
+            return TryDecodeTiles(plan, source, directory, window, step, out image, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
@@ -132,7 +134,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; callers treat a handle closed under them as a miss.")]
-    private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, ColourStep step, out RenderedImage image)
+    private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, ColourStep step, out RenderedImage image, CancellationToken cancellationToken)
     {
         image = null!;
         int tileWidth = directory.TileWidth, tileHeight = directory.TileLength, bands = directory.SamplesPerPixel;
@@ -186,6 +188,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             var lastRows = window.Bottom - (lastRow * tileHeight);
             bool Decode(int row, int column, Span<byte> destination, int pitch)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var index = (row * directory.TilesAcross) + column;
                 var tile = stored.Span[..(int)directory.TileByteCounts[index]];
                 reader.ReadExactly(directory.TileOffsets[index], tile);

@@ -54,6 +54,9 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     {
         var path = source.Source.Path;
         const string strict = "truncated";
+
+        // The loader chosen when the source was inspected (Sources/LoaderChoice.cs), never a fresh sniff of libvips'.
+        var loader = source.LoaderName;
         var key = $"{path}\n{source.Source.Version}\n{level.Index}";
         var pixels = (long)level.Width * level.Height;
         return source.Loader switch
@@ -63,7 +66,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
                 key,
                 () =>
                 {
-                    using var file = VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict));
+                    using var file = VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "random"), ("fail_on", strict));
                     return file.CopyMemory();
                 },
                 pixels * 4),
@@ -72,16 +75,16 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             // image (about 39 MB for a 20000 px wide level of 256 px tiles), which would stay resident for every
             // level kept open, while random regions rarely meet the same tiles again. Opening costs a directory read.
             SourceLoader.Tiff when level.IsTiled && TileCacheBytes(level) > MaxKeptTileCacheBytes =>
-                VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)),
+                VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "random"), ("fail_on", strict)),
 
             // Narrower tiled levels and JPEG 2000 are read region by region: open once, keep open, read any part.
-            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "random"), ("fail_on", strict)), OpenImageCache.FileBackedBytes + TileCacheBytes(level)),
-            SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.NewFromFile(path, ("page", level.Index), ("fail_on", strict))),
+            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "random"), ("fail_on", strict)), OpenImageCache.FileBackedBytes + TileCacheBytes(level)),
+            SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.LoadFile(loader, path, ("page", level.Index), ("fail_on", strict))),
 
             // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
-            SourceLoader.Tiff => VipsImage.NewFromFile(path, ("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
-            SourceLoader.Jpeg => VipsImage.NewFromFile(path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
-            _ => VipsImage.NewFromFile(path, ("access", "sequential"), ("fail_on", strict)),
+            SourceLoader.Tiff => VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
+            SourceLoader.Jpeg => VipsImage.LoadFile(loader, path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
+            _ => VipsImage.LoadFile(loader, path, ("access", "sequential"), ("fail_on", strict)),
         };
     }
 
@@ -106,7 +109,8 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     /// disposes it.
     /// </summary>
     /// <exception cref="VipsException">The file is damaged, truncated or was replaced since it was inspected: an error for the request, never a partial image.</exception>
-    public VipsImage OpenJpeg2000(SourceDescription source, PyramidLevel level, PixelRect window, out bool whole)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked before each codestream tile).</exception>
+    public VipsImage OpenJpeg2000(SourceDescription source, PyramidLevel level, PixelRect window, out bool whole, CancellationToken cancellationToken = default)
     {
         var decoder = source.Jpeg2000 ?? throw new ArgumentException($"Expected a JPEG 2000 source the direct decoder accepts but {source.Source.Path} has none ({source.Jpeg2000Refusal})", nameof(source));
         try
@@ -114,7 +118,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             whole = IsHeldJpeg2000(level);
             if (!whole)
             {
-                return Jpeg2000Window(source, decoder, level, window);
+                return Jpeg2000Window(source, decoder, level, window, cancellationToken);
             }
 
             // Keyed apart from the jp2kload image of the same level: both may be open at once when the path is switched.
@@ -152,7 +156,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     /// viewers ask for together, decode each tile once, as libvips' tile cache would, but without its lock, so
     /// different tiles decode on every core at once. Two requests for the same uncached tile may both decode it.
     /// </summary>
-    private VipsImage Jpeg2000Window(SourceDescription source, Jpeg2000Decoder decoder, PyramidLevel level, PixelRect window)
+    private VipsImage Jpeg2000Window(SourceDescription source, Jpeg2000Decoder decoder, PyramidLevel level, PixelRect window, CancellationToken cancellationToken)
     {
         var reduction = level.Index;
         var scale = 1L << reduction;
@@ -174,6 +178,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             {
                 for (var column = firstColumn; column <= lastColumn; column++)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     int x = column * tileWidth, y = row * tileHeight;
                     int width = Math.Min(tileWidth, level.Width - x), height = Math.Min(tileHeight, level.Height - y);
                     var key = $"{source.Source.Path}\n{source.Source.Version}\n{reduction}\nopenjpeg\n{column},{row}";

@@ -1,11 +1,13 @@
 using Tessera.Core.Iiif;
+using Tessera.Vips;
 
 namespace Tessera.Imaging.Sources;
 
 /// <summary>
 /// Identifiers are paths relative to a root folder, extension included (<c>maps/1850.tif</c>). Anything that could
 /// point outside the root is refused before the file system is asked: absolute paths, <c>..</c> and <c>.</c>
-/// segments, backslashes, NUL and control characters; symbolic links are followed only while they stay inside.
+/// segments, backslashes, NUL and control characters. Symbolic links (to files or folders, at any depth, however
+/// chained) are followed by the kernel, and the file is served only when what was opened really lies inside the root.
 /// </summary>
 public sealed class FileSystemSourceResolver : ISourceResolver
 {
@@ -16,6 +18,8 @@ public sealed class FileSystemSourceResolver : ISourceResolver
 
     private readonly string _root;
 
+    /// <exception cref="DirectoryNotFoundException">The root is not an existing folder.</exception>
+    /// <exception cref="PlatformNotSupportedException">Opened files cannot be located (<c>/proc</c> is not mounted).</exception>
     public FileSystemSourceResolver(string root)
     {
         var full = Path.GetFullPath(root);
@@ -24,21 +28,21 @@ public sealed class FileSystemSourceResolver : ISourceResolver
             throw new DirectoryNotFoundException($"Expected an existing folder for the image root but received \"{root}\"");
         }
 
-        // Compare against the real root, so a root that is itself a symlink still works.
-        _root = Path.TrimEndingDirectorySeparator(new DirectoryInfo(full).ResolveLinkTarget(true)?.FullName ?? full);
+        // The kernel's own name of the root, every link in it resolved: what the path of every opened file is compared with.
+        using var opened = NativeFile.TryOpenRead(full, out var error)
+            ?? throw new DirectoryNotFoundException($"Expected a readable folder for the image root but received \"{root}\" ({error})");
+        _root = Path.TrimEndingDirectorySeparator(NativeFile.PathOf(opened)
+            ?? throw new PlatformNotSupportedException($"Expected /proc/self/fd to tell where opened files are (Linux with /proc mounted) for the image root \"{root}\""));
     }
 
     public string Root => _root;
 
     /// <summary>
-    /// How long the walk from identifier to real path (a stat and a readlink per segment) is trusted. The file itself is
-    /// still looked at on every request, so a replaced or rewritten file is noticed at once; only a symbolic link
-    /// re-pointed within this time keeps its old (checked, inside-the-root) target that long.
+    /// Opens the file the identifier names, following links, and checks what was opened: a regular file whose real path
+    /// (the kernel's, of the open handle) is inside the root. No walk is trusted between requests, and no check can be
+    /// raced: what is checked is the opened file itself. The source carries that handle's status (inode, size, mtime,
+    /// ctime), its version. A loop of links answers 404 and is marked for the server's log.
     /// </summary>
-    public static readonly TimeSpan PathTrust = TimeSpan.FromSeconds(5);
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Path, long Until)> _paths = new(StringComparer.Ordinal);
-
     public Outcome<ResolvedSource> Resolve(string identifier)
     {
         var problem = IdentifierProblem(identifier);
@@ -47,77 +51,71 @@ public sealed class FileSystemSourceResolver : ISourceResolver
             return IiifError.BadRequest("identifier", problem);
         }
 
-        if (_paths.TryGetValue(identifier, out var known) && Environment.TickCount64 < known.Until)
+        // A file replaced (renamed over) between its open and the look at where it is shows as deleted: look again.
+        for (var attempt = 1; ; attempt++)
         {
-            var file = new FileInfo(known.Path);
-            if (file.Exists)
+            var resolved = Open(identifier, out var replaced);
+            if (!replaced)
             {
-                return new ResolvedSource(identifier, file.FullName, file.LastWriteTimeUtc, file.Length);
-            }
-        }
-
-        var resolved = Walk(identifier);
-        if (resolved.TryGetValue(out var source, out _))
-        {
-            if (_paths.Count > 100_000)
-            {
-                _paths.Clear();
+                return resolved;
             }
 
-            _paths[identifier] = (source.Path, Environment.TickCount64 + (long)PathTrust.TotalMilliseconds);
+            if (attempt == 3)
+            {
+                return SourceCatalog.Changing(identifier);
+            }
         }
-        else
-        {
-            _paths.TryRemove(identifier, out _);
-        }
-
-        return resolved;
     }
 
-    private Outcome<ResolvedSource> Walk(string identifier)
+    private Outcome<ResolvedSource> Open(string identifier, out bool replaced)
     {
-        var current = _root;
-        foreach (var segment in identifier.Split('/'))
+        replaced = false;
+
+        // A look first, so a FIFO, a device or a folder under an image's name is refused without being opened.
+        var path = _root + "/" + identifier;
+        if (!FileStatus.TryGet(path, followLinks: true, out var seen, out var error))
         {
-            var next = Path.Combine(current, segment);
-            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            if (!info.Exists)
-            {
-                return NotFound(identifier);
-            }
-
-            if (info.LinkTarget is not null)
-            {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                if (target is null || !target.Exists || !IsInsideRoot(target.FullName))
-                {
-                    return NotFound(identifier);
-                }
-
-                next = target.FullName;
-            }
-
-            current = next;
+            return Refused(identifier, error);
         }
 
-        var file = new FileInfo(current);
-        if (!file.Exists || (file.Attributes & FileAttributes.Directory) != 0)
+        if (seen.Kind != FileKind.Regular)
         {
             return NotFound(identifier);
         }
 
-        return new ResolvedSource(identifier, file.FullName, file.LastWriteTimeUtc, file.Length);
+        using var handle = NativeFile.TryOpenRead(path, out error);
+        if (handle is null)
+        {
+            return Refused(identifier, error);
+        }
+
+        var status = FileStatus.Of(handle);
+        var real = NativeFile.PathOf(handle);
+        if (status.Kind != FileKind.Regular || real is null || !IsInsideRoot(real))
+        {
+            return NotFound(identifier);
+        }
+
+        // The kernel's mark of an unlinked file (unless a file is really named so).
+        if (real.EndsWith(" (deleted)", StringComparison.Ordinal) && !(FileStatus.TryGet(real, followLinks: false, out var named) && named.SameFileAs(status)))
+        {
+            replaced = true;
+            return NotFound(identifier);
+        }
+
+        return new ResolvedSource(identifier, real, status.LastModified, status.Size) { Status = status };
     }
 
-    public IEnumerable<string> List()
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
-        return Directory.EnumerateFiles(_root, "*", options)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
-            .Select(f => Path.GetRelativePath(_root, f).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(id => IdentifierProblem(id) is null)
-            .Order(NaturalStringComparer.Instance);
-    }
+    /// <summary>How far <see cref="List"/> may walk: depth, entries and time.</summary>
+    public ListingLimits Listing { get; init; } = ListingLimits.Default;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A <see cref="DirectoryWalk"/>: links are followed only to inside the root, each folder once, within
+    /// <see cref="Listing"/>; hidden files and names that are not identifiers are left out.
+    /// </remarks>
+    public SourceListing List(CancellationToken cancellationToken = default) =>
+        new DirectoryWalk(_root, Listing, id => ImageExtensions.Contains(Path.GetExtension(id)) && IdentifierProblem(id) is null).Run(cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>The rules of <see cref="RelativeIdentifier"/>: a relative path without <c>..</c>, <c>.</c> or empty segments.</remarks>
@@ -125,6 +123,10 @@ public sealed class FileSystemSourceResolver : ISourceResolver
 
     private bool IsInsideRoot(string path) =>
         path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || path == _root;
+
+    private static IiifError Refused(string identifier, FileError error) => error == FileError.Loop
+        ? IiifError.NotFound("identifier", $"No image with identifier \"{identifier}\": its path runs into a loop of symbolic links") with { Warn = true }
+        : NotFound(identifier);
 
     private static IiifError NotFound(string identifier) =>
         IiifError.NotFound("identifier", $"No image with identifier \"{identifier}\"");

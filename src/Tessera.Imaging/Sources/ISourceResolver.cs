@@ -20,6 +20,11 @@ public interface ISourceResolver
     /// <summary>The source named by <paramref name="identifier"/>: 400 for a malformed identifier, 404 for an unknown one.</summary>
     Outcome<ResolvedSource> Resolve(string identifier);
 
-    /// <summary>Every identifier under the root, in natural order, for listings.</summary>
-    IEnumerable<string> List();
+    /// <summary>
+    /// Every identifier under the root, in natural order, for listings (home page, Collection, batch commands). Bounded:
+    /// an implementation stops at its limits or when <paramref name="cancellationToken"/> is cancelled and answers what
+    /// it found, with <see cref="SourceListing.Truncated"/> saying why; it never throws for what the storage holds
+    /// (loops, unreadable places are left out and named in <see cref="SourceListing.Skipped"/>).
+    /// </summary>
+    SourceListing List(CancellationToken cancellationToken = default);
 }

@@ -1,12 +1,71 @@
+using Tessera.Vips;
+
 namespace Tessera.Imaging.Sources;
 
 /// <summary>An identifier resolved to a readable file, with what is needed to notice it changed.</summary>
 /// <param name="Identifier">The IIIF identifier, decoded.</param>
-/// <param name="Path">The absolute path of the file, inside the source root.</param>
+/// <param name="Path">The absolute path of the file, inside the source root, every link resolved.</param>
 /// <param name="LastModified">The file's modification time (UTC).</param>
 /// <param name="Length">The file's size in bytes.</param>
 public sealed record ResolvedSource(string Identifier, string Path, DateTimeOffset LastModified, long Length)
 {
-    /// <summary>Changes whenever the file is replaced or rewritten; part of every cache key built from this source.</summary>
-    public string Version => $"{LastModified.UtcTicks:x}-{Length:x}";
+    /// <summary>
+    /// The file's identity and version as seen on the handle that was checked when it was resolved (inode, size, mtime,
+    /// ctime); null for a source made without it (then only <see cref="LastModified"/> and <see cref="Length"/> tell versions apart).
+    /// </summary>
+    public FileStatus? Status { get; init; }
+
+    /// <summary>
+    /// Changes whenever the file is replaced or rewritten; part of every cache key built from this source. With a
+    /// <see cref="Status"/>, the inode and ctime too: a replacement of equal size and mtime, or a rewrite that puts the
+    /// mtime back, is another version, so nothing cached of one version is ever taken for another.
+    /// </summary>
+    public string Version => Status is { } s
+        ? $"{LastModified.UtcTicks:x}-{Length:x}-{s.Inode:x}-{s.ChangedNanoseconds:x}"
+        : $"{LastModified.UtcTicks:x}-{Length:x}";
+
+    /// <summary>
+    /// Whether <see cref="Path"/> is still this version of the file (one statx): asked after a source was read, so that
+    /// what was read while it was replaced or written is thrown away instead of served or cached.
+    /// </summary>
+    public bool IsCurrent()
+    {
+        if (Status is { } status)
+        {
+            return FileStatus.TryGet(Path, followLinks: true, out var now) && now.SameVersionAs(status);
+        }
+
+        var file = new FileInfo(Path);
+        return file.Exists && file.Length == Length && file.LastWriteTimeUtc == LastModified.UtcDateTime;
+    }
+
+    /// <summary>
+    /// Whether the file is being written, asked when a read of it failed: no longer this version, or modified within
+    /// the last <paramref name="settle"/> and changed again while watched for a moment (up to 250 ms, asked only then). A
+    /// read that failed so is answered "try again" (503), not "damaged" (500); a damaged file that nothing writes is
+    /// still a 500, at once when it is older than <paramref name="settle"/>.
+    /// </summary>
+    public bool IsChanging(TimeSpan settle)
+    {
+        if (!IsCurrent())
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.UtcNow - LastModified >= settle)
+        {
+            return false;
+        }
+
+        for (var look = 0; look < 10; look++)
+        {
+            Thread.Sleep(25);
+            if (!IsCurrent())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

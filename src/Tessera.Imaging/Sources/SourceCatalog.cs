@@ -7,40 +7,103 @@ namespace Tessera.Imaging.Sources;
 
 /// <summary>
 /// Resolves identifiers and reads each source's facts once: descriptions are cached by path and file version, so a
-/// file replaced on disk is read anew.
+/// file replaced on disk is read anew. Each header is judged against <see cref="Limits"/> before libvips opens the file,
+/// so a decompression bomb never reaches a decoder.
 /// </summary>
-public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity = 4096)
+public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity = 4096, SourceLimits? limits = null)
 {
     private readonly LruCache<string, SourceDescription> _descriptions = new(capacity);
 
     public ISourceResolver Resolver { get; } = resolver;
 
-    /// <summary>The source's facts, or 400/404 for a bad or unknown identifier, 500 for a file that is not a readable image.</summary>
+    /// <summary>What a source may cost to decode; a source over them is refused with 413 before any decoder runs.</summary>
+    public SourceLimits Limits { get; } = limits ?? SourceLimits.Default;
+
+    /// <summary>
+    /// The source's facts, or 400/404 for a bad or unknown identifier, 413 for a source over <see cref="Limits"/>, 500 for
+    /// a file that is not a readable image, 503 (<see cref="Changing"/>) for one that was replaced or written while it
+    /// was read, twice in a row. Facts are kept only when the file is still the version resolved once they are read, so
+    /// they never mix two versions.
+    /// </summary>
     public Outcome<SourceDescription> Describe(string identifier)
     {
-        if (!Resolver.Resolve(identifier).TryGetValue(out var source, out var error))
+        for (var attempt = 1; ; attempt++)
         {
-            return error;
-        }
+            if (!Resolver.Resolve(identifier).TryGetValue(out var source, out var error))
+            {
+                return error;
+            }
 
-        var key = $"{source.Path}\n{source.Version}";
-        if (_descriptions.TryGet(key, out var description))
-        {
+            var key = $"{source.Path}\n{source.Version}";
+            if (_descriptions.TryGet(key, out var description))
+            {
+                return description;
+            }
+
+            // The declared size and coding, read from the first bytes before libvips opens the file: a decompression
+            // bomb is refused here and never reaches a decoder.
+            SourceHeader header;
+            try
+            {
+                header = HeaderProbe.Read(source.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                header = SourceHeader.Unknown; // libvips then fails to open it too, and says why
+            }
+
+            if (Limits.Refuse(header) is { } reason)
+            {
+                return TooLarge(identifier, reason);
+            }
+
+            try
+            {
+                description = SourceInspector.Inspect(source) with { Header = header };
+            }
+            catch (Exception e) when (IsDamage(e) && source.IsChanging(Settle))
+            {
+                // Read while it was being written: the next attempt sees the new version, or the client is asked to wait.
+                if (attempt < 2)
+                {
+                    continue;
+                }
+
+                return Changing(identifier);
+            }
+            catch (Exception e) when (IsDamage(e))
+            {
+                return Unreadable(identifier, source.Path, e);
+            }
+
+            if (!source.IsCurrent())
+            {
+                if (attempt < 2)
+                {
+                    continue;
+                }
+
+                return Changing(identifier);
+            }
+
+            _descriptions.Set(key, description);
             return description;
         }
-
-        try
-        {
-            description = SourceInspector.Inspect(source);
-        }
-        catch (Exception e) when (IsDamage(e))
-        {
-            return Unreadable(identifier, source.Path, e);
-        }
-
-        _descriptions.Set(key, description);
-        return description;
     }
+
+    /// <summary>
+    /// How long after its last modification a file that fails to read is taken to be still being written (a copy in
+    /// place, an upload): answered 503 "try again" rather than 500 "damaged".
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    /// <summary>The answer for a source replaced or written while it was read: 503, to be asked again in a moment (never cached).</summary>
+    public static IiifError Changing(string identifier) =>
+        new(503, "identifier", $"The image \"{identifier}\" changed while it was read (it is being replaced or written); try again");
+
+    /// <summary>Whether <paramref name="error"/> is <see cref="Changing"/>: worth one more attempt with the new version.</summary>
+    public static bool IsChanging(IiifError error) =>
+        error is { Status: 503, Parameter: "identifier" } && error.Message.Contains("changed while it was read", StringComparison.Ordinal);
 
     /// <summary>Forgets what was read of the file at <paramref name="path"/> (a purge).</summary>
     public int Forget(string path) => _descriptions.RemoveWhere(k => k.StartsWith(path + "\n", StringComparison.Ordinal));
@@ -48,6 +111,9 @@ public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity
     /// <summary>The failures that mean the source cannot be read (damaged, truncated, unreadable), as opposed to bugs.</summary>
     public static bool IsDamage(Exception e) =>
         e is VipsException or Jpeg2000Exception or JpegException or TiffFormatException or IOException or UnauthorizedAccessException;
+
+    /// <summary>413: the source (or the request) would cost more to decode than a limit allows; the reason names it.</summary>
+    public static IiifError TooLarge(string identifier, string reason) => new(413, "identifier", SourceLimits.Message(identifier, reason));
 
     /// <summary>
     /// The error for a source that could not be read: 500, the body "The image "{identifier}" could not be read:

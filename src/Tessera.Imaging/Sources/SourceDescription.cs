@@ -34,6 +34,9 @@ public sealed record SourceDescription(ResolvedSource Source, SourceInfo Info, S
     /// </summary>
     public Jpeg2000Decoder? Jpeg2000 { get; init; }
 
+    /// <summary>What the file's first bytes declare (read before libvips opened it): what <see cref="SourceLimits"/> judge.</summary>
+    public SourceHeader Header { get; init; } = SourceHeader.Unknown;
+
     /// <summary>Why a JPEG 2000 source has no <see cref="Jpeg2000"/> decoder (subsampled, signed, sYCC, ...); null otherwise.</summary>
     public string? Jpeg2000Refusal { get; init; }
 }

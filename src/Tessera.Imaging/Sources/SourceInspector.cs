@@ -99,6 +99,13 @@ public static class SourceInspector
         var previousWidth = width;
         for (var page = 1; page < Math.Min(pages, MaxLevels); page++)
         {
+            // A page not smaller than the one before ends the pyramid unopened: its header may be a bomb's (libtiff
+            // allocates on the claim), and only the first page's was judged against the limits.
+            if (directories.FirstOrDefault(d => d.Page == page) is { } next && next.ImageWidth >= previousWidth)
+            {
+                break;
+            }
+
             using var level = VipsImage.LoadFile("tiffload", path, ("page", page), ("access", "sequential"), ("fail_on", "truncated"));
 
             // A pyramid page is a smaller copy of the same picture; anything else (a scan's second side, a mask)

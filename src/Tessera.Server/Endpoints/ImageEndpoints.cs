@@ -8,6 +8,7 @@ using Tessera.Core.Info;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Sources;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
 
@@ -76,6 +77,12 @@ public static partial class ImageEndpoints
 
         if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, key, context.RequestAborted)).TryGetValue(out var image, out error))
         {
+            if (SourceCatalog.IsChanging(error) && context.Items.TryAdd(typeof(SourceCatalog), null))
+            {
+                // The source was replaced while it was read: once more, planned and validated against the new version.
+                return await Handle(context, pipeline, urls, options, infoOptions, logger);
+            }
+
             response.Headers.Remove("Link");
             response.Headers.Remove("ETag");
             response.Headers.Remove("Last-Modified");

@@ -34,7 +34,9 @@ public static class TesseraServer
             Rights = options.Rights,
             PreferredFormats = [.. options.PreferredFormats.Select(f => ImageFormats.TryParse(f, out var format) ? format : ImageFormat.Jpg)],
         };
-        var cache = CreateCache(options);
+        var warnings = new StartupWarnings();
+        services.AddSingleton(warnings);
+        var cache = CreateCache(options, warnings);
         if (cache is IDisposable disposable)
         {
             services.AddSingleton(disposable);
@@ -51,15 +53,16 @@ public static class TesseraServer
         services.AddSingleton(new MemoryReleaser(pipeline, TimeSpan.FromMilliseconds(500)));
         services.AddSingleton<PublicUrls>();
         services.AddSingleton(new PresentationSource(pipeline.Catalog));
+        services.AddSingleton<ListingReport>();
         return services;
     }
 
     [SuppressMessage("Reliability", "CA2000", Justification = "Owner of the caches: the caller, AddTessera, which registers the cache it gets; the disk cache inside a tiered one is held by it for the life of the process (the tiered cache is not disposable).")]
-    private static IDerivativeCache? CreateCache(TesseraServerOptions options)
+    private static IDerivativeCache? CreateCache(TesseraServerOptions options, StartupWarnings warnings)
     {
         const long MiB = 1024 * 1024;
         IDerivativeCache Memory() => new MemoryDerivativeCache(options.MemoryCacheMegabytes * MiB);
-        IDerivativeCache Disk() => new DiskDerivativeCache(options.ResolvedCacheDirectory, options.DiskCacheMegabytes * MiB);
+        IDerivativeCache Disk() => new DiskDerivativeCache(options.ResolvedCacheDirectory, options.DiskCacheMegabytes * MiB, warnings.Warn);
         return options.Cache switch
         {
             CacheMode.Memory => Memory(),
@@ -72,6 +75,8 @@ public static class TesseraServer
     /// <summary>Maps the home page and viewers, the Image API, Presentation documents and the legacy tile formats.</summary>
     public static WebApplication MapTessera(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetService<StartupWarnings>()?.Attach(app.Services.GetRequiredService<ILoggerFactory>());
         app.Use(ErrorResults.NoStoreOnErrors);
         app.MapHome();
         app.MapViewer();

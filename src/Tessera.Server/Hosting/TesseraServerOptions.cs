@@ -2,6 +2,7 @@ using Tessera.Core.Planning;
 using Tessera.Imaging.Colour;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Sources;
 
 namespace Tessera.Server.Hosting;
 
@@ -33,6 +34,27 @@ public sealed record TesseraServerOptions
     /// <summary>The most pixels in one returned image.</summary>
     public long MaxArea { get; init; } = ServerLimits.Default.MaxArea;
 
+    /// <summary>
+    /// The most pixels a source may declare (checked from its header before any decoder runs); more is refused with 413.
+    /// Default 16 Gpx: a 100000×100000 pyramid is 10.
+    /// </summary>
+    public long MaxSourcePixels { get; init; } = SourceLimits.Default.MaxSourcePixels;
+
+    /// <summary>
+    /// The most memory, in MiB, a source's decoder may need at once by its header's account (a progressive JPEG, an
+    /// interlaced PNG or a GIF is decoded whole; a strip or tile otherwise); more is refused with 413.
+    /// </summary>
+    public int MaxDecodeMegabytes { get; init; } = SourceLimits.Default.MaxDecodeMegabytes;
+
+    /// <summary>
+    /// The most pixels one request may make a sequential decoder produce (baseline JPEG, PNG, strip TIFF: every row down
+    /// to the region's bottom); more is refused with 413.
+    /// </summary>
+    public long MaxStreamedPixels { get; init; } = SourceLimits.Default.MaxStreamedPixels;
+
+    /// <summary>The source limits these options set.</summary>
+    public SourceLimits SourceLimits => new() { MaxSourcePixels = MaxSourcePixels, MaxDecodeMegabytes = MaxDecodeMegabytes, MaxStreamedPixels = MaxStreamedPixels };
+
     /// <summary>A rights URI (Creative Commons or RightsStatements.org) advertised in info.json.</summary>
     public string? Rights { get; init; }
 
@@ -61,6 +83,24 @@ public sealed record TesseraServerOptions
     /// <summary>Renders running at once; 0 means one per processor (at least 2). Requests beyond wait their turn.</summary>
     public int MaxConcurrentRenders { get; init; }
 
+    /// <summary>
+    /// Seconds a render may take, from being queued to its bytes: past it, it is stopped and answered 503 with
+    /// <c>Retry-After</c> (so a few costly sources cannot hold the render threads). 0: no limit.
+    /// </summary>
+    public int RenderTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>
+    /// Source pixels a render may decode and still count as cheap (tiles, small regions); above, it waits in the
+    /// expensive lane, which holds at most all render threads but one, so tiles never wait behind large renders.
+    /// </summary>
+    public long ExpensiveRenderPixels { get; init; } = RenderBudget.DefaultExpensivePixels;
+
+    /// <summary>Cheap renders waiting for a render thread, at most; more are answered 503 with <c>Retry-After</c>.</summary>
+    public int RenderQueueLength { get; init; } = 256;
+
+    /// <summary>Expensive renders waiting for a render thread, at most; more are answered 503 with <c>Retry-After</c>.</summary>
+    public int ExpensiveRenderQueueLength { get; init; } = 8;
+
     /// <summary>Derivative caches: None, Memory, Disk or Both.</summary>
     public CacheMode Cache { get; init; } = CacheMode.Both;
 
@@ -72,6 +112,24 @@ public sealed record TesseraServerOptions
 
     /// <summary>Bytes of derivatives kept on disk, in MiB.</summary>
     public int DiskCacheMegabytes { get; init; } = 2048;
+
+    /// <summary>Folder levels below the root that listings (home page, Collection, manifests) enter.</summary>
+    public int ListingMaxDepth { get; init; } = ListingLimits.Default.MaxDepth;
+
+    /// <summary>Directory entries one listing looks at before it stops, truncated.</summary>
+    public int ListingMaxEntries { get; init; } = ListingLimits.Default.MaxEntries;
+
+    /// <summary>Seconds one listing may take before it stops, truncated.</summary>
+    public double ListingMaxSeconds { get; init; } = ListingLimits.Default.MaxDuration.TotalSeconds;
+
+    /// <summary>The listing bounds these options describe.</summary>
+    public ListingLimits Listing => new()
+    {
+        MaxDepth = ListingMaxDepth,
+        MaxEntries = ListingMaxEntries,
+        // Out of range is reported by Validate with the setting's own name; clamped here so building never throws.
+        MaxDuration = TimeSpan.FromSeconds(ListingMaxSeconds is > 0 and <= 86_400 ? ListingMaxSeconds : 1),
+    };
 
     /// <summary>
     /// A secret that enables <c>DELETE /admin/cache/{identifier}</c> (send <c>Authorization: Bearer {token}</c>) to purge
@@ -104,7 +162,16 @@ public sealed record TesseraServerOptions
             Colour = ColourPolicies.TryParse(Colour, out var colour) ? colour : throw new ArgumentException(ColourPolicies.Problem(Colour, nameof(Colour))),
         },
         Limits = Limits,
+        SourceLimits = SourceLimits,
         MaxConcurrentRenders = MaxConcurrentRenders,
+        Budget = new RenderBudget
+        {
+            Timeout = RenderTimeoutSeconds > 0 ? TimeSpan.FromSeconds(RenderTimeoutSeconds) : Timeout.InfiniteTimeSpan,
+            ExpensivePixels = ExpensiveRenderPixels,
+            QueueLength = RenderQueueLength,
+            ExpensiveQueueLength = ExpensiveRenderQueueLength,
+        },
+        Listing = Listing,
     };
 
     /// <summary>Every problem with these options, so a misconfigured server says all of them at start.</summary>
@@ -126,6 +193,12 @@ public sealed record TesseraServerOptions
         }
 
         errors.AddRange(Limits.Validate());
+        errors.AddRange(Listing.Validate());
+        if (ListingMaxSeconds is not (> 0 and <= 86_400))
+        {
+            errors.Add($"Expected more than 0 and at most 86400 for ListingMaxSeconds but received {ListingMaxSeconds}");
+        }
+        errors.AddRange(SourceLimits.Validate());
 
         if (!ResampleKernels.TryParse(ResampleKernel, out _))
         {
@@ -140,6 +213,26 @@ public sealed record TesseraServerOptions
         if (MaxConcurrentRenders < 0)
         {
             errors.Add($"Expected 0 (one per processor) or more for MaxConcurrentRenders but received {MaxConcurrentRenders}");
+        }
+
+        if (RenderTimeoutSeconds < 0)
+        {
+            errors.Add($"Expected 0 (no limit) or more seconds for RenderTimeoutSeconds but received {RenderTimeoutSeconds}");
+        }
+
+        if (ExpensiveRenderPixels < 1)
+        {
+            errors.Add($"Expected 1 or more pixels for ExpensiveRenderPixels but received {ExpensiveRenderPixels}");
+        }
+
+        if (RenderQueueLength < 0)
+        {
+            errors.Add($"Expected 0 or more for RenderQueueLength but received {RenderQueueLength}");
+        }
+
+        if (ExpensiveRenderQueueLength < 0)
+        {
+            errors.Add($"Expected 0 or more for ExpensiveRenderQueueLength but received {ExpensiveRenderQueueLength}");
         }
 
         if (CacheMaxAgeSeconds < 0)

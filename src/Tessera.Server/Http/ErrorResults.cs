@@ -72,6 +72,7 @@ public static partial class ErrorResults
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
+        413 => "Content Too Large",
         415 => "Unsupported Media Type",
         500 => "Internal Server Error",
         501 => "Not Implemented",
@@ -85,14 +86,24 @@ public static partial class ErrorResults
 
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            if (error.Status >= 500 && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
+            if ((error.Status >= 500 || error.Warn) && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
             {
                 ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Detail is null ? error.Message : $"{error.Message} ({error.Detail})");
             }
 
             // An error is about this moment (a file being written, a damaged source later replaced, a busy server):
-            // no cache may keep it, and it has no validators to revalidate with.
+            // no cache may keep it, and it has no validators to revalidate with. A 503 says when to ask again: what the
+            // error says (a queue's or a budget's wait), else a moment (a source being replaced). RFC 9110 §10.2.3:
+            // delay-seconds, a whole number.
             NoStore(httpContext.Response.Headers);
+            if (error.RetryAfter is { } retryAfter)
+            {
+                httpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (error.Status == 503 && !httpContext.Response.Headers.ContainsKey("Retry-After"))
+            {
+                httpContext.Response.Headers.RetryAfter = "1";
+            }
 
             var body = $"{error.Status} {Reason(error.Status)}: {error.Parameter}: {error.Message}\n";
             return Results.Text(body, "text/plain; charset=utf-8", statusCode: error.Status).ExecuteAsync(httpContext);

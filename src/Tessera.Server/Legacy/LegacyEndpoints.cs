@@ -126,6 +126,12 @@ public static class LegacyEndpoints
 
         if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
         {
+            if (SourceCatalog.IsChanging(error) && context.Items.TryAdd(typeof(SourceCatalog), null))
+            {
+                // The source was replaced while it was read: once more, planned against the new version.
+                return await RenderAsync(context, pipeline, options, identifier, tile);
+            }
+
             return ErrorResults.From(error);
         }
 

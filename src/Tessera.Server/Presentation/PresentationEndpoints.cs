@@ -51,7 +51,9 @@ public static class PresentationEndpoints
         JsonObject document;
         if (segments is ["collection.json"])
         {
-            document = PresentationBuilder.Collection(source.Objects(), presentation);
+            var listing = source.List(context.RequestAborted);
+            ListingReport.Report(context, listing);
+            document = PresentationBuilder.Collection(PresentationSource.Objects(listing), presentation);
         }
         else if (segments.Length >= 2 && segments[^1] == "manifest.json")
         {
@@ -61,7 +63,7 @@ public static class PresentationEndpoints
                 return ErrorResults.From(IiifError.BadRequest("object", problem));
             }
 
-            if (!source.Find(objectId).TryGetValue(out var obj, out var error)
+            if (!source.Find(objectId, context.RequestAborted).TryGetValue(out var obj, out var error)
                 || !source.Canvases(obj).TryGetValue(out var canvases, out error))
             {
                 return ErrorResults.From(error);

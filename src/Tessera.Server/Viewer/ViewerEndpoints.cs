@@ -32,16 +32,22 @@ public static class ViewerEndpoints
         return endpoints;
     }
 
-    private static IResult Home(HttpContext context, PresentationSource source, ImagePipeline pipeline)
+    private static IResult Home(HttpContext context, PresentationSource source)
     {
-        var objects = source.Objects();
-        var images = pipeline.Catalog.Resolver.List().ToList();
+        // One bounded walk for both lists; it stops when the client goes away.
+        var images = source.List(context.RequestAborted);
+        var objects = PresentationSource.Objects(images);
+        ListingReport.Report(context, images);
         var html = new StringBuilder();
         Head(html, context, "Tessera");
         html.Append("<header><h1>Tessera</h1>")
             .Append("<input id=\"search\" type=\"search\" placeholder=\"Search by name\" aria-label=\"Search by name\" autofocus>")
             .Append("<span id=\"count\"></span>")
             .Append("<a href=\"iiif/presentation/collection.json\">collection.json</a></header><main>");
+        if (images.Truncated is { } truncated)
+        {
+            html.Append("<p class=\"truncated\">Not everything is listed: ").Append(WebUtility.HtmlEncode(truncated)).Append(".</p>");
+        }
 
         html.Append("<h2>Objects</h2><ul class=\"grid\" id=\"objects\">");
         foreach (var obj in objects.Where(o => o.IsFolder))
@@ -110,7 +116,7 @@ public static class ViewerEndpoints
             return ErrorResults.From(IiifError.BadRequest("object", problem));
         }
 
-        if (!source.Find(objectId).TryGetValue(out var obj, out var error))
+        if (!source.Find(objectId, context.RequestAborted).TryGetValue(out var obj, out var error))
         {
             return ErrorResults.From(error);
         }

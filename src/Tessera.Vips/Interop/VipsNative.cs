@@ -141,6 +141,9 @@ internal static unsafe partial class VipsNative
     public static partial nint vips_image_new_from_memory_copy(void* data, nuint size, int width, int height, int bands, int format);
 
     [LibraryImport(Libraries.Vips)]
+    public static partial void vips_image_set_kill(VipsObjectHandle image, int kill);
+
+    [LibraryImport(Libraries.Vips)]
     public static partial nint vips_region_new(VipsObjectHandle image);
 
     [LibraryImport(Libraries.Vips)]

@@ -53,6 +53,27 @@ public sealed class ManifestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_careless_layout_is_listed_once_within_the_batch_bounds_and_what_was_left_out_goes_to_stderr()
+    {
+        File.CreateSymbolicLink(Path.Combine(_root, "a"), ".");
+        File.CreateSymbolicLink(Path.Combine(_root, "b"), ".");
+        File.CreateSymbolicLink(Path.Combine(_root, "atlas", "loop1"), "loop2");
+        File.CreateSymbolicLink(Path.Combine(_root, "atlas", "loop2"), "loop1");
+        var deep = Path.Combine([_root, .. Enumerable.Range(0, 34).Select(i => $"d{i}")]);
+        Directory.CreateDirectory(deep);
+        File.Copy(Path.Combine(_root, "lone.png"), Path.Combine(deep, "too-deep.png"));
+
+        var run = CliRunner.RunAsync("manifest", "--root", _root, "--out", _out, "--base-url", "https://images.example.org/");
+        var (exit, output, error) = await run.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("Wrote 2 manifests", output, StringComparison.Ordinal);
+        Assert.Contains("Not listed: a: a link to a folder already listed", error, StringComparison.Ordinal);
+        Assert.Contains("Not listed: atlas/loop1: a loop of symbolic links", error, StringComparison.Ordinal);
+        Assert.Contains("Listing truncated: folders deeper than 32 levels were not listed (ListingMaxDepth)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_csv_adds_descriptive_metadata_and_image_service2_is_added_when_asked()
     {
         var csv = Path.Combine(_out, "meta.csv");

@@ -92,6 +92,6 @@ public sealed class ImagePipelineSettingsTests : IDisposable
         public Outcome<ResolvedSource> Resolve(string identifier) =>
             IdentifierProblem(identifier) is { } problem ? IiifError.BadRequest("identifier", problem) : files.Resolve(identifier[..^6] + ".jpg");
 
-        public IEnumerable<string> List() => files.List().Select(id => Path.GetFileNameWithoutExtension(id) + "-alias");
+        public SourceListing List(CancellationToken cancellationToken = default) => new([.. files.List(cancellationToken).Select(id => Path.GetFileNameWithoutExtension(id) + "-alias")]);
     }
 }

@@ -56,6 +56,98 @@ public sealed class RenderThreadsTests
         Assert.False(ran);
     }
 
+    [Fact]
+    public async Task Cheap_renders_run_while_expensive_ones_hold_all_the_threads_they_may()
+    {
+        // Two threads: expensive renders may hold one. Three expensive renders block; cheap ones still run, on the other.
+        using var threads = new RenderThreads(2);
+        using var release = new ManualResetEventSlim();
+        var ct = TestContext.Current.CancellationToken;
+        var expensive = Enumerable.Range(0, 3).Select(_ => threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Expensive, ct)!).ToList();
+        var cheap = Enumerable.Range(0, 20).Select(i => threads.TryRunAsync(() => i, RenderLane.Cheap, ct)!).ToList();
+
+        var results = await Task.WhenAll(cheap).WaitAsync(TimeSpan.FromSeconds(20), ct);
+
+        Assert.Equal(Enumerable.Range(0, 20), results);
+        Assert.All(expensive, e => Assert.False(e.IsCompleted));
+        Assert.Equal(1, threads.RunningExpensive);
+        Assert.Equal(2, threads.Queued(RenderLane.Expensive));
+        release.Set();
+        Assert.All(await Task.WhenAll(expensive), Assert.True);
+    }
+
+    [Fact]
+    public async Task A_full_lane_refuses_at_once_and_the_other_lane_still_takes_work()
+    {
+        using var threads = new RenderThreads(1, queueLength: 2, expensiveQueueLength: 1);
+        using var release = new ManualResetEventSlim();
+        var ct = TestContext.Current.CancellationToken;
+        var running = threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Expensive, ct)!;
+        while (threads.Running == 0)
+        {
+            await Task.Delay(5, ct);
+        }
+
+        var waiting = threads.TryRunAsync(() => true, RenderLane.Expensive, ct);
+        var refused = threads.TryRunAsync(() => true, RenderLane.Expensive, ct);
+        var cheap = new[] { threads.TryRunAsync(() => true, RenderLane.Cheap, ct), threads.TryRunAsync(() => true, RenderLane.Cheap, ct) };
+        var cheapRefused = threads.TryRunAsync(() => true, RenderLane.Cheap, ct);
+
+        Assert.NotNull(waiting);
+        Assert.Null(refused);
+        Assert.All(cheap, Assert.NotNull);
+        Assert.Null(cheapRefused);
+        release.Set();
+        Assert.True(await running);
+        Assert.True(await waiting!);
+        Assert.All(await Task.WhenAll(cheap!), Assert.True);
+    }
+
+    [Fact]
+    public async Task A_lane_bounded_at_0_runs_what_a_free_thread_takes_and_refuses_what_would_wait()
+    {
+        using var threads = new RenderThreads(2, queueLength: 0, expensiveQueueLength: 0);
+        using var release = new ManualResetEventSlim();
+        var ct = TestContext.Current.CancellationToken;
+
+        var expensive = threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Expensive, ct);
+        var second = threads.TryRunAsync(() => true, RenderLane.Expensive, ct);
+        var cheap = threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Cheap, ct);
+        var third = threads.TryRunAsync(() => true, RenderLane.Cheap, ct);
+
+        Assert.NotNull(expensive);
+        Assert.Null(second);
+        Assert.NotNull(cheap);
+        Assert.Null(third);
+        release.Set();
+        Assert.True(await expensive!);
+        Assert.True(await cheap!);
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_while_it_waits_leaves_the_queue_at_once()
+    {
+        using var threads = new RenderThreads(1, expensiveQueueLength: 1);
+        using var release = new ManualResetEventSlim();
+        var ct = TestContext.Current.CancellationToken;
+        var running = threads.TryRunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), RenderLane.Expensive, ct)!;
+        while (threads.Running == 0)
+        {
+            await Task.Delay(5, ct);
+        }
+
+        using var cancel = new CancellationTokenSource();
+        var waiting = threads.TryRunAsync(() => true, RenderLane.Expensive, cancel.Token)!;
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, threads.Queued(RenderLane.Expensive));
+        Assert.NotNull(threads.TryRunAsync(() => true, RenderLane.Expensive, ct));
+        release.Set();
+        Assert.True(await running);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

@@ -216,5 +216,25 @@ public sealed class TesseraServerOptionsTests
             "Expected one of jpg, png, webp, tif, gif, jp2, avif in PreferredFormats but received \"svg\"");
     }
 
+    [Fact]
+    public void The_render_budget_settings_are_refused_below_their_ranges_each_by_name()
+    {
+        AssertErrors(Valid with { RenderTimeoutSeconds = -1 }, "Expected 0 (no limit) or more seconds for RenderTimeoutSeconds but received -1");
+        AssertErrors(Valid with { ExpensiveRenderPixels = 0 }, "Expected 1 or more pixels for ExpensiveRenderPixels but received 0");
+        AssertErrors(Valid with { RenderQueueLength = -1 }, "Expected 0 or more for RenderQueueLength but received -1");
+        AssertErrors(Valid with { ExpensiveRenderQueueLength = -2 }, "Expected 0 or more for ExpensiveRenderQueueLength but received -2");
+        Assert.Empty((Valid with { RenderTimeoutSeconds = 0, RenderQueueLength = 0, ExpensiveRenderQueueLength = 0, ExpensiveRenderPixels = 1 }).Validate());
+    }
+
+    [Fact]
+    public void The_render_budget_reaches_the_pipeline_and_0_seconds_means_no_limit()
+    {
+        var budget = (Valid with { RenderTimeoutSeconds = 12, RenderQueueLength = 5, ExpensiveRenderQueueLength = 2, ExpensiveRenderPixels = 1000 }).PipelineSettings().Budget;
+
+        Assert.Equal((TimeSpan.FromSeconds(12), 5, 2, 1000L), (budget.Timeout, budget.QueueLength, budget.ExpensiveQueueLength, budget.ExpensivePixels));
+        Assert.False((Valid with { RenderTimeoutSeconds = 0 }).PipelineSettings().Budget.HasTimeout);
+        Assert.True(Valid.PipelineSettings().Budget.HasTimeout);
+    }
+
     private static void AssertErrors(TesseraServerOptions options, params string[] expected) => Assert.Equal(expected, options.Validate());
 }
