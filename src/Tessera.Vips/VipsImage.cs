@@ -52,6 +52,20 @@ public sealed class VipsImage : IDisposable
         return VipsOperation.Image(loader, args);
     }
 
+    /// <summary>
+    /// Opens a file with the loader named (e.g. <c>tiffload</c>), not the one libvips' sniffing picks: a caller that has
+    /// chosen the loader gets that codec's reason when the file is damaged.
+    /// </summary>
+    /// <exception cref="VipsException">The loader failed on the file's header (or is blocked).</exception>
+    public static VipsImage LoadFile(string loader, string path, params ReadOnlySpan<VipsArg> options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(loader);
+        var args = new VipsArg[options.Length + 1];
+        args[0] = new VipsArg("filename", path);
+        options.CopyTo(args.AsSpan(1));
+        return VipsOperation.Image(loader, args);
+    }
+
     /// <summary>The name of the loader libvips would use for <paramref name="path"/> (e.g. <c>jpegload</c>).</summary>
     /// <exception cref="VipsException">The file is not an image libvips (with untrusted loaders blocked) can read.</exception>
     public static string FindLoader(string path)

@@ -170,17 +170,126 @@ public static class VipsRuntime
         VipsNative.vips_leak_set(on ? 1 : 0);
     }
 
+    /// <summary>Scopes open now, on any thread (<see cref="VipsErrorScope"/>).</summary>
+    private static readonly List<VipsErrorScope> OpenScopes = [];
+
     /// <summary>
-    /// Reads and clears libvips' error buffer. The buffer is process-wide, so concurrent failures can mix their texts;
-    /// the lock at least keeps one reader from clearing another's message half-read.
+    /// Lines moved out of libvips' buffer that no failure has claimed yet, oldest first, each with the scopes open when
+    /// it was moved: only one of those can have written it.
+    /// </summary>
+    private static readonly List<(string Line, string Family, long Taken, VipsErrorScope[] Candidates)> Unclaimed = [];
+
+    /// <summary>Unclaimed lines older than this are dropped: their owner has long given up or succeeded.</summary>
+    private static readonly long UnclaimedLifetime = 5 * System.Diagnostics.Stopwatch.Frequency;
+
+    private const int MaxUnclaimed = 256;
+
+    internal static void Register(VipsErrorScope scope)
+    {
+        lock (ErrorLock)
+        {
+            OpenScopes.Add(scope);
+        }
+    }
+
+    internal static void Unregister(VipsErrorScope scope)
+    {
+        lock (ErrorLock)
+        {
+            OpenScopes.Remove(scope);
+        }
+    }
+
+    /// <summary>
+    /// The native error text of the call that just failed on this thread. libvips' error buffer is process-wide (see
+    /// <see cref="VipsErrorScope"/>): under one lock its lines are moved into a journal, each with the scopes open at
+    /// that moment (a line is always moved before the scope that wrote it closes, since a failing call takes its text
+    /// before it returns), and the caller gets the lines it can prove are its own, in the order libvips wrote them.
+    /// A thread with no scope gets only lines moved while no scope was open.
     /// </summary>
     internal static string TakeError()
     {
+        var scope = VipsErrorScope.Current;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (ErrorLock)
         {
             var text = Utf8.FromNative(VipsNative.vips_error_buffer()) ?? string.Empty;
             VipsNative.vips_error_clear();
-            return text;
+            Unclaimed.RemoveAll(u => now - u.Taken > UnclaimedLifetime);
+            VipsErrorScope[]? open = null;
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                open ??= [.. OpenScopes];
+                Unclaimed.Add((line, VipsErrorScope.FamilyOfLine(line), now, open));
+            }
+
+            if (Unclaimed.Count > MaxUnclaimed)
+            {
+                Unclaimed.RemoveRange(0, Unclaimed.Count - MaxUnclaimed);
+            }
+
+            var mine = new List<string>();
+            for (var i = 0; i < Unclaimed.Count; i++)
+            {
+                var (line, family, _, candidates) = Unclaimed[i];
+                if (Belongs(line, family, candidates, scope))
+                {
+                    mine.Add(line);
+
+                    // Another request for the same file, still open, may need the same words (the file's fault, not the request's).
+                    if (scope is null || !candidates.Any(c => c != scope && Twins(c, scope) && OpenScopes.Contains(c)))
+                    {
+                        Unclaimed.RemoveAt(i--);
+                    }
+                }
+            }
+
+            return string.Join('\n', mine);
         }
     }
+
+    /// <summary>
+    /// Whether a line moved while <paramref name="candidates"/> were open is provably <paramref name="scope"/>'s: it
+    /// names the scope's file; or the scope was open then, the line names no other candidate's file, and of all the
+    /// candidates only this scope's loader family can have written it (a candidate whose family is not known, or a
+    /// line whose family is not known, fits every one; a candidate reading the same file with the same loader is a
+    /// twin, whose lines are equally true of this file). A candidate that has closed since still counts: it may have
+    /// been the owner that declined the line as ambiguous.
+    /// </summary>
+    private static bool Belongs(string line, string family, VipsErrorScope[] candidates, VipsErrorScope? scope)
+    {
+        if (scope is null)
+        {
+            return candidates.Length == 0;
+        }
+
+        if (Names(line, scope))
+        {
+            return true;
+        }
+
+        if (Array.IndexOf(candidates, scope) < 0 || !Fits(scope, family))
+        {
+            return false;
+        }
+
+        foreach (var other in candidates)
+        {
+            if (other != scope && !Twins(other, scope) && (Names(line, other) || Fits(other, family)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Scopes reading the same file with the same loader: a line either wrote is true of the file for both.</summary>
+    private static bool Twins(VipsErrorScope a, VipsErrorScope b) =>
+        string.Equals(a.File, b.File, StringComparison.Ordinal) && a.Family == b.Family;
+
+    private static bool Fits(VipsErrorScope scope, string family) => family.Length == 0 || scope.Family.Length == 0 || scope.Family == family;
+
+    private static bool Names(string line, VipsErrorScope scope) =>
+        line.Contains(scope.File, StringComparison.Ordinal) || (scope.FileName.Length > 0 && line.Contains($"\"{scope.FileName}\"", StringComparison.Ordinal));
 }

@@ -10,6 +10,12 @@ namespace Tessera.Core.Iiif;
 public sealed record IiifError(int Status, string Parameter, string Message)
 {
     /// <summary>
+    /// More for the operator's log than the client may see (the file's path, the native error text whole), or null.
+    /// Never written into a response body.
+    /// </summary>
+    public string? Detail { get; init; }
+
+    /// <summary>
     /// For a refusal that a later try may not meet (503: the server is busy), how long the client should wait first: the
     /// <c>Retry-After</c> header. Null for every other error.
     /// </summary>

@@ -150,7 +150,15 @@ public sealed class MasterConverter(ConvertOptions options)
     private string? Save(string master, string destination)
     {
         // Sequential: libvips streams the master top to bottom and the pyramid is built as strips arrive.
-        using var opened = VipsImage.NewFromFile(master, ("access", "sequential"), ("fail_on", "truncated"));
+        // The loader Tessera chooses, and the data checked whole first: a damaged master is reported, never converted in part.
+        var loader = LoaderChoice.Choose(master);
+        using var errors = VipsErrorScope.Begin(master, loader);
+        if (SourceIntegrity.Check(master, loader) is { } damage)
+        {
+            throw new VipsException(damage);
+        }
+
+        using var opened = VipsImage.LoadFile(loader, master, ("access", "sequential"), ("fail_on", "truncated"));
         using var eightBit = ToEightBit(opened);
         string? note = null;
         using var image = Options.KeepProfile ? eightBit.Share() : ToSrgb(eightBit, opened.Format, out note);

@@ -104,7 +104,17 @@ public sealed class ImagePipeline
                 return Chosen(cachedTile with { Origin = RenderOrigin.Cache }, decision);
             }
 
-            if (Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row, decision.Colour) is { } tile)
+            RenderedImage? tile;
+            try
+            {
+                tile = Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row, decision.Colour);
+            }
+            catch (Exception e) when (SourceCatalog.IsDamage(e))
+            {
+                return source.Source.IsChanging(SourceCatalog.Settle) ? SourceCatalog.Changing(plan.Identifier) : SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
+            }
+
+            if (tile is not null)
             {
                 if (!source.Source.IsCurrent())
                 {
@@ -150,9 +160,10 @@ public sealed class ImagePipeline
             Interlocked.Increment(ref _stoppedCount);
             return Stopped(control.Reason);
         }
-        catch (VipsException e)
+        catch (Exception e) when (SourceCatalog.IsDamage(e))
         {
-            return source.Source.IsChanging(SourceCatalog.Settle) ? SourceCatalog.Changing(plan.Identifier) : SourceCatalog.Unreadable(plan.Identifier, e);
+            // Never cached: a failed render leaves nothing behind in the derivative caches.
+            return source.Source.IsChanging(SourceCatalog.Settle) ? SourceCatalog.Changing(plan.Identifier) : SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
         }
         finally
         {

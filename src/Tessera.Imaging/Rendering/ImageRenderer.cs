@@ -66,6 +66,9 @@ public sealed class ImageRenderer
     public RenderedImage Render(ImagePlan plan, SourceDescription source, RenderDecision decision, RenderControl? control = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
+
+        // libvips' error buffer is process-wide: the scope lets a failure here take only its own native text.
+        using var errors = VipsErrorScope.Begin(source.Source.Path, source.LoaderName);
         var token = control?.Token ?? CancellationToken.None;
         var path = decision.Path == RenderPath.StoredTile ? decision.Fallback ?? decision with { Path = RenderPath.Libvips } : decision;
         if (path.Path == RenderPath.JpegTiles && path.Directory is { } directory && JpegTiles.TryRender(plan, source, directory, out var direct, path.Colour, token))

@@ -56,6 +56,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// <param name="image">The JPEG.</param>
     /// <param name="colour">What is done with the source's colours (<see cref="RenderDecision.Colour"/>).</param>
     /// <param name="cancellationToken">Checked before each tile is decoded (a stopped render throws <see cref="OperationCanceledException"/>).</param>
+    /// <exception cref="JpegException">A tile's data is corrupt or short (libjpeg-turbo warned): damage, an error for the request.</exception>
+    /// <exception cref="TiffFormatException">A tile is stored past the end of the file.</exception>
     public bool TryRender(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, VipsImage? held, out RenderedImage image, ColourHandling colour = ColourHandling.AsStored, CancellationToken cancellationToken = default)
     {
         image = null!;
@@ -88,17 +90,24 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
             return TryDecodeTiles(plan, source, directory, window, step, out image, cancellationToken);
         }
-        catch (Exception e) when (e is JpegException or TiffFormatException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            // Damaged or unreadable tiles, or a handle closed under us: libvips reads it afresh and says what is wrong.
+            // A handle closed under us, or a read that failed: libvips reads it afresh.
             return false;
         }
+
+        // A JpegException (libjpeg-turbo stops at its first warning: corrupt or short entropy data) or a
+        // TiffFormatException (a tile stored past the end of the file) is damage, and goes up as an error for the
+        // request: libvips' TIFF loader would only log libjpeg's warnings and serve the tile grey (fail_on does not
+        // reach libtiff's JPEG codec).
     }
 
     /// <summary>
     /// Stored tile (<paramref name="column"/>, <paramref name="row"/>) of the level's directory as it is (tables merged
-    /// in, an edge tile cropped), or null when its bytes cannot be used as they are: then it is rendered.
+    /// in, an edge tile cropped), or null when its bytes cannot be used as they are: then it is rendered. The bytes are
+    /// sent as stored, not decoded: damage inside a tile's entropy data reaches the client as it is on disk.
     /// </summary>
+    /// <exception cref="TiffFormatException">The tile is stored past the end of the file (it would be read short).</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache. It disposes the handle when it evicts or forgets it; a handle closed under this read is a miss.")]
     public RenderedImage? ReadStoredTile(ImagePlan plan, SourceDescription source, TiffDirectory directory, int column, int row, ColourHandling colour = ColourHandling.AsStored)
     {
@@ -115,11 +124,13 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             var jpeg = colour == ColourHandling.Embed && source.Profile is { } profile ? JpegIccMarkers.Embed(tile.Jpeg!, profile.Data.Span) : tile.Jpeg!;
             return new RenderedImage(jpeg, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            // A handle closed under us, or a damaged file: the renderer will read it afresh, or say what is wrong.
+            // A handle closed under us: the renderer will read it afresh.
             return null;
         }
+
+        // A TiffFormatException (the tile's bytes lie past the end of the file) goes up: a tile read short is damage.
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; callers treat a handle closed under them as a miss.")]

@@ -1,5 +1,6 @@
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Caching;
+using Tessera.Imaging.Tiff;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Sources;
@@ -9,7 +10,7 @@ namespace Tessera.Imaging.Sources;
 /// file replaced on disk is read anew. Each header is judged against <see cref="Limits"/> before libvips opens the file,
 /// so a decompression bomb never reaches a decoder.
 /// </summary>
-public sealed class SourceCatalog(ISourceResolver resolver, int capacity = 4096, SourceLimits? limits = null)
+public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity = 4096, SourceLimits? limits = null)
 {
     private readonly LruCache<string, SourceDescription> _descriptions = new(capacity);
 
@@ -60,7 +61,7 @@ public sealed class SourceCatalog(ISourceResolver resolver, int capacity = 4096,
             {
                 description = SourceInspector.Inspect(source) with { Header = header };
             }
-            catch (Exception e) when (e is VipsException or IOException && source.IsChanging(Settle))
+            catch (Exception e) when (IsDamage(e) && source.IsChanging(Settle))
             {
                 // Read while it was being written: the next attempt sees the new version, or the client is asked to wait.
                 if (attempt < 2)
@@ -70,9 +71,9 @@ public sealed class SourceCatalog(ISourceResolver resolver, int capacity = 4096,
 
                 return Changing(identifier);
             }
-            catch (VipsException e)
+            catch (Exception e) when (IsDamage(e))
             {
-                return Unreadable(identifier, e);
+                return Unreadable(identifier, source.Path, e);
             }
 
             if (!source.IsCurrent())
@@ -107,15 +108,53 @@ public sealed class SourceCatalog(ISourceResolver resolver, int capacity = 4096,
     /// <summary>Forgets what was read of the file at <paramref name="path"/> (a purge).</summary>
     public int Forget(string path) => _descriptions.RemoveWhere(k => k.StartsWith(path + "\n", StringComparison.Ordinal));
 
+    /// <summary>The failures that mean the source cannot be read (damaged, truncated, unreadable), as opposed to bugs.</summary>
+    public static bool IsDamage(Exception e) =>
+        e is VipsException or Jpeg2000Exception or JpegException or TiffFormatException or IOException or UnauthorizedAccessException;
+
     /// <summary>413: the source (or the request) would cost more to decode than a limit allows; the reason names it.</summary>
     public static IiifError TooLarge(string identifier, string reason) => new(413, "identifier", SourceLimits.Message(identifier, reason));
 
-    internal static IiifError Unreadable(string identifier, VipsException e) =>
-        new(500, "identifier", $"The image \"{identifier}\" could not be read: {FirstLine(e.NativeMessage.Length > 0 ? e.NativeMessage : e.Message)}");
-
-    private static string FirstLine(string text)
+    /// <summary>
+    /// The error for a source that could not be read: 500, the body "The image "{identifier}" could not be read:
+    /// {reason}", the reason without any filesystem path (libvips, libtiff and OpenJPEG put the file's path in their
+    /// messages: it becomes the identifier, any other absolute path is cut); the path and the whole text go to
+    /// <see cref="IiifError.Detail"/>, for the operator's log only.
+    /// </summary>
+    public static IiifError Unreadable(string identifier, string path, Exception e)
     {
-        var newline = text.IndexOf('\n', StringComparison.Ordinal);
-        return newline < 0 ? text : text[..newline];
+        var native = e is VipsException { NativeMessage.Length: > 0 } v ? v.NativeMessage : e.Message;
+        var reason = Clean(native, path, identifier);
+        if (reason.Length == 0 || (e is VipsException { NativeMessage.Length: 0 } && e.Message.EndsWith(" failed", StringComparison.Ordinal)))
+        {
+            // No native text this failure could prove its own (see VipsErrorScope): say what kind of thing went wrong.
+            reason = "its data could not be decoded (the file is damaged or truncated)";
+        }
+
+        return new IiifError(500, "identifier", $"The image \"{identifier}\" could not be read: {reason}")
+        {
+            Detail = $"{path}: {e.GetType().Name}: {e.Message}",
+        };
     }
+
+    /// <summary>At most three distinct lines of <paramref name="text"/>, joined, with <paramref name="path"/> named by its identifier and any other absolute path cut.</summary>
+    internal static string Clean(string text, string path, string identifier)
+    {
+        var lines = new List<string>();
+        foreach (var raw in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var line = raw.Replace(path, identifier, StringComparison.Ordinal);
+            line = AbsolutePath().Replace(line, "(path)");
+            if (!lines.Contains(line, StringComparer.Ordinal) && lines.Count < 3)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return string.Join("; ", lines);
+    }
+
+    /// <summary>An absolute path: a slash that starts a word (not inside "a/b" or a URL's "//"), then anything but spaces and quotes.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w.:/])/[^\s""'`]+")]
+    private static partial System.Text.RegularExpressions.Regex AbsolutePath();
 }

@@ -13,10 +13,11 @@ public static class SourceInspector
 {
     private const int MaxLevels = 24;
 
-    /// <exception cref="VipsException">The file is not an image libvips can read, or its header is corrupt.</exception>
+    /// <exception cref="VipsException">The file is not an image of the kinds served, its header is corrupt or its data incomplete (<see cref="SourceIntegrity"/>).</exception>
     public static SourceDescription Inspect(ResolvedSource source)
     {
-        var loaderName = VipsImage.FindLoader(source.Path);
+        var loaderName = LoaderChoice.Choose(source.Path);
+        using var errors = VipsErrorScope.Begin(source.Path, loaderName);
         var loader = loaderName switch
         {
             "tiffload" => SourceLoader.Tiff,
@@ -25,7 +26,7 @@ public static class SourceInspector
             _ => SourceLoader.Other,
         };
 
-        using var image = VipsImage.NewFromFile(source.Path, ("access", "sequential"));
+        using var image = VipsImage.LoadFile(loaderName, source.Path, ("access", "sequential"), ("fail_on", "truncated"));
         var width = image.Width;
         var height = image.Height;
         if (loader == SourceLoader.Other && image.PageCount > 1 && image.GetInt("page-height") is { } pageHeight && pageHeight > 0)
@@ -36,6 +37,11 @@ public static class SourceInspector
 
         var orientation = image.GetInt("orientation") is { } o and >= 1 and <= 8 ? o : 1;
         var directories = loader == SourceLoader.Tiff ? ReadDirectories(source.Path) : [];
+        if (SourceIntegrity.Check(source.Path, loaderName, directories) is { } damage)
+        {
+            throw new VipsException(damage);
+        }
+
         var levels = loader switch
         {
             SourceLoader.Tiff => TiffLevels(source.Path, width, height, image.PageCount, directories),
@@ -100,7 +106,7 @@ public static class SourceInspector
                 break;
             }
 
-            using var level = VipsImage.NewFromFile(path, ("page", page), ("access", "sequential"));
+            using var level = VipsImage.LoadFile("tiffload", path, ("page", page), ("access", "sequential"), ("fail_on", "truncated"));
 
             // A pyramid page is a smaller copy of the same picture; anything else (a scan's second side, a mask)
             // is another image and ends the pyramid.
@@ -146,7 +152,7 @@ public static class SourceInspector
 
             try
             {
-                using var level = VipsImage.NewFromFile(path, ("page", page));
+                using var level = VipsImage.LoadFile("jp2kload", path, ("page", page), ("fail_on", "truncated"));
                 levels.Add(new PyramidLevel(page, level.Width, level.Height));
             }
             catch (VipsException)

@@ -77,6 +77,7 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetService<StartupWarnings>()?.Attach(app.Services.GetRequiredService<ILoggerFactory>());
+        app.Use(ErrorResults.NoStoreOnErrors);
         app.MapHome();
         app.MapViewer();
         app.MapImageApi();

@@ -15,6 +15,55 @@ public static partial class ErrorResults
 {
     public static IResult From(IiifError error) => new ErrorResult(error);
 
+    /// <summary>
+    /// Middleware for every route: any response of status 400 and up, whoever wrote it (routing's 404, a 503 from a
+    /// full queue, an endpoint's own), leaves with <c>Cache-Control: no-store</c> and without validators; an exception
+    /// no endpoint handled becomes a 500 with a body that names no path (the operator's log gets the exception).
+    /// </summary>
+    public static async Task NoStoreOnErrors(HttpContext context, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        context.Response.OnStarting(
+            static state =>
+            {
+                var response = (HttpResponse)state;
+                if (response.StatusCode >= 400)
+                {
+                    NoStore(response.Headers);
+                }
+
+                return Task.CompletedTask;
+            },
+            context.Response);
+
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            if (context.RequestServices.GetService<ILoggerFactory>() is { } loggers)
+            {
+                Unhandled(loggers.CreateLogger("Tessera.Server"), context.Request.Path, e);
+            }
+
+            context.Response.Clear();
+            await From(new IiifError(500, "server", "The server could not answer this request (the error is in its log)")).ExecuteAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Path}")]
+    private static partial void Unhandled(ILogger logger, string path, Exception exception);
+
+    private static void NoStore(IHeaderDictionary headers)
+    {
+        headers.CacheControl = "no-store";
+        headers.Remove("ETag");
+        headers.Remove("Last-Modified");
+        headers.Remove("Expires");
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Status} for {Path}: {Parameter}: {Detail}")]
     private static partial void ServerError(ILogger logger, int status, string path, string parameter, string detail);
 
@@ -39,12 +88,14 @@ public static partial class ErrorResults
         {
             if ((error.Status >= 500 || error.Warn) && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
             {
-                ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Message);
+                ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Detail is null ? error.Message : $"{error.Message} ({error.Detail})");
             }
 
-            // An error is never stored by a cache; a 503 says when to ask again: what the error says (a queue's or a
-            // budget's wait), else a moment (a source being replaced). RFC 9110 §10.2.3: delay-seconds, a whole number.
-            httpContext.Response.Headers.CacheControl = "no-store";
+            // An error is about this moment (a file being written, a damaged source later replaced, a busy server):
+            // no cache may keep it, and it has no validators to revalidate with. A 503 says when to ask again: what the
+            // error says (a queue's or a budget's wait), else a moment (a source being replaced). RFC 9110 §10.2.3:
+            // delay-seconds, a whole number.
+            NoStore(httpContext.Response.Headers);
             if (error.RetryAfter is { } retryAfter)
             {
                 httpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

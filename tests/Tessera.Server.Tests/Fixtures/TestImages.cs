@@ -106,7 +106,13 @@ public static class TestImages
         File.WriteAllBytes(Path.Combine(root, Empty), []);
         File.CreateSymbolicLink(Path.Combine(root, EscapingLink), Path.Combine(outside, "secret.jpg"));
         Validator.ValidatorImages.Create(root);
+        var damaged = new DamagedFiles(Path.Combine(root, DamagedFolder));
+        damaged.All();
+        damaged.WriteCorruptTile();
     }
+
+    /// <summary>The folder of <see cref="DamagedFiles"/> under the root (identifiers <c>damaged/{name}</c>).</summary>
+    public const string DamagedFolder = "damaged";
 
     private static VipsImage MakeGrid()
     {

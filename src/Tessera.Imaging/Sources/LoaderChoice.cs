@@ -1,0 +1,103 @@
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Sources;
+
+/// <summary>
+/// Chooses the libvips loader of a source, instead of taking whatever libvips' sniffing lands on. libvips asks each
+/// loader in turn whether a file is its kind, blocked ones included, and ImageMagick's says yes to nearly anything: a
+/// TIFF whose header libtiff rejects fell through to <c>magickload</c>, and the error was "operation is blocked"
+/// instead of libtiff's reason. Here only the loaders of the kinds served count; a file whose first bytes are one of
+/// them goes to that loader even when libvips' own check declined it (so its codec says what is wrong); anything
+/// else is "not a readable image of the kinds served", naming what its extension promised.
+/// </summary>
+public static class LoaderChoice
+{
+    /// <summary>The libvips loaders whose kinds Tessera serves (JPEG 2000 is let back in from the untrusted ones on purpose).</summary>
+    public static readonly IReadOnlySet<string> Served = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "jpegload", "pngload", "tiffload", "jp2kload", "webpload", "gifload", "heifload", "jxlload",
+    };
+
+    /// <summary>The loader for <paramref name="path"/>.</summary>
+    /// <exception cref="VipsException">The file is none of the kinds served (the message says what it seems to be and what its extension promised).</exception>
+    /// <exception cref="IOException">The file could not be read.</exception>
+    public static string Choose(string path)
+    {
+        // The magic bytes win over libvips' answer: a damaged TIFF must be read (and refused) by libtiff.
+        if (Sniff(path) is { } sniffed)
+        {
+            return sniffed;
+        }
+
+        string? found;
+        try
+        {
+            found = VipsImage.FindLoader(path);
+        }
+        catch (VipsException)
+        {
+            found = null;
+        }
+
+        if (found is not null && Served.Contains(found))
+        {
+            return found;
+        }
+
+        var length = new FileInfo(path).Length;
+        var promised = Promised(Path.GetExtension(path));
+        var what = length == 0 ? "the file is empty" : "its content is none of JPEG, PNG, TIFF, JPEG 2000, WebP, GIF, HEIF or JPEG XL";
+        throw new VipsException(promised is null
+            ? $"not a readable image of the kinds served: {what}"
+            : $"not a readable image of the kinds served: {what}, though its extension promised {promised}");
+    }
+
+    /// <summary>The loader the first bytes of the file name, or null.</summary>
+    private static string? Sniff(string path)
+    {
+        Span<byte> head = stackalloc byte[16];
+        int n;
+        using (var file = File.OpenHandle(path))
+        {
+            n = RandomAccess.Read(file, head, 0);
+        }
+
+        head = head[..n];
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+        {
+            return "jpegload";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            return "pngload";
+        }
+
+        // Classic (42) and BigTIFF (43), little- and big-endian: a damaged IFD must still reach libtiff.
+        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8) || head.StartsWith("II+\0"u8) || head.StartsWith("MM\0+"u8))
+        {
+            return "tiffload";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A]) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x4F, 0xFF, 0x51]))
+        {
+            return "jp2kload";
+        }
+
+        return null;
+    }
+
+    /// <summary>The kind an extension promises, for the message.</summary>
+    private static string? Promised(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" or ".jpe" => "JPEG",
+        ".png" => "PNG",
+        ".tif" or ".tiff" or ".ptif" => "TIFF",
+        ".jp2" or ".j2k" or ".jpx" or ".jpf" => "JPEG 2000",
+        ".webp" => "WebP",
+        ".gif" => "GIF",
+        ".heic" or ".heif" or ".avif" => "HEIF",
+        ".jxl" => "JPEG XL",
+        _ => null,
+    };
+}
