@@ -4,8 +4,10 @@ namespace Tessera.Vips.Tests;
 
 /// <summary>
 /// libvips' error buffer is one for the process: failures on several threads at once must each get only their own
-/// text (<see cref="VipsErrorScope"/>), never another's.
+/// text (<see cref="VipsErrorScope"/>), never another's. Runs alone: while its scopes are open, a failure elsewhere in
+/// this process with no scope of its own (the other tests' operations) rightly cannot claim lines it cannot prove its own.
 /// </summary>
+[Collection(nameof(LeakTests))]
 public sealed class VipsErrorScopeTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("tessera-scope-").FullName;
