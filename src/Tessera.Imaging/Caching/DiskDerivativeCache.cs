@@ -117,6 +117,13 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         }
     }
 
+    /// <summary>The cache's folder (full path), where readiness probes check that it can still be written.</summary>
+    public string Root => _root;
+
+    /// <summary>
+    /// Stops taking writes and finishes those queued (each lands whole, by rename, or not at all), waiting at most 10 s:
+    /// a server stopping calls this after its last request. Later <see cref="Set"/> calls are dropped. Idempotent.
+    /// </summary>
     public void Dispose()
     {
         _writes.Writer.TryComplete();
@@ -210,13 +217,23 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         var header = EncodeHeader(image);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        try
         {
-            file.Write(header);
-            file.Write(image.Data);
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(header);
+                file.Write(image.Data);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk fails mid-write: no half-written temporary is left behind (nor kept until the next start).
+            DeleteQuietly(temp);
+            throw;
         }
 
-        File.Move(temp, path, overwrite: true);
         _index.Set(path, header.Length + image.Data.Length);
     }
 

@@ -22,4 +22,23 @@ public interface ISourceResolver
 
     /// <summary>Every identifier under the root, in natural order, for listings.</summary>
     IEnumerable<string> List();
+
+    /// <summary>
+    /// Why the root cannot be read now (gone, unmounted, refused), or null when it can: for readiness probes, so it
+    /// must be cheap (one listing or stat, never a walk). The default asks <see cref="List"/> for its first entry;
+    /// implementations whose listing is costly answer it more cheaply.
+    /// </summary>
+    string? RootProblem()
+    {
+        try
+        {
+            using var entries = List().GetEnumerator();
+            entries.MoveNext();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
 using Tessera.Imaging.Caching;
@@ -10,6 +12,7 @@ using Tessera.Imaging.Presentation;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
+using Tessera.Server.Operations;
 using Tessera.Server.Presentation;
 using Tessera.Server.Viewer;
 
@@ -34,10 +37,11 @@ public static class TesseraServer
             Rights = options.Rights,
             PreferredFormats = [.. options.PreferredFormats.Select(f => ImageFormats.TryParse(f, out var format) ? format : ImageFormat.Jpg)],
         };
-        var cache = CreateCache(options);
-        if (cache is IDisposable disposable)
+        var cache = CreateCache(options, out var diskCache);
+        if (diskCache is not null)
         {
-            services.AddSingleton(disposable);
+            // Closed when the application has stopped (MapTessera), after the last request: queued writes land whole.
+            services.AddSingleton(diskCache);
         }
 
         services.AddSingleton(options);
@@ -51,20 +55,22 @@ public static class TesseraServer
         services.AddSingleton(new MemoryReleaser(pipeline, TimeSpan.FromMilliseconds(500)));
         services.AddSingleton<PublicUrls>();
         services.AddSingleton(new PresentationSource(pipeline.Catalog));
+        services.AddSingleton(new Readiness(pipeline, diskCache));
+        services.AddSingleton<SourceFailureLog>();
         return services;
     }
 
     [SuppressMessage("Reliability", "CA2000", Justification = "Owner of the caches: the caller, AddTessera, which registers the cache it gets; the disk cache inside a tiered one is held by it for the life of the process (the tiered cache is not disposable).")]
-    private static IDerivativeCache? CreateCache(TesseraServerOptions options)
+    private static IDerivativeCache? CreateCache(TesseraServerOptions options, out DiskDerivativeCache? disk)
     {
         const long MiB = 1024 * 1024;
         IDerivativeCache Memory() => new MemoryDerivativeCache(options.MemoryCacheMegabytes * MiB);
-        IDerivativeCache Disk() => new DiskDerivativeCache(options.ResolvedCacheDirectory, options.DiskCacheMegabytes * MiB);
+        disk = options.Cache is CacheMode.Disk or CacheMode.Both ? new DiskDerivativeCache(options.ResolvedCacheDirectory, options.DiskCacheMegabytes * MiB) : null;
         return options.Cache switch
         {
             CacheMode.Memory => Memory(),
-            CacheMode.Disk => Disk(),
-            CacheMode.Both => new TieredDerivativeCache(Memory(), Disk()),
+            CacheMode.Disk => disk,
+            CacheMode.Both => new TieredDerivativeCache(Memory(), disk!),
             _ => null,
         };
     }
@@ -72,6 +78,12 @@ public static class TesseraServer
     /// <summary>Maps the home page and viewers, the Image API, Presentation documents and the legacy tile formats.</summary>
     public static WebApplication MapTessera(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<TesseraServerOptions>().AccessLog)
+        {
+            app.UseAccessLog();
+        }
+
+        ServerLifecycle.Watch(app);
         app.MapHome();
         app.MapViewer();
         app.MapImageApi();
@@ -85,7 +97,23 @@ public static class TesseraServer
     public static WebApplication Build(TesseraServerOptions options, IEnumerable<string> urls, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // The server's own events (access lines, start and stop) are information; the framework's stay at warnings.
+        builder.Logging.AddFilter("Tessera.Server", LogLevel.Information);
+        if (options.LogFormat == "json")
+        {
+            builder.Logging.AddConsole(console => console.FormatterName = JsonLineFormatter.FormatterName);
+            builder.Logging.AddConsoleFormatter<JsonLineFormatter, ConsoleFormatterOptions>();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole();
+        }
+
+        // A stop (SIGTERM, Ctrl+C) stops accepting at once and waits this long for requests in flight.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
         builder.WebHost.UseUrls([.. urls]);
         builder.Services.AddTessera(options);
         configure?.Invoke(builder);

@@ -8,15 +8,12 @@ namespace Tessera.Server.Http;
 
 /// <summary>
 /// The one place where an <see cref="IiifError"/> becomes an HTTP response: its status and a plain-text body naming the
-/// parameter. Server-side failures (5xx: a source that cannot be decoded, ...) are also logged, for the operator;
-/// the client's mistakes (4xx) are not.
+/// parameter. Server-side failures (5xx: a source that cannot be decoded, ...) are also logged, for the operator, once
+/// per source file version (<see cref="Operations.SourceFailureLog"/>); the client's mistakes (4xx) are not.
 /// </summary>
 public static partial class ErrorResults
 {
     public static IResult From(IiifError error) => new ErrorResult(error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Status} for {Path}: {Parameter}: {Detail}")]
-    private static partial void ServerError(ILogger logger, int status, string path, string parameter, string detail);
 
     private static string Reason(int status) => status switch
     {
@@ -36,9 +33,9 @@ public static partial class ErrorResults
 
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            if (error.Status >= 500 && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
+            if (error.Status >= 500)
             {
-                ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Message);
+                Operations.SourceFailureLog.Report(httpContext, error);
             }
 
             var body = $"{error.Status} {Reason(error.Status)}: {error.Parameter}: {error.Message}\n";

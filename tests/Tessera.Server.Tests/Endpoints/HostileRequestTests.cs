@@ -100,7 +100,7 @@ public sealed class HostileRequestTests(ServerFixture server)
         }
 
         var warnings = server.Logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message).ToList();
-        Assert.Contains(warnings, m => m.Contains("500 for /iiif/3/fake.jpg/full/max/0/default.png", StringComparison.Ordinal));
+        Assert.Contains(warnings, m => m.Contains("500 for /iiif/3/fake.jpg/", StringComparison.Ordinal));
         Assert.DoesNotContain(warnings, m => m.Contains("logtest", StringComparison.Ordinal));
     }
 
