@@ -1,6 +1,6 @@
+using Tessera.Imaging;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
-using Tessera.Vips;
 
 namespace Tessera.Server.Operations;
 
@@ -51,19 +51,7 @@ public sealed class Readiness(ImagePipeline pipeline, DiskDerivativeCache? diskC
         }
     }
 
-    private static string? VipsProblem()
-    {
-        try
-        {
-            using var image = VipsOperation.Image("black", ("width", 1), ("height", 1));
-            var mean = (double)VipsOperation.Run("avg", [("in", image)], ["out"])[0]!;
-            return mean == 0 ? null : $"Expected 0 for the mean of a black 1x1 image but libvips said {mean}";
-        }
-        catch (VipsException e)
-        {
-            return e.Message;
-        }
-    }
+    private static string? VipsProblem() => ImagingRuntime.Problem();
 
     private string? DiskCacheProblem()
     {
