@@ -28,6 +28,9 @@ internal static class ServeCommand
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Folder of the disk cache (default: tessera-cache in the system's temporary folder)." };
         var colour = new Option<string?>("--colour") { Description = "Sources with a profile other than sRGB: convert (default: send sRGB, one LittleCMS transform per profile) or embed (send the stored pixels with the profile attached)." };
         var kernel = new Option<string?>("--kernel") { Description = "Resampling kernel: lanczos3 (default, sharpest), cubic, linear (fastest of the smooth ones), mitchell, lanczos2, nearest." };
+        var logFormat = new Option<string?>("--log-format") { Description = "How the log is written: text (default) or json (one JSON object per line, for log shippers)." };
+        var accessLog = new Option<bool>("--access-log") { Description = "Log one line per request: identifier, route kind, status, duration, origin." };
+        var shutdownTimeout = new Option<int?>("--shutdown-timeout") { Description = "Seconds requests in flight may take to finish after SIGTERM or Ctrl+C (default 25); the server stops accepting at once." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -41,7 +44,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -77,6 +80,9 @@ internal static class ServeCommand
                 CacheDirectory = result.GetValue(cacheDir) ?? options.CacheDirectory,
                 ResampleKernel = result.GetValue(kernel) ?? options.ResampleKernel,
                 Colour = result.GetValue(colour) ?? options.Colour,
+                LogFormat = result.GetValue(logFormat) ?? options.LogFormat,
+                AccessLog = result.GetValue(accessLog) || options.AccessLog,
+                ShutdownTimeoutSeconds = result.GetValue(shutdownTimeout) ?? options.ShutdownTimeoutSeconds,
             };
 
             var errors = options.Validate();
@@ -93,11 +99,16 @@ internal static class ServeCommand
             var url = $"http://{FormatHost(result.GetValue(host)!)}:{result.GetValue(port)}";
             await using var app = TesseraServer.Build(options, [url]);
             await app.StartAsync(cancellationToken);
-            Console.WriteLine($"Tessera serving {Path.GetFullPath(options.Root)}");
-            Console.WriteLine($"  viewer and image list  {url}/");
-            Console.WriteLine($"  IIIF Image API         {url}/iiif/3/{{id}}/info.json  (2.1: {url}/iiif/2/...)");
-            Console.WriteLine($"  Presentation           {url}/iiif/presentation/collection.json");
-            Console.WriteLine("Ctrl+C stops.");
+            if (options.LogFormat == "text")
+            {
+                // JSON logs share standard output, one object per line: the server's Started event says this there.
+                Console.WriteLine($"Tessera serving {Path.GetFullPath(options.Root)}");
+                Console.WriteLine($"  viewer and image list  {url}/");
+                Console.WriteLine($"  IIIF Image API         {url}/iiif/3/{{id}}/info.json  (2.1: {url}/iiif/2/...)");
+                Console.WriteLine($"  Presentation           {url}/iiif/presentation/collection.json");
+                Console.WriteLine("Ctrl+C stops.");
+            }
+
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

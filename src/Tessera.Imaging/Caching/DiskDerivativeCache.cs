@@ -150,6 +150,13 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         }
     }
 
+    /// <summary>The cache's folder (full path), where readiness probes check that it can still be written.</summary>
+    public string Root => _root;
+
+    /// <summary>
+    /// Stops taking writes and finishes those queued (each lands whole, by rename, or not at all), waiting at most 10 s:
+    /// a server stopping calls this after its last request. Later <see cref="Set"/> calls are dropped. Idempotent.
+    /// </summary>
     public void Dispose()
     {
         _writes.Writer.TryComplete();

@@ -118,6 +118,22 @@ public sealed class FileSystemSourceResolver : ISourceResolver
         new DirectoryWalk(_root, Listing, id => ImageExtensions.Contains(Path.GetExtension(id)) && IdentifierProblem(id) is null).Run(cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>Reads the root's first entry (one directory read, no walk): a renamed, unmounted or refused root fails.</remarks>
+    public string? RootProblem()
+    {
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(_root).GetEnumerator();
+            entries.MoveNext();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"Expected a readable image root at \"{_root}\" but {e.Message}";
+        }
+    }
+
+    /// <inheritdoc/>
     /// <remarks>The rules of <see cref="RelativeIdentifier"/>: a relative path without <c>..</c>, <c>.</c> or empty segments.</remarks>
     public string? IdentifierProblem(string identifier) => RelativeIdentifier.Problem(identifier);
 

@@ -27,4 +27,10 @@ public interface ISourceResolver
     /// (loops, unreadable places are left out and named in <see cref="SourceListing.Skipped"/>).
     /// </summary>
     SourceListing List(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Why the root cannot be read now (gone, unmounted, refused), or null when it can: for readiness probes, so it
+    /// must be cheap (one listing or stat, never a walk).
+    /// </summary>
+    string? RootProblem();
 }

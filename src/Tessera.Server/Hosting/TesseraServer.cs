@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Tessera.Core.Iiif;
 using Tessera.Core.Info;
 using Tessera.Imaging.Caching;
@@ -10,6 +12,7 @@ using Tessera.Imaging.Presentation;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
+using Tessera.Server.Operations;
 using Tessera.Server.Presentation;
 using Tessera.Server.Viewer;
 
@@ -36,10 +39,11 @@ public static class TesseraServer
         };
         var warnings = new StartupWarnings();
         services.AddSingleton(warnings);
-        var cache = CreateCache(options, warnings);
-        if (cache is IDisposable disposable)
+        var cache = CreateCache(options, warnings, out var diskCache);
+        if (diskCache is not null)
         {
-            services.AddSingleton(disposable);
+            // Closed when the application has stopped (MapTessera), after the last request: queued writes land whole.
+            services.AddSingleton(diskCache);
         }
 
         services.AddSingleton(options);
@@ -54,20 +58,22 @@ public static class TesseraServer
         services.AddSingleton<PublicUrls>();
         services.AddSingleton(new PresentationSource(pipeline.Catalog));
         services.AddSingleton<ListingReport>();
+        services.AddSingleton(new Readiness(pipeline, diskCache));
+        services.AddSingleton<SourceFailureLog>();
         return services;
     }
 
     [SuppressMessage("Reliability", "CA2000", Justification = "Owner of the caches: the caller, AddTessera, which registers the cache it gets; the disk cache inside a tiered one is held by it for the life of the process (the tiered cache is not disposable).")]
-    private static IDerivativeCache? CreateCache(TesseraServerOptions options, StartupWarnings warnings)
+    private static IDerivativeCache? CreateCache(TesseraServerOptions options, StartupWarnings warnings, out DiskDerivativeCache? disk)
     {
         const long MiB = 1024 * 1024;
         IDerivativeCache Memory() => new MemoryDerivativeCache(options.MemoryCacheMegabytes * MiB);
-        IDerivativeCache Disk() => new DiskDerivativeCache(options.ResolvedCacheDirectory, options.DiskCacheMegabytes * MiB, warnings.Warn);
+        disk = options.Cache is CacheMode.Disk or CacheMode.Both ? new DiskDerivativeCache(options.ResolvedCacheDirectory, options.DiskCacheMegabytes * MiB, warnings.Warn) : null;
         return options.Cache switch
         {
             CacheMode.Memory => Memory(),
-            CacheMode.Disk => Disk(),
-            CacheMode.Both => new TieredDerivativeCache(Memory(), Disk()),
+            CacheMode.Disk => disk,
+            CacheMode.Both => new TieredDerivativeCache(Memory(), disk!),
             _ => null,
         };
     }
@@ -77,7 +83,13 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetService<StartupWarnings>()?.Attach(app.Services.GetRequiredService<ILoggerFactory>());
+        if (app.Services.GetRequiredService<TesseraServerOptions>().AccessLog)
+        {
+            app.UseAccessLog();
+        }
+
         app.Use(ErrorResults.NoStoreOnErrors);
+        ServerLifecycle.Watch(app);
         app.MapHome();
         app.MapViewer();
         app.MapImageApi();
@@ -91,7 +103,23 @@ public static class TesseraServer
     public static WebApplication Build(TesseraServerOptions options, IEnumerable<string> urls, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // The server's own events (access lines, start and stop) are information; the framework's stay at warnings.
+        builder.Logging.AddFilter("Tessera.Server", LogLevel.Information);
+        if (options.LogFormat == "json")
+        {
+            builder.Logging.AddConsole(console => console.FormatterName = JsonLineFormatter.FormatterName);
+            builder.Logging.AddConsoleFormatter<JsonLineFormatter, ConsoleFormatterOptions>();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole();
+        }
+
+        // A stop (SIGTERM, Ctrl+C) stops accepting at once and waits this long for requests in flight.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
         builder.WebHost.UseUrls([.. urls]);
         builder.Services.AddTessera(options);
         configure?.Invoke(builder);

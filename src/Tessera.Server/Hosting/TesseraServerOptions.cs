@@ -143,6 +143,22 @@ public sealed record TesseraServerOptions
     /// </summary>
     public bool UpscaleCaretMaxToLimits { get; init; }
 
+    /// <summary>
+    /// How the log is written to standard output: <c>text</c> (the console's usual lines) or <c>json</c> (one JSON
+    /// object per line: time, level, event, category, message and each named value, e.g. identifier, route, status,
+    /// duration, origin for a request), for log shippers.
+    /// </summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary>Log one line per request (method, path, identifier, route kind, status, duration, origin). Off by default.</summary>
+    public bool AccessLog { get; init; }
+
+    /// <summary>
+    /// Seconds a stop (SIGTERM, Ctrl+C) waits for requests in flight to finish after the server stops accepting; those
+    /// still running then are cut off. Keep Kubernetes' <c>terminationGracePeriodSeconds</c> above it.
+    /// </summary>
+    public int ShutdownTimeoutSeconds { get; init; } = 25;
+
     public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea) { UpscaleCaretMaxToLimits = UpscaleCaretMaxToLimits };
 
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
@@ -248,6 +264,16 @@ public sealed record TesseraServerOptions
         if (MemoryCacheMegabytes < 0 || DiskCacheMegabytes < 0)
         {
             errors.Add($"Expected 0 or more MiB for MemoryCacheMegabytes and DiskCacheMegabytes but received {MemoryCacheMegabytes} and {DiskCacheMegabytes}");
+        }
+
+        if (LogFormat is not ("text" or "json"))
+        {
+            errors.Add($"Expected text or json for LogFormat (--log-format) but received \"{LogFormat}\"");
+        }
+
+        if (ShutdownTimeoutSeconds is < 0 or > 3600)
+        {
+            errors.Add($"Expected 0..3600 seconds for ShutdownTimeoutSeconds but received {ShutdownTimeoutSeconds}");
         }
 
         if (AdminToken is { Length: < 16 })

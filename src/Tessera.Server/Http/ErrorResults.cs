@@ -8,8 +8,8 @@ namespace Tessera.Server.Http;
 
 /// <summary>
 /// The one place where an <see cref="IiifError"/> becomes an HTTP response: its status and a plain-text body naming the
-/// parameter. Server-side failures (5xx: a source that cannot be decoded, ...) are also logged, for the operator;
-/// the client's mistakes (4xx) are not.
+/// parameter. Server-side failures (5xx: a source that cannot be decoded, ...) are also logged, for the operator, once
+/// per source file version (<see cref="Operations.SourceFailureLog"/>); the client's mistakes (4xx) are not.
 /// </summary>
 public static partial class ErrorResults
 {
@@ -64,9 +64,6 @@ public static partial class ErrorResults
         headers.Remove("Expires");
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Status} for {Path}: {Parameter}: {Detail}")]
-    private static partial void ServerError(ILogger logger, int status, string path, string parameter, string detail);
-
     private static string Reason(int status) => status switch
     {
         400 => "Bad Request",
@@ -86,9 +83,11 @@ public static partial class ErrorResults
 
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            if ((error.Status >= 500 || error.Warn) && httpContext.RequestServices.GetService<ILoggerFactory>() is { } loggers)
+            // For the operator: server-side failures and the client statuses that are the operator's fault (a loop of
+            // links), once per source file version rather than once per request.
+            if (error.Status >= 500 || error.Warn)
             {
-                ServerError(loggers.CreateLogger("Tessera.Server"), error.Status, httpContext.Request.Path, error.Parameter, error.Detail is null ? error.Message : $"{error.Message} ({error.Detail})");
+                Operations.SourceFailureLog.Report(httpContext, error);
             }
 
             // An error is about this moment (a file being written, a damaged source later replaced, a busy server):

@@ -93,5 +93,7 @@ public sealed class ImagePipelineSettingsTests : IDisposable
             IdentifierProblem(identifier) is { } problem ? IiifError.BadRequest("identifier", problem) : files.Resolve(identifier[..^6] + ".jpg");
 
         public SourceListing List(CancellationToken cancellationToken = default) => new([.. files.List(cancellationToken).Select(id => Path.GetFileNameWithoutExtension(id) + "-alias")]);
+
+        public string? RootProblem() => files.RootProblem();
     }
 }

@@ -100,7 +100,8 @@ public sealed class HostileRequestTests(ServerFixture server)
         }
 
         var warnings = server.Logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message).ToList();
-        Assert.Contains(warnings, m => m.Contains("500 for /iiif/3/fake.jpg/full/max/0/default.png", StringComparison.Ordinal));
+        // Once per file version: the line may come from an earlier request for the same file (a tile, its .dzi).
+        Assert.Contains(warnings, m => m.StartsWith("500 for /", StringComparison.Ordinal) && m.Contains($"(identifier {TestImages.Fake},", StringComparison.Ordinal));
         Assert.DoesNotContain(warnings, m => m.Contains("logtest", StringComparison.Ordinal));
     }
 
