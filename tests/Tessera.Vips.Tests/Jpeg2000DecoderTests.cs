@@ -2,7 +2,11 @@ using Tessera.Vips;
 
 namespace Tessera.Vips.Tests;
 
-/// <summary>OpenJPEG called directly: the same pixels as libvips' jp2kload, window by window, level by level.</summary>
+/// <summary>
+/// OpenJPEG called directly: the same pixels as libvips' jp2kload, window by window, level by level. Runs alone: one
+/// test counts the process's open files and resident memory, which tests running beside it would move.
+/// </summary>
+[Collection(nameof(LeakTests))]
 public sealed class Jpeg2000DecoderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("tessera-jp2-").FullName;
