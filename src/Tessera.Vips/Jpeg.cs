@@ -60,6 +60,25 @@ public static class Jpeg
     }
 
     /// <summary>
+    /// Checks that <paramref name="jpeg"/>, which must be <paramref name="width"/> × <paramref name="height"/> with
+    /// <paramref name="bands"/> bands (1 or 3), decodes without a single warning, as <see cref="Decode"/> would, at a
+    /// fraction of its cost (decoded at an eighth of the size: all of the entropy-coded data is read, where damage
+    /// shows, while little of the pixel work is done). For data another decoder will read that would paper over damage.
+    /// </summary>
+    /// <exception cref="JpegException">The stream is damaged, truncated or of another size.</exception>
+    public static void Verify(ReadOnlySpan<byte> jpeg, int width, int height, int bands)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (bands is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(bands), bands, "Expected 1 or 3 bands");
+        }
+
+        TurboJpegCodec.Verify(jpeg, width, height, bands);
+    }
+
+    /// <summary>
     /// Encodes 8-bit grey or RGB <paramref name="pixels"/> (rows <paramref name="pitch"/> bytes apart) at
     /// <paramref name="quality"/> (1–100; colour with 4:2:0 chroma, as libvips' <c>subsample_mode=on</c>), into
     /// <paramref name="destination"/>, which must hold <see cref="MaxEncodedBytes"/>. Returns the bytes written.

@@ -77,6 +77,48 @@ public sealed class JpegTests
     }
 
     [Theory]
+    [InlineData(3, 256, 256)]
+    [InlineData(1, 256, 256)]
+    [InlineData(3, 100, 36)]
+    public void Verify_passes_whole_streams_and_refuses_the_damage_a_strict_decode_refuses(int bands, int width, int height)
+    {
+        Assert.SkipUnless(Jpeg.IsAvailable, "libturbojpeg0 is not installed");
+        using var photo = Photo(bands, width, height);
+        var jpeg = photo.SaveToBuffer("jpegsave_buffer", ("Q", 85), ("strip", true));
+        Jpeg.Verify(jpeg, width, height, bands);
+
+        // Garbage without markers in the middle of the entropy-coded data, as a damaged disk sector gives. Some garbage
+        // happens to decode (no decoder can tell it): of those a full strict decode refuses, Verify must refuse every one,
+        // since decoding at an eighth still reads every coefficient.
+        var scan = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        var refused = 0;
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var damaged = jpeg.ToArray();
+            var random = new Random(seed);
+            for (var i = scan + ((jpeg.Length - scan) / 3); i < scan + ((jpeg.Length - scan) / 3) + 60; i++)
+            {
+                damaged[i] = (byte)random.Next(0, 0xFF);
+            }
+
+            try
+            {
+                Jpeg.Decode(damaged, new byte[width * height * bands], width, height, width * bands, bands);
+            }
+            catch (JpegException)
+            {
+                refused++;
+                Assert.Throws<JpegException>(() => Jpeg.Verify(damaged, width, height, bands));
+            }
+        }
+
+        Assert.True(refused >= 10, $"Only {refused} of 20 damaged streams were refused by the full decode");
+        Assert.Throws<JpegException>(() => Jpeg.Verify(jpeg.AsSpan(0, jpeg.Length * 2 / 3), width, height, bands));
+        Assert.Throws<JpegException>(() => Jpeg.Verify(jpeg, width + 8, height, bands));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Jpeg.Verify(jpeg, width, height, 4));
+    }
+
+    [Theory]
     [InlineData(3, 1)]
     [InlineData(3, 37)]
     [InlineData(3, 112)]

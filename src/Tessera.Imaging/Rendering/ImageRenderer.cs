@@ -84,6 +84,15 @@ public sealed class ImageRenderer
         // decoded; everything else opens the level through libvips.
         var whole = true;
         var openJpeg = path.Path == RenderPath.Jpeg2000;
+        if (!openJpeg && source.Loader == SourceLoader.Tiff && plan.Level.IsTiled && source.TiffDirectories.FirstOrDefault(d => d.Page == plan.Level.Index) is { } tiles)
+        {
+            // libvips' TIFF loader serves a JPEG tile whose data is damaged grey (it only logs libjpeg's warnings):
+            // the tiles under the region are checked first, each once per file version.
+            var stored = Orientation.ToStored(plan.Region, info);
+            int storedWidth = info.SwapsAxes ? info.Height : info.Width, storedHeight = info.SwapsAxes ? info.Width : info.Height;
+            JpegTiles.VerifyTiles(source, tiles, LevelWindow.Of(stored, tiles.ImageWidth, tiles.ImageLength, storedWidth, storedHeight, plan.IsFullRegion), token);
+        }
+
         using var chain = new VipsChain(openJpeg ? Levels.OpenJpeg2000(source, plan.Level, path.Window, out whole, token) : Levels.Open(source, plan.Level), control);
 
         // Crop and resize in the stored orientation, so a sequential (streaming) read suffices; turn upright only

@@ -82,6 +82,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                     return false;
                 }
 
+                // Held decoded by libvips, which serves a damaged tile grey: the tiles under the window are checked first.
+                VerifyTiles(source, directory, window, cancellationToken);
                 var stride = held.Width * bands;
                 var pixels = held.MemoryPixels[((window.Y * stride) + (window.X * bands))..];
                 image = Finish(plan, pixels, window, stride, bands, step);
@@ -100,6 +102,95 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         // TiffFormatException (a tile stored past the end of the file) is damage, and goes up as an error for the
         // request: libvips' TIFF loader would only log libjpeg's warnings and serve the tile grey (fail_on does not
         // reach libtiff's JPEG codec).
+    }
+
+    /// <summary>The tiles known to decode cleanly, per file version (<see cref="VerifyTiles"/>).</summary>
+    public VerifiedTiles Verified { get; } = new();
+
+    /// <summary>
+    /// Checks that the stored JPEG tiles under <paramref name="window"/> (level pixels) decode without a warning, each
+    /// once per version of its file: for the readers that would not tell (libvips' TIFF loader only logs libjpeg's
+    /// warnings, <c>fail_on</c> does not reach libtiff's JPEG codec, and serves a damaged tile grey; a level held
+    /// decoded was decoded so). A tile the check cannot assemble, or one stored outside the file, is left to the
+    /// reader (libvips) and to the integrity checks of the source; a level of tiles this code does not decode
+    /// (CMYK, 16-bit) is not checked.
+    /// </summary>
+    /// <exception cref="JpegException">A tile's data is corrupt or short: damage, an error for the request.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; a handle closed under this read ends the check.")]
+    public void VerifyTiles(SourceDescription source, TiffDirectory directory, PixelRect window, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!directory.IsTiled || !Vips.Jpeg.IsAvailable || JpegTilePassthrough.GetIneligibility(directory) is not null)
+        {
+            return;
+        }
+
+        int tileWidth = directory.TileWidth, tileHeight = directory.TileLength, bands = directory.SamplesPerPixel;
+        int firstColumn = window.X / tileWidth, lastColumn = Math.Min((window.Right - 1) / tileWidth, directory.TilesAcross - 1);
+        int firstRow = window.Y / tileHeight, lastRow = Math.Min((window.Bottom - 1) / tileHeight, directory.TilesDown - 1);
+        var bits = Verified.For(source.Source, directory);
+        var rgb = directory.Photometric == TiffDirectory.PhotometricRgb;
+        TiffByteSource? reader = null;
+        NativeBuffer? stored = null, jpeg = null;
+        try
+        {
+            for (var row = firstRow; row <= lastRow; row++)
+            {
+                for (var column = firstColumn; column <= lastColumn; column++)
+                {
+                    var index = (row * directory.TilesAcross) + column;
+                    if (VerifiedTiles.IsVerified(bits, index) || index >= directory.TileOffsets.Length || index >= directory.TileByteCounts.Length)
+                    {
+                        continue;
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    reader ??= TiffByteSource.From(levels.OpenFile(source.Source));
+                    long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
+                    if (count < 4 || count > JpegTilePassthrough.MaxTileBytes || offset < 0 || offset + count > reader.Length)
+                    {
+                        continue;
+                    }
+
+                    if (stored is null || stored.Length < count)
+                    {
+                        Release(ref stored);
+                        Release(ref jpeg);
+                        stored = buffers.Rent((int)count);
+                        jpeg = buffers.Rent((int)count + directory.JpegTables.Length + 64);
+                    }
+
+                    var tile = stored.Span[..(int)count];
+                    reader.ReadExactly(offset, tile);
+                    if (!JpegTileAssembler.TryAssemble(directory.JpegTables.Span, tile, rgb, bands, tileWidth, tileHeight, tileHeight, jpeg!.Span, out var length, out _, out _))
+                    {
+                        continue;
+                    }
+
+                    Vips.Jpeg.Verify(jpeg.Span[..length], tileWidth, tileHeight, bands);
+                    VerifiedTiles.MarkVerified(bits, index);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // A handle closed under us, or a read that failed: the reader opens the file afresh and fails on its own.
+        }
+        finally
+        {
+            Release(ref stored);
+            Release(ref jpeg);
+        }
+
+        void Release(ref NativeBuffer? buffer)
+        {
+            if (buffer is not null)
+            {
+                buffers.Return(buffer);
+                buffer = null;
+            }
+        }
     }
 
     /// <summary>

@@ -63,6 +63,50 @@ internal static unsafe class TurboJpegCodec
         }
     }
 
+    /// <summary>
+    /// Decodes at an eighth of the size into a small scratch buffer and throws at the first warning: every entropy-coded
+    /// unit is still decoded (that is where damage shows), while the inverse DCT and colour conversion, most of a full
+    /// decode, shrink to one sample per block.
+    /// </summary>
+    [SuppressMessage("Reliability", "CA2000", Justification = "Owner: the pool. The handle is rented from it and handed back (Return, which disposes it when the pool is full) in the finally.")]
+    public static void Verify(ReadOnlySpan<byte> jpeg, int width, int height, int bands)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var handle = Rent(Decompressors, decompress: true);
+        int scaledWidth = (width + 7) / 8, scaledHeight = (height + 7) / 8, pitch = scaledWidth * bands;
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(pitch * scaledHeight);
+        try
+        {
+            fixed (byte* source = jpeg)
+            fixed (byte* target = scratch)
+            {
+                int w, h, subsampling, colorspace;
+                if (TurboJpegNative.tjDecompressHeader3(handle, source, (nuint)jpeg.Length, &w, &h, &subsampling, &colorspace) != 0)
+                {
+                    throw new JpegException($"Not a readable JPEG: {TurboJpegNative.Error(handle)}");
+                }
+
+                if (w != width || h != height)
+                {
+                    throw new JpegException($"The JPEG is {w}x{h}, not the {width}x{height} expected");
+                }
+
+                // TurboJPEG picks the largest scaling factor that fits the size asked for: 1/8 for these.
+                var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
+                if (TurboJpegNative.tjDecompress2(handle, source, (nuint)jpeg.Length, target, scaledWidth, pitch, scaledHeight, format, TurboJpegNative.FlagStopOnWarning | TurboJpegNative.FlagLimitScans) != 0)
+                {
+                    throw new JpegException($"The JPEG could not be decoded: {TurboJpegNative.Error(handle)}");
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+            Return(Decompressors, handle);
+            Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - start);
+        }
+    }
+
     [SuppressMessage("Reliability", "CA2000", Justification = "Owner: the pool. The handle is rented from it and handed back (Return, which disposes it when the pool is full) in the finally.")]
     public static int Encode(ReadOnlySpan<byte> pixels, int width, int height, int pitch, int bands, int quality, Span<byte> destination)
     {

@@ -82,10 +82,15 @@ public sealed partial class DamagedSourceTests(ServerFixture server)
     [Theory]
     [InlineData("0,0,300,300/300,/0/default.jpg")]
     [InlineData("0,0,512,512/256,/0/default.jpg")]
+    [InlineData("0,0,300,300/300,/0/default.png")]
+    [InlineData("0,0,512,512/256,/90/default.jpg")]
+    [InlineData("0,0,512,512/256,/0/gray.jpg")]
+    [InlineData("full/max/0/default.webp")]
     public async Task A_tile_whose_data_is_corrupt_fails_a_region_that_decodes_it(string request)
     {
-        // libjpeg-turbo warns on the corrupt data and the JPEG tile path stops there, instead of falling back to
-        // libvips, whose TIFF loader logs libjpeg's warnings and serves the tile grey.
+        // libjpeg-turbo warns on the corrupt data and the JPEG tile path stops there; on the libvips path (another
+        // format, a rotation, a quality), whose TIFF loader only logs libjpeg's warnings and would serve the tile grey,
+        // the tiles are checked by libjpeg-turbo first.
         var identifier = $"{TestImages.DamagedFolder}/corrupt-tile.tif";
         using var response = await server.Client.GetAsync($"/iiif/3/{Uri.EscapeDataString(identifier)}/{request}");
         var body = await response.Content.ReadAsStringAsync();
@@ -93,6 +98,18 @@ public sealed partial class DamagedSourceTests(ServerFixture server)
         Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"{request}: {(int)response.StatusCode} {body}");
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Contains($"The image \"{identifier}\" could not be read: ", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("512,0,300,300/300,/0/default.png")]
+    [InlineData("512,0,300,300/300,/90/default.jpg")]
+    public async Task Regions_away_from_the_corrupt_tile_are_served(string request)
+    {
+        // The check is per tile: the rest of the file is whole and is served as usual.
+        var identifier = $"{TestImages.DamagedFolder}/corrupt-tile.tif";
+        using var response = await server.Client.GetAsync($"/iiif/3/{Uri.EscapeDataString(identifier)}/{request}");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{request}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     [Theory]
