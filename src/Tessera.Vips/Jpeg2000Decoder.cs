@@ -38,10 +38,13 @@ public sealed class Jpeg2000Decoder
 
     private readonly int _threads;
 
-    private Jpeg2000Decoder(string path, int threads)
+    private readonly FileStatus? _expected;
+
+    private Jpeg2000Decoder(string path, int threads, FileStatus? expected)
     {
         Path = path;
         _threads = threads;
+        _expected = expected;
     }
 
     /// <summary>Whether OpenJPEG 2.5 or later is installed (when not, callers keep to libvips' <c>jp2kload</c>).</summary>
@@ -97,7 +100,15 @@ public sealed class Jpeg2000Decoder
     /// class summary), which libvips can still read.
     /// </summary>
     /// <exception cref="Jpeg2000Exception">The file is damaged or not JPEG 2000.</exception>
-    public static bool TryOpen(string path, out Jpeg2000Decoder? decoder, out string? refusal, int threads = 1)
+    /// <param name="path">The file.</param>
+    /// <param name="decoder">The decoder, or null.</param>
+    /// <param name="refusal">Why this decoder does not handle the file, or null.</param>
+    /// <param name="threads">OpenJPEG's decoding threads.</param>
+    /// <param name="expected">
+    /// When given, the version of the file the caller checked: every open (this one and each decode's) reads the file
+    /// only when the open file is that version, and reads that open file, never whatever the path names by then.
+    /// </param>
+    public static bool TryOpen(string path, out Jpeg2000Decoder? decoder, out string? refusal, int threads = 1, FileStatus? expected = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -107,8 +118,8 @@ public sealed class Jpeg2000Decoder
         }
 
         decoder = null;
-        var opened = new Jpeg2000Decoder(path, threads);
-        using (var session = OpenJpegSession.Open(path, threads))
+        var opened = new Jpeg2000Decoder(path, threads, expected);
+        using (var session = OpenJpegSession.Open(path, threads, expected))
         {
             refusal = opened.ReadFacts(session);
         }
@@ -191,7 +202,7 @@ public sealed class Jpeg2000Decoder
         Decodes.Wait();
         try
         {
-            using var session = OpenJpegSession.Open(Path, _threads);
+            using var session = OpenJpegSession.Open(Path, _threads, _expected);
             if (ReadFacts(session, verifyOnly: true) is { } changed)
             {
                 throw new Jpeg2000Exception($"{Path} changed since it was opened: {changed}");

@@ -66,6 +66,39 @@ public sealed class VipsImage : IDisposable
         return VipsOperation.Image(loader, args);
     }
 
+    /// <summary>
+    /// Opens the file open on <paramref name="file"/> with the source variant of the loader named (<c>tiffload</c> reads
+    /// through <c>tiffload_source</c>): libvips reads a duplicate of that descriptor, so what it decodes is the very
+    /// file the caller opened and checked, never whatever a path names by then. The caller may close its handle once
+    /// this returns; the image keeps its own descriptor as long as it lives. Give each load a handle of its own:
+    /// duplicates share the file offset, which libvips moves.
+    /// </summary>
+    /// <exception cref="VipsException">The loader failed on the file's header (or is blocked).</exception>
+    public static VipsImage LoadDescriptor(string loader, Microsoft.Win32.SafeHandles.SafeFileHandle file, params ReadOnlySpan<VipsArg> options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(loader);
+        ArgumentNullException.ThrowIfNull(file);
+        VipsRuntime.Initialize();
+        var source = NativeImage.SourceFromDescriptor(file);
+        if (source == 0)
+        {
+            throw new VipsException("libvips could not read from the open file", VipsRuntime.TakeError());
+        }
+
+        try
+        {
+            var args = new VipsArg[options.Length + 1];
+            args[0] = new VipsArg("source", new NativeObject(source));
+            options.CopyTo(args.AsSpan(1));
+            return VipsOperation.Image(loader + "_source", args);
+        }
+        finally
+        {
+            // The loaded image holds its own reference to the source for as long as it reads from it.
+            GObjectNative.g_object_unref(source);
+        }
+    }
+
     /// <summary>The name of the loader libvips would use for <paramref name="path"/> (e.g. <c>jpegload</c>).</summary>
     /// <exception cref="VipsException">The file is not an image libvips (with untrusted loaders blocked) can read.</exception>
     public static string FindLoader(string path)

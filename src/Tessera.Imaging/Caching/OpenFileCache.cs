@@ -28,13 +28,8 @@ public sealed class OpenFileCache(int capacity = 256)
             }
         }
 
-        var opened = File.OpenHandle(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
-        if (source.Status is { } expected && !FileStatus.Of(opened).SameVersionAs(expected))
-        {
-            // Replaced since it was resolved: a handle kept under this version must read this version's bytes only.
-            opened.Dispose();
-            throw new IOException($"Expected version {source.Version} of {source.Identifier} but the file was replaced or written since it was resolved");
-        }
+        // Replaced since it was resolved: a handle kept under this version must read this version's bytes only.
+        var opened = source.OpenVerified();
 
         lock (_lock)
         {

@@ -57,6 +57,11 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
 
         // The loader chosen when the source was inspected (Sources/LoaderChoice.cs), never a fresh sniff of libvips'.
         var loader = source.LoaderName;
+
+        // libvips reads the very file the request checked, through a descriptor of its own, never the path looked up
+        // again (ResolvedSource.Load).
+        VipsImage Load(params ReadOnlySpan<VipsArg> options) => source.Source.Load(loader, options);
+
         var key = $"{path}\n{source.Source.Version}\n{level.Index}";
         var pixels = (long)level.Width * level.Height;
         return source.Loader switch
@@ -66,7 +71,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
                 key,
                 () =>
                 {
-                    using var file = VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "random"), ("fail_on", strict));
+                    using var file = Load(("page", level.Index), ("access", "random"), ("fail_on", strict));
                     return file.CopyMemory();
                 },
                 pixels * 4),
@@ -75,16 +80,16 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             // image (about 39 MB for a 20000 px wide level of 256 px tiles), which would stay resident for every
             // level kept open, while random regions rarely meet the same tiles again. Opening costs a directory read.
             SourceLoader.Tiff when level.IsTiled && TileCacheBytes(level) > MaxKeptTileCacheBytes =>
-                VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "random"), ("fail_on", strict)),
+                Load(("page", level.Index), ("access", "random"), ("fail_on", strict)),
 
             // Narrower tiled levels and JPEG 2000 are read region by region: open once, keep open, read any part.
-            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "random"), ("fail_on", strict)), OpenImageCache.FileBackedBytes + TileCacheBytes(level)),
-            SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => VipsImage.LoadFile(loader, path, ("page", level.Index), ("fail_on", strict))),
+            SourceLoader.Tiff when level.IsTiled => OpenImages.Lease(key, () => Load(("page", level.Index), ("access", "random"), ("fail_on", strict)), OpenImageCache.FileBackedBytes + TileCacheBytes(level)),
+            SourceLoader.Jpeg2000 => OpenImages.Lease(key, () => Load(("page", level.Index), ("fail_on", strict))),
 
             // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
-            SourceLoader.Tiff => VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
-            SourceLoader.Jpeg => VipsImage.LoadFile(loader, path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
-            _ => VipsImage.LoadFile(loader, path, ("access", "sequential"), ("fail_on", strict)),
+            SourceLoader.Tiff => Load(("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
+            SourceLoader.Jpeg => Load(("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
+            _ => Load(("access", "sequential"), ("fail_on", strict)),
         };
     }
 

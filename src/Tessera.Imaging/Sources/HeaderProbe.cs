@@ -32,6 +32,13 @@ public static class HeaderProbe
     public static SourceHeader Read(string path)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Read(file);
+    }
+
+    /// <summary>The header of the file open on <paramref name="file"/> (positioned reads only); <see cref="SourceHeader.Unknown"/> for what it cannot read.</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static SourceHeader Read(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
         var length = RandomAccess.GetLength(file);
         var size = (int)Math.Min(length, FirstRead);
         Span<byte> start = stackalloc byte[8];

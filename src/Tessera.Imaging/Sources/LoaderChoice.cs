@@ -23,8 +23,23 @@ public static class LoaderChoice
     /// <exception cref="IOException">The file could not be read.</exception>
     public static string Choose(string path)
     {
+        using var file = File.OpenHandle(path);
+        return Choose(path, file);
+    }
+
+    /// <summary>
+    /// The loader for the file <paramref name="path"/> names, open on <paramref name="file"/>: its first bytes are read
+    /// from the handle; only a file none of whose magic bytes are known is asked of libvips by path (which names a
+    /// loader, never reads pixels: the load itself reads the handle's file).
+    /// </summary>
+    /// <exception cref="VipsException">The file is none of the kinds served.</exception>
+    /// <exception cref="IOException">The file could not be read.</exception>
+    public static string Choose(string path, Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+
         // The magic bytes win over libvips' answer: a damaged TIFF must be read (and refused) by libtiff.
-        if (Sniff(path) is { } sniffed)
+        if (Sniff(file) is { } sniffed)
         {
             return sniffed;
         }
@@ -44,7 +59,7 @@ public static class LoaderChoice
             return found;
         }
 
-        var length = new FileInfo(path).Length;
+        var length = RandomAccess.GetLength(file);
         var promised = Promised(Path.GetExtension(path));
         var what = length == 0 ? "the file is empty" : "its content is none of JPEG, PNG, TIFF, JPEG 2000, WebP, GIF, HEIF or JPEG XL";
         throw new VipsException(promised is null
@@ -53,14 +68,10 @@ public static class LoaderChoice
     }
 
     /// <summary>The loader the first bytes of the file name, or null.</summary>
-    private static string? Sniff(string path)
+    private static string? Sniff(Microsoft.Win32.SafeHandles.SafeFileHandle file)
     {
         Span<byte> head = stackalloc byte[16];
-        int n;
-        using (var file = File.OpenHandle(path))
-        {
-            n = RandomAccess.Read(file, head, 0);
-        }
+        var n = RandomAccess.Read(file, head, 0);
 
         head = head[..n];
         if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))

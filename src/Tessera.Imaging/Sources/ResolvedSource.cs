@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Sources;
@@ -23,6 +24,39 @@ public sealed record ResolvedSource(string Identifier, string Path, DateTimeOffs
     public string Version => Status is { } s
         ? $"{LastModified.UtcTicks:x}-{Length:x}-{s.Inode:x}-{s.ChangedNanoseconds:x}"
         : $"{LastModified.UtcTicks:x}-{Length:x}";
+
+    /// <summary>
+    /// Opens the file for reading and checks that what was opened is this version (same device, inode, size, mtime,
+    /// ctime): every reader of a source's bytes goes through here (or hands such a handle to libvips and OpenJPEG), so
+    /// nothing is read from whatever the path names by then (a folder swapped for a link out of the root since the
+    /// request resolved it, a replaced file). Never blocks (a FIFO put there since opens at once and fails the check).
+    /// </summary>
+    /// <exception cref="IOException">The file is gone, unreadable, or another version now (a read that failed so is answered 503 and tried again).</exception>
+    public SafeFileHandle OpenVerified()
+    {
+        var opened = NativeFile.TryOpenRead(Path, out var error)
+            ?? throw new IOException($"Expected to open version {Version} of {Identifier} but it could not be opened ({error})");
+        if (Status is { } expected && !FileStatus.Of(opened).SameVersionAs(expected))
+        {
+            opened.Dispose();
+            throw new IOException($"Expected version {Version} of {Identifier} but the file was replaced or written since it was resolved");
+        }
+
+        return opened;
+    }
+
+    /// <summary>
+    /// Opens this version of the file with libvips' loader <paramref name="loader"/> (<c>tiffload</c>, ...), reading
+    /// through a descriptor of the file <see cref="OpenVerified"/> opened and checked: the image keeps reading that
+    /// file for as long as it lives, whatever the path names later.
+    /// </summary>
+    /// <exception cref="IOException">The file is gone or another version now.</exception>
+    /// <exception cref="VipsException">The loader failed on the file's header.</exception>
+    public VipsImage Load(string loader, params ReadOnlySpan<VipsArg> options)
+    {
+        using var file = OpenVerified();
+        return VipsImage.LoadDescriptor(loader, file, options);
+    }
 
     /// <summary>
     /// Whether <see cref="Path"/> is still this version of the file (one statx): asked after a source was read, so that

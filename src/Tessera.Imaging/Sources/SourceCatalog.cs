@@ -45,7 +45,8 @@ public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity
             SourceHeader header;
             try
             {
-                header = HeaderProbe.Read(source.Path);
+                using var file = source.OpenVerified();
+                header = HeaderProbe.Read(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -16,7 +16,10 @@ public static class SourceInspector
     /// <exception cref="VipsException">The file is not an image of the kinds served, its header is corrupt or its data incomplete (<see cref="SourceIntegrity"/>).</exception>
     public static SourceDescription Inspect(ResolvedSource source)
     {
-        var loaderName = LoaderChoice.Choose(source.Path);
+        // Every read below is of the file the request checked: managed readers share this handle (positioned reads),
+        // each libvips load gets a descriptor of its own (ResolvedSource.Load), OpenJPEG checks its own open.
+        using var file = source.OpenVerified();
+        var loaderName = LoaderChoice.Choose(source.Path, file);
         using var errors = VipsErrorScope.Begin(source.Path, loaderName);
         var loader = loaderName switch
         {
@@ -26,7 +29,7 @@ public static class SourceInspector
             _ => SourceLoader.Other,
         };
 
-        using var image = VipsImage.LoadFile(loaderName, source.Path, ("access", "sequential"), ("fail_on", "truncated"));
+        using var image = source.Load(loaderName, ("access", "sequential"), ("fail_on", "truncated"));
         var width = image.Width;
         var height = image.Height;
         if (loader == SourceLoader.Other && image.PageCount > 1 && image.GetInt("page-height") is { } pageHeight && pageHeight > 0)
@@ -36,23 +39,23 @@ public static class SourceInspector
         }
 
         var orientation = image.GetInt("orientation") is { } o and >= 1 and <= 8 ? o : 1;
-        var directories = loader == SourceLoader.Tiff ? ReadDirectories(source.Path) : [];
-        if (SourceIntegrity.Check(source.Path, loaderName, directories) is { } damage)
+        var directories = loader == SourceLoader.Tiff ? ReadDirectories(file) : [];
+        if (SourceIntegrity.Check(file, loaderName, directories) is { } damage)
         {
             throw new VipsException(damage);
         }
 
         var levels = loader switch
         {
-            SourceLoader.Tiff => TiffLevels(source.Path, width, height, image.PageCount, directories),
+            SourceLoader.Tiff => TiffLevels(source, width, height, image.PageCount, directories),
             SourceLoader.Jpeg => ShrinkLevels(width, height, 3),
-            SourceLoader.Jpeg2000 => Jpeg2000Levels(source.Path, width, height),
+            SourceLoader.Jpeg2000 => Jpeg2000Levels(source, width, height),
             _ => [new PyramidLevel(0, width, height)],
         };
 
         var swap = orientation >= 5;
         var info = new SourceInfo(swap ? height : width, swap ? width : height, levels, orientation, image.HasAlpha);
-        var (jpeg2000, refusal) = loader == SourceLoader.Jpeg2000 ? OpenJpeg2000(source.Path) : (null, null);
+        var (jpeg2000, refusal) = loader == SourceLoader.Jpeg2000 ? OpenJpeg2000(source) : (null, null);
         return new SourceDescription(source, info, loader, loaderName)
         {
             TiffDirectories = directories,
@@ -80,11 +83,11 @@ public static class SourceInspector
     }
 
     /// <summary>The main-chain directories, or none when our stricter reader refuses a file libvips accepted (then it is served untiled).</summary>
-    private static IReadOnlyList<TiffDirectory> ReadDirectories(string path)
+    private static IReadOnlyList<TiffDirectory> ReadDirectories(Microsoft.Win32.SafeHandles.SafeFileHandle file)
     {
         try
         {
-            return [.. TiffDirectoryReader.Read(path).Where(d => !d.IsSubIfd)];
+            return [.. TiffDirectoryReader.Read(file).Where(d => !d.IsSubIfd)];
         }
         catch (TiffFormatException)
         {
@@ -92,7 +95,7 @@ public static class SourceInspector
         }
     }
 
-    private static List<PyramidLevel> TiffLevels(string path, int width, int height, int pages, IReadOnlyList<TiffDirectory> directories)
+    private static List<PyramidLevel> TiffLevels(ResolvedSource source, int width, int height, int pages, IReadOnlyList<TiffDirectory> directories)
     {
         var tiles = directories.Where(d => d.IsTiled).ToDictionary(d => d.Page, d => (Width: d.TileWidth, Height: d.TileLength));
         var levels = new List<PyramidLevel> { new(0, width, height, tiles.GetValueOrDefault(0).Width, tiles.GetValueOrDefault(0).Height) };
@@ -106,7 +109,7 @@ public static class SourceInspector
                 break;
             }
 
-            using var level = VipsImage.LoadFile("tiffload", path, ("page", page), ("access", "sequential"), ("fail_on", "truncated"));
+            using var level = source.Load("tiffload", ("page", page), ("access", "sequential"), ("fail_on", "truncated"));
 
             // A pyramid page is a smaller copy of the same picture; anything else (a scan's second side, a mask)
             // is another image and ends the pyramid.
@@ -127,11 +130,11 @@ public static class SourceInspector
     /// The direct decoder of a JPEG 2000 source (its header read again by OpenJPEG, about 0.15 ms), or why there is none:
     /// a kind it refuses, OpenJPEG 2.5 missing, or a header OpenJPEG cannot read (libvips then reports the damage).
     /// </summary>
-    private static (Jpeg2000Decoder? Decoder, string? Refusal) OpenJpeg2000(string path)
+    private static (Jpeg2000Decoder? Decoder, string? Refusal) OpenJpeg2000(ResolvedSource source)
     {
         try
         {
-            return Jpeg2000Decoder.TryOpen(path, out var decoder, out var refusal) ? (decoder, null) : (null, refusal);
+            return Jpeg2000Decoder.TryOpen(source.Path, out var decoder, out var refusal, expected: source.Status) ? (decoder, null) : (null, refusal);
         }
         catch (Jpeg2000Exception e)
         {
@@ -139,7 +142,7 @@ public static class SourceInspector
         }
     }
 
-    private static List<PyramidLevel> Jpeg2000Levels(string path, int width, int height)
+    private static List<PyramidLevel> Jpeg2000Levels(ResolvedSource source, int width, int height)
     {
         var levels = new List<PyramidLevel> { new(0, width, height) };
         for (var page = 1; page < 8; page++)
@@ -152,7 +155,7 @@ public static class SourceInspector
 
             try
             {
-                using var level = VipsImage.LoadFile("jp2kload", path, ("page", page), ("fail_on", "truncated"));
+                using var level = source.Load("jp2kload", ("page", page), ("fail_on", "truncated"));
                 levels.Add(new PyramidLevel(page, level.Width, level.Height));
             }
             catch (VipsException)

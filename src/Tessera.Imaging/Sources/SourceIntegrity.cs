@@ -47,6 +47,12 @@ public static class SourceIntegrity
     public static string? Check(string path, string loader, IReadOnlyList<TiffDirectory> tiffDirectories)
     {
         using var file = File.OpenHandle(path);
+        return Check(file, loader, tiffDirectories);
+    }
+
+    /// <summary>As <see cref="Check(string, string, IReadOnlyList{TiffDirectory})"/>, for the file open on <paramref name="file"/> (positioned reads only).</summary>
+    public static string? Check(Microsoft.Win32.SafeHandles.SafeFileHandle file, string loader, IReadOnlyList<TiffDirectory> tiffDirectories)
+    {
         var length = RandomAccess.GetLength(file);
         return loader switch
         {

@@ -3,6 +3,28 @@ namespace Tessera.Vips.Interop;
 /// <summary>The pointer-level work behind <see cref="VipsImage"/>: loaders, raw pixels, header fields.</summary>
 internal static unsafe class NativeImage
 {
+    /// <summary>
+    /// A <c>VipsSource</c> reading the file open on <paramref name="file"/>: libvips duplicates the descriptor (its
+    /// reads then share that open file, never a path looked up again) and closes its copy when the source goes. The
+    /// caller unrefs the result; 0 when libvips refused.
+    /// </summary>
+    public static nint SourceFromDescriptor(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            return VipsNative.vips_source_new_from_descriptor((int)file.DangerousGetHandle());
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>The nickname of the loader for a file (<c>jpegload</c>), or null when none recognises it.</summary>
     public static string? FindLoader(string path)
     {

@@ -209,7 +209,12 @@ internal static unsafe class NativeOperation
                 return;
         }
 
-        if (type == known.Image)
+        if (v is NativeObject native)
+        {
+            // A libvips object made by the binding itself (a VipsSource): the caller keeps its reference.
+            GObjectNative.g_value_set_object(value, native.Handle);
+        }
+        else if (type == known.Image)
         {
             var image = v as VipsImage ?? throw WrongKind(operation, arg, "an image");
             GObjectNative.g_value_set_object(value, image.Handle);

@@ -28,19 +28,47 @@ internal sealed unsafe class OpenJpegSession : IDisposable
 
     /// <summary>Opens <paramref name="path"/> and reads its main header.</summary>
     /// <exception cref="Jpeg2000Exception">Not a JPEG 2000 file, or its header is damaged.</exception>
-    public static OpenJpegSession Open(string path, int threads)
+    /// <param name="path">The file.</param>
+    /// <param name="threads">OpenJPEG's decoding threads.</param>
+    /// <param name="expected">
+    /// When given, the version of the file the caller checked: the file is opened once, that open file is compared with
+    /// it (a file replaced since, or written, is refused), and OpenJPEG reads that very open file (through
+    /// <c>/proc/self/fd</c>), never whatever the path names by then.
+    /// </param>
+    public static OpenJpegSession Open(string path, int threads, FileStatus? expected = null)
     {
-        var format = SniffFormat(path);
-        var session = new OpenJpegSession();
+        Microsoft.Win32.SafeHandles.SafeFileHandle? checkedFile = null;
         try
         {
-            session.OpenCore(path, format, threads);
-            return session;
+            var reading = path;
+            if (expected is { } version)
+            {
+                checkedFile = NativeFile.TryOpenRead(path, out var error) ?? throw new Jpeg2000Exception($"Could not open {path} for reading ({error})");
+                if (!FileStatus.Of(checkedFile).SameVersionAs(version))
+                {
+                    throw new Jpeg2000Exception($"{path} was replaced or written since it was checked");
+                }
+
+                reading = $"/proc/self/fd/{checkedFile.DangerousGetHandle()}";
+            }
+
+            var format = SniffFormat(reading, path);
+            var session = new OpenJpegSession();
+            try
+            {
+                session.OpenCore(reading, path, format, threads);
+                return session;
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
         }
-        catch
+        finally
         {
-            session.Dispose();
-            throw;
+            // OpenJPEG opened the file for itself in OpenCore (its own descriptor to the same file).
+            checkedFile?.Dispose();
         }
     }
 
@@ -124,9 +152,9 @@ internal sealed unsafe class OpenJpegSession : IDisposable
         }
     }
 
-    private void OpenCore(string path, int format, int threads)
+    private void OpenCore(string reading, string path, int format, int threads)
     {
-        fixed (byte* name = Utf8.Z(path))
+        fixed (byte* name = Utf8.Z(reading))
         {
             _stream = new OpenJpegStreamHandle(OpenJpegNative.opj_stream_create_default_file_stream(name, 1));
         }
@@ -241,13 +269,13 @@ internal sealed unsafe class OpenJpegSession : IDisposable
     }
 
     /// <summary>OPJ_CODEC_JP2 or OPJ_CODEC_J2K from the first bytes, as jp2kload decides.</summary>
-    private static int SniffFormat(string path)
+    private static int SniffFormat(string reading, string path)
     {
         Span<byte> head = stackalloc byte[12];
         int length;
         try
         {
-            using var file = File.OpenHandle(path);
+            using var file = File.OpenHandle(reading);
             length = RandomAccess.Read(file, head, 0);
         }
         catch (IOException e)

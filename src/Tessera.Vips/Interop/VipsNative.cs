@@ -45,6 +45,9 @@ internal static unsafe partial class VipsNative
     public static partial int vips_tracked_get_allocs();
 
     [LibraryImport(Libraries.Vips)]
+    public static partial nint vips_source_new_from_descriptor(int descriptor);
+
+    [LibraryImport(Libraries.Vips)]
     public static partial nint vips_operation_new(byte* name);
 
     [LibraryImport(Libraries.Vips)]

@@ -1,6 +1,7 @@
 using Tessera.Testing;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Sources;
+using Tessera.Vips;
 using Tessera.Imaging.Tests.Batch;
 
 namespace Tessera.Imaging.Tests.Sources;
@@ -95,6 +96,55 @@ public sealed class FileSystemSourceResolverTests : IDisposable
         Directory.CreateSymbolicLink(Path.Combine(_fixtures.Root, "album"), Path.Combine(outside, "album"));
 
         Assert.Equal(404, Refusal(resolver, "album/page.jpg").Status);
+    }
+
+    [Fact]
+    public void A_folder_swapped_after_the_request_resolved_it_is_never_read_by_any_reader()
+    {
+        // The race the per-request check leaves: resolved inside the root, then the folder is swapped for a link out
+        // of it before the readers open the file. Every reader opens through the resolved source and checks what it
+        // opened, so none reads the outside file; swapped back, the very same source reads again.
+        var outside = Outside();
+        var album = Directory.CreateDirectory(Path.Combine(outside, "album")).FullName;
+        _fixtures.Photo("album/page.jpg", 64);
+        File.Copy(Path.Combine(_fixtures.Root, "album", "page.jpg"), Path.Combine(album, "page.jpg"));
+        var resolver = new FileSystemSourceResolver(_fixtures.Root);
+        Assert.True(resolver.Resolve("album/page.jpg").TryGetValue(out var source, out _));
+
+        Directory.Move(Path.Combine(_fixtures.Root, "album"), Path.Combine(_fixtures.Root, "album.old"));
+        Directory.CreateSymbolicLink(Path.Combine(_fixtures.Root, "album"), Path.Combine(outside, "album"));
+
+        Assert.Throws<IOException>(() => source.OpenVerified().Dispose());
+        Assert.Throws<IOException>(() => source.Load("jpegload").Dispose());
+        Assert.Throws<IOException>(() => SourceInspector.Inspect(source));
+
+        Directory.Delete(Path.Combine(_fixtures.Root, "album"));
+        Directory.Move(Path.Combine(_fixtures.Root, "album.old"), Path.Combine(_fixtures.Root, "album"));
+        using var image = source.Load("jpegload");
+        Assert.Equal(64, Math.Max(image.Width, image.Height));
+        Assert.Equal(SourceLoader.Jpeg, SourceInspector.Inspect(source).Loader);
+    }
+
+    [Fact]
+    public void An_image_loaded_keeps_reading_the_file_it_opened_after_the_path_is_replaced()
+    {
+        // libvips reads a descriptor of the checked file: replacing the path under an open image changes nothing it reads.
+        var path = _fixtures.Photo("kept.jpg", 64);
+        var resolver = new FileSystemSourceResolver(_fixtures.Root);
+        Assert.True(resolver.Resolve("kept.jpg").TryGetValue(out var source, out _));
+        double expected;
+        using (var original = VipsImage.LoadFile("jpegload", path))
+        {
+            expected = original.Average();
+        }
+
+        // Only the header is read here; the pixels are decoded after the path names another file.
+        using var image = source.Load("jpegload", ("access", "sequential"));
+        File.WriteAllBytes(path + ".new", File.ReadAllBytes(Samples.PathOf(Samples.Sunset)));
+        File.Move(path + ".new", path, overwrite: true);
+
+        Assert.Equal(expected, image.Average());
+        Assert.Throws<IOException>(() => source.Load("jpegload").Dispose());
     }
 
     [Theory]
