@@ -31,6 +31,8 @@ internal static class ServeCommand
         var logFormat = new Option<string?>("--log-format") { Description = "How the log is written: text (default) or json (one JSON object per line, for log shippers)." };
         var accessLog = new Option<bool>("--access-log") { Description = "Log one line per request: identifier, route kind, status, duration, origin." };
         var shutdownTimeout = new Option<int?>("--shutdown-timeout") { Description = "Seconds requests in flight may take to finish after SIGTERM or Ctrl+C (default 25); the server stops accepting at once." };
+        var rendering = new Option<string?>("--rendering") { Description = "Who may make new renders: anyone (default) or authorised (anonymous clients get cached images, stored tiles and the tiles and sizes info.json lists; other renders answer 401)." };
+        var renderRateLimit = new Option<int?>("--render-rate-limit") { Description = "New renders a client may start per minute (0, the default: no limit); over it, 429 with Retry-After." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -44,7 +46,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -83,6 +85,8 @@ internal static class ServeCommand
                 LogFormat = result.GetValue(logFormat) ?? options.LogFormat,
                 AccessLog = result.GetValue(accessLog) || options.AccessLog,
                 ShutdownTimeoutSeconds = result.GetValue(shutdownTimeout) ?? options.ShutdownTimeoutSeconds,
+                Rendering = result.GetValue(rendering) ?? options.Rendering,
+                RenderRateLimit = result.GetValue(renderRateLimit) ?? options.RenderRateLimit,
             };
 
             var errors = options.Validate();

@@ -137,6 +137,12 @@ public sealed class ImagePipeline
             return Chosen(cached with { Origin = RenderOrigin.Cache }, decision);
         }
 
+        // Who may make new renders, and how many (set by the server): asked only now, when nothing stored or cached answers.
+        if (RenderGate?.Invoke(plan) is { } refused)
+        {
+            return refused;
+        }
+
         // Queued by its cost, so tiles never wait behind full-size renders of large sources; stopped at its deadline or
         // when its request goes away. A stopped render is an error, never cached.
         var lane = RenderCost.LaneOf(RenderCost.Of(plan, source), Budget);
@@ -185,6 +191,13 @@ public sealed class ImagePipeline
     /// <summary>The image with the path chosen for it and why, for the caller to report (the server logs it).</summary>
     private static RenderedImage Chosen(RenderedImage image, RenderDecision decision) =>
         image with { Path = decision.Path, Reason = decision.Reason };
+
+    /// <summary>
+    /// Asked before a new render is queued, never for a cached image or a stored tile: an error refuses the render (the
+    /// server's rule on who may render, its per-client render rate), null lets it run. Null (the default, and batch
+    /// work): every render runs. Set once, at start.
+    /// </summary>
+    public Func<ImagePlan, IiifError?>? RenderGate { get; set; }
 
     /// <summary>Renders so far (what <see cref="MemoryReleaser"/> watches).</summary>
     public long RenderCount => Interlocked.Read(ref _renderCount);

@@ -9,6 +9,7 @@ using Tessera.Core.Info;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
+using Tessera.Server.Access;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
@@ -60,6 +61,8 @@ public static class TesseraServer
         services.AddSingleton<ListingReport>();
         services.AddSingleton(new Readiness(pipeline, diskCache));
         services.AddSingleton<SourceFailureLog>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<RenderAdmission>();
         return services;
     }
 
@@ -89,6 +92,12 @@ public static class TesseraServer
         }
 
         app.Use(ErrorResults.NoStoreOnErrors);
+        if (app.Services.GetRequiredService<RenderAdmission>() is { IsActive: true } admission)
+        {
+            // Asked by the pipeline before each new render (never for a stored tile or a cached image).
+            app.Services.GetRequiredService<ImagePipeline>().RenderGate = admission.Admit;
+        }
+
         ServerLifecycle.Watch(app);
         app.MapHome();
         app.MapViewer();

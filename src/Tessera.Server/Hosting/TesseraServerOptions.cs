@@ -132,6 +132,20 @@ public sealed record TesseraServerOptions
     };
 
     /// <summary>
+    /// Who may make new renders: <c>anyone</c> (the default) or <c>authorised</c>, with which anonymous requests get only
+    /// what costs no render (cached derivatives, stored tiles) and the tiles and sizes info.json lists (and DeepZoom
+    /// and Zoomify tiles); any other new render answers 401 until the client signs in (GLAMkit's rule: renders on
+    /// demand cost money and invite abuse).
+    /// </summary>
+    public string Rendering { get; init; } = "anyone";
+
+    /// <summary>New renders a client (a signed-in user, else an address) may start per minute; over it, 429 with <c>Retry-After</c>. 0: no limit.</summary>
+    public int RenderRateLimit { get; init; }
+
+    /// <summary>New renders a client may start at once before <see cref="RenderRateLimit"/> applies (a viewer's first screen of tiles).</summary>
+    public int RenderRateBurst { get; init; } = 30;
+
+    /// <summary>
     /// A secret that enables <c>DELETE /admin/cache/{identifier}</c> (send <c>Authorization: Bearer {token}</c>) to purge
     /// an identifier's cached facts and derivatives. Unset: the endpoint does not exist.
     /// </summary>
@@ -274,6 +288,21 @@ public sealed record TesseraServerOptions
         if (ShutdownTimeoutSeconds is < 0 or > 3600)
         {
             errors.Add($"Expected 0..3600 seconds for ShutdownTimeoutSeconds but received {ShutdownTimeoutSeconds}");
+        }
+
+        if (Rendering is not ("anyone" or "authorised" or "authorized"))
+        {
+            errors.Add($"Expected anyone or authorised for Rendering but received \"{Rendering}\"");
+        }
+
+        if (RenderRateLimit is < 0 or > 1_000_000)
+        {
+            errors.Add($"Expected 0..1000000 renders a minute for RenderRateLimit but received {RenderRateLimit}");
+        }
+
+        if (RenderRateBurst is < 1 or > 1_000_000)
+        {
+            errors.Add($"Expected 1..1000000 for RenderRateBurst but received {RenderRateBurst}");
         }
 
         if (AdminToken is { Length: < 16 })

@@ -67,10 +67,12 @@ public static partial class ErrorResults
     private static string Reason(int status) => status switch
     {
         400 => "Bad Request",
+        401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
         500 => "Internal Server Error",
         501 => "Not Implemented",
         503 => "Service Unavailable",
@@ -99,7 +101,7 @@ public static partial class ErrorResults
             {
                 httpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
-            else if (error.Status == 503 && !httpContext.Response.Headers.ContainsKey("Retry-After"))
+            else if (error.Status is 503 or 429 && !httpContext.Response.Headers.ContainsKey("Retry-After"))
             {
                 httpContext.Response.Headers.RetryAfter = "1";
             }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Sources;
+using Tessera.Server.Access;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
 
@@ -117,6 +118,8 @@ public static class LegacyEndpoints
 
     private static async Task<IResult> RenderAsync(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, string identifier, LegacyTile tile)
     {
+        // A tile of the descriptor (.dzi, ImageProperties.xml) the viewer follows: what anyone may render.
+        RenderAdmission.MarkListed(context);
         // An ordinary IIIF 3.0 request: parsed, planned and rendered by the one pipeline the Image API uses.
         if (!ImageRequestParser.Parse(ApiVersion.V3, identifier, tile.Region, tile.Size, "0", "default.jpg").TryGetValue(out var request, out var error)
             || !pipeline.Plan(request).TryGetValue(out var planned, out error))
