@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Tessera.Server.Tests.Fixtures;
 using Tessera.Vips;
 
@@ -11,82 +8,11 @@ namespace Tessera.Server.Tests.Legacy;
 /// benchmark runs it) on the same files: the same text answers byte for byte, the same statuses for errors, the same
 /// tile geometry, and CVT views within a pixel. Skipped when iipsrv or lighttpd is not installed.
 /// </summary>
-public sealed class IipsrvComparisonTests(ServerFixture server) : IAsyncLifetime
+public sealed class IipsrvComparisonTests(ServerFixture server, IipsrvFixture iipsrv) : IClassFixture<IipsrvFixture>
 {
-    private const string Binary = "/usr/lib/iipimage-server/iipsrv.fcgi";
-    private const string Path = "/fcgi-bin/iipsrv.fcgi";
-    private readonly string _work = Directory.CreateTempSubdirectory("tessera-iipsrv-").FullName;
-    private Process? _lighttpd;
-    private HttpClient? _iipsrv;
+    private const string Path = IipsrvFixture.Path;
 
-    public async ValueTask InitializeAsync()
-    {
-        if (!File.Exists(Binary) || !File.Exists("/usr/sbin/lighttpd"))
-        {
-            return;
-        }
-
-        var port = FreePort();
-        var config = System.IO.Path.Combine(_work, "lighttpd.conf");
-        File.WriteAllText(config, $$"""
-            server.document-root = "{{_work}}"
-            server.port = {{port}}
-            server.bind = "127.0.0.1"
-            server.errorlog = "{{_work}}/error.log"
-            server.modules = ("mod_fastcgi")
-            fastcgi.server = ( "{{Path}}" => ((
-                "socket" => "{{_work}}/iipsrv.sock",
-                "check-local" => "disable",
-                "max-procs" => 1,
-                "bin-path" => "{{Binary}}",
-                "bin-environment" => ( "FILESYSTEM_PREFIX" => "{{server.Root}}/", "JPEG_QUALITY" => "90", "VERBOSITY" => "0" )
-            )))
-            """);
-        _lighttpd = Process.Start(new ProcessStartInfo("/usr/sbin/lighttpd", ["-D", "-f", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        _iipsrv = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                using var response = await _iipsrv.GetAsync($"{Path}?FIF={TestImages.Pyramid}&OBJ=IIP,1.0");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException($"iipsrv under lighttpd did not answer on port {port} (see {_work}/error.log)");
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _iipsrv?.Dispose();
-        if (_lighttpd is { HasExited: false })
-        {
-            // lighttpd stops its FastCGI children when it stops.
-            _lighttpd.Kill();
-            _lighttpd.WaitForExit(10_000);
-        }
-
-        _lighttpd?.Dispose();
-        Directory.Delete(_work, recursive: true);
-        return ValueTask.CompletedTask;
-    }
-
-    private HttpClient Iipsrv
-    {
-        get
-        {
-            Assert.SkipWhen(_iipsrv is null, $"iipsrv ({Binary}, Debian's iipimage-server) or lighttpd is not installed");
-            return _iipsrv!;
-        }
-    }
+    private HttpClient Iipsrv => iipsrv.Client(server.Root);
 
     [Theory]
     [InlineData("FIF=pyramid.tif&OBJ=IIP,1.0&OBJ=Max-size&OBJ=Tile-size&OBJ=Resolution-number")]
@@ -157,12 +83,5 @@ public sealed class IipsrvComparisonTests(ServerFixture server) : IAsyncLifetime
     {
         using var response = await client.GetAsync($"{Path}?{query}");
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsByteArrayAsync());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
