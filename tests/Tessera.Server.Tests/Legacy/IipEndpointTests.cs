@@ -149,6 +149,24 @@ public sealed class IipEndpointTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_truncated_htj2k_file_is_an_error_never_a_partial_image()
+    {
+        var output = System.IO.Path.Combine(server.Root, "ht-truncated");
+        var summary = await new MasterConverter(new ConvertOptions { Output = output, Format = ConvertFormat.Htj2k, Jobs = 1 }).RunAsync([System.IO.Path.Combine(server.Root, TestImages.Photo)]);
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        var file = System.IO.Path.Combine(output, "photo.jph");
+        var bytes = File.ReadAllBytes(file);
+        File.WriteAllBytes(file, bytes[..(bytes.Length * 2 / 3)]);
+
+        using var response = await server.Client.GetAsync($"{Path}?FIF=ht-truncated/photo.jph&JTL=0,0");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("truncated", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Root, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Query_commands_keep_their_order_and_decode_their_values() =>
         Assert.Equal(
             [("fif", "a b/c.tif"), ("obj", "IIP,1.0"), ("jtl", "3,4"), ("cvt", "")],

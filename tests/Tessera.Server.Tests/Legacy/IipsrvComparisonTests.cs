@@ -70,6 +70,7 @@ public sealed class IipsrvComparisonTests(ServerFixture server, IipsrvFixture ii
     [InlineData("RGN=0.1,0.2,0.5,0.25&WID=200&HEI=200&CVT=jpeg")]
     [InlineData("RGN=0.1,0.2,0.5,0.25&WID=200&CVT=jpeg")]
     [InlineData("RGN=0.9,0.9,0.5,0.5&WID=100&CVT=jpeg")]
+    [InlineData("WID=200&QLT=99&CVT=jpeg")] // IIPMooViewer's navigation image
     public async Task Cvt_views_have_the_same_size_within_a_pixel(string view)
     {
         var query = $"FIF={TestImages.Pyramid}&{view}";
