@@ -368,7 +368,7 @@ def htj2k_files():
             produced.rename(target)
             print(f"  {name}: converted in {time.time() - started:.1f} s", flush=True)
         made[key] = target
-    # iipsrv chooses its decoder by extension: the HTJ2K file under a .jp2 name is how it can be offered the file at all.
+    # iipsrv chooses its decoder by extension; 1.1 takes .jph too, but the .jp2 name is sure to reach its OpenJPEG reader.
     alias = folder / "photo-ht.jp2"
     if not alias.exists():
         alias.symlink_to(made["htj2k"].name)

@@ -18,6 +18,7 @@ public sealed class IipsrvComparisonTests(ServerFixture server, IipsrvFixture ii
     [InlineData("FIF=pyramid.tif&OBJ=IIP,1.0&OBJ=Max-size&OBJ=Tile-size&OBJ=Resolution-number")]
     [InlineData("FIF=pyramid.tif&obj=IIP,1.0&obj=Max-size&obj=Tile-size&obj=Resolution-number&obj=Resolutions")]
     [InlineData("FIF=pyramid-ycbcr.tif&OBJ=IIP,1.0&OBJ=IIP-server&OBJ=Max-size&OBJ=Resolutions")]
+    [InlineData("FIF=photo.jp2&OBJ=IIP,1.0&OBJ=Max-size&OBJ=Tile-size&OBJ=Resolution-number&OBJ=Resolutions")]
     [InlineData("OBJ=Max-size")]
     [InlineData("FIF=pyramid.tif&OBJ=Bogus")]
     [InlineData("FIF=pyramid.tif")]
