@@ -78,7 +78,7 @@ def start_tessera(port, cache, *extra):
     return proc
 
 
-def start_iipsrv():
+def start_iipsrv(ready=ID):
     conf = WORK / "lighttpd.conf"
     conf.write_text(f"""
 server.document-root = "{WORK}"
@@ -103,7 +103,7 @@ fastcgi.server = ( "/fcgi-bin/iipsrv.fcgi" => ((
 )))
 """)
     proc = subprocess.Popen(["lighttpd", "-D", "-f", str(conf)], start_new_session=True)
-    wait_for(f"http://127.0.0.1:{PORTS['iipsrv']}/fcgi-bin/iipsrv.fcgi?IIIF={ID}/info.json")
+    wait_for(f"http://127.0.0.1:{PORTS['iipsrv']}/fcgi-bin/iipsrv.fcgi?IIIF={ready}/info.json")
     return proc
 
 
@@ -346,5 +346,101 @@ def write_table(results, paths, seeding, floor):
     print(table)
 
 
+# --- HTJ2K section (issue 15): `bench/run.sh htj2k` or SECTION=htj2k runs only this, in a few minutes. ---------------
+HTJ2K_MASTER = REPO / "samples" / "Kleiber_by_Lukas_Baubkus.jpg"
+HTJ2K_PORTS = {"tessera": 8210, "iipsrv": 8211}
+
+
+def htj2k_files():
+    """The one photograph as the four serving copies `tessera convert` writes, all 256 px tiles, in WORK/root/htj2k/."""
+    folder = WORK / "root" / "htj2k"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for key, fmt, quality, name in (("tif", "tif", 90, "photo.tif"), ("jp2", "jp2", 90, "photo.jp2"),
+                                    ("htj2k", "htj2k", 90, "photo.jph"), ("htj2k-lossless", "htj2k", 100, "photo-lossless.jph")):
+        target = folder / name
+        if not target.exists():
+            out = WORK / f"convert-{key}"
+            started = time.time()
+            subprocess.run([str(REPO / "tessera"), "convert", str(HTJ2K_MASTER), "--out", str(out), "--format", fmt,
+                            "--quality", str(quality), "--jobs", "1", "--force"], check=True)
+            produced = next(p for p in out.iterdir() if p.is_file())
+            produced.rename(target)
+            print(f"  {name}: converted in {time.time() - started:.1f} s", flush=True)
+        made[key] = target
+    # iipsrv chooses its decoder by extension; 1.1 takes .jph too, but the .jp2 name is sure to reach its OpenJPEG reader.
+    alias = folder / "photo-ht.jp2"
+    if not alias.exists():
+        alias.symlink_to(made["htj2k"].name)
+    return made
+
+
+def htj2k_section():
+    made = htj2k_files()
+    labels = {"tif": "JPEG pyramid TIFF, Q90", "jp2": "classic JPEG 2000 (jp2ksave), Q90", "htj2k": "HTJ2K, --quality 90",
+              "htj2k-lossless": "HTJ2K, lossless (--quality 100)"}
+    servers, results = [], {}
+    try:
+        log = open(WORK / "tessera-htj2k.log", "w")
+        tessera = subprocess.Popen([str(REPO / "tessera"), "serve", "--root", str(WORK / "root"), "--port", str(HTJ2K_PORTS["tessera"]),
+                                    "--cache", "none", "--max-width", "20000", "--max-height", "20000", "--max-area", "400000000"],
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        servers.append(tessera)
+        wait_for(f"http://127.0.0.1:{HTJ2K_PORTS['tessera']}/iiif/3/htj2k%2Fphoto.tif/info.json")
+        PORTS["iipsrv"] = HTJ2K_PORTS["iipsrv"]
+        iipsrv = start_iipsrv("htj2k/photo.tif")
+        servers.append(iipsrv)
+        source = {"key": "htj2k", "id": "htj2k%2Fphoto.tif"}
+        url_lists(source, HTJ2K_PORTS["tessera"])
+        for key, path in made.items():
+            identifier = f"htj2k%2F{path.name}"
+            contenders = [("tessera", HTJ2K_PORTS["tessera"], lambda: [tessera.pid], identifier)]
+            their_id = {"tif": "htj2k/photo.tif", "jp2": "htj2k/photo.jp2", "htj2k": "htj2k/photo-ht.jp2"}.get(key)
+            if their_id and readable_by_iipsrv(their_id):
+                contenders.append(("iipsrv", HTJ2K_PORTS["iipsrv"], lambda: pids_of("iipsrv.fcgi"), their_id))
+            print(f"{labels[key]} ({path.name}, {path.stat().st_size / 1e6:.1f} MB)", flush=True)
+            for urls in ("tiles.txt", "regions.txt"):
+                for server, port, pids, ident in contenders:
+                    results[(key, server, urls)] = measure(server, port, f"htj2k/{urls}", pids, ident)
+    finally:
+        for proc in servers:
+            stop(proc)
+
+    lines = [
+        f"# HTJ2K beside classic JPEG 2000 and the JPEG pyramid: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"One photograph ({HTJ2K_MASTER.name}, 6028×3391) converted by `tessera convert` four ways, 256 px tiles; uncached, "
+        f"{CONNECTIONS} connections, {DURATION} per run, one round; the same URL lists for every file (bench/urls.py: every "
+        "tile at every scale; regions of 500..3000 px scaled to fit 1024). iipsrv 1.1 reads the TIFF and the classic JP2; "
+        "the HTJ2K file is offered to it under a .jp2 name.",
+        "",
+        "| file | size MB | server | tiles/s | tiles p99 ms | regions/s | regions p99 ms | errors |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, path in made.items():
+        for server in ("tessera", "iipsrv"):
+            tiles, regions = results.get((key, server, "tiles.txt")), results.get((key, server, "regions.txt"))
+            if tiles is None:
+                continue
+            lines.append(f"| {labels[key]} | {path.stat().st_size / 1e6:.1f} | {'Tessera' if server == 'tessera' else 'iipsrv'} | "
+                         f"{tiles['rps']:.0f} | {tiles['p99']:.1f} | {regions['rps']:.0f} | {regions['p99']:.1f} | "
+                         f"{tiles['errors'] + regions['errors']} |")
+    table = "\n".join(lines) + "\n"
+    (HERE / "RESULTS-htj2k.md").write_text(table)
+    print(table)
+
+
+def readable_by_iipsrv(identifier):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{HTJ2K_PORTS['iipsrv']}/fcgi-bin/iipsrv.fcgi?IIIF={identifier}/0,0,256,256/256,/0/default.jpg", timeout=30) as r:
+            return r.status == 200
+    except Exception as e:
+        print(f"  iipsrv cannot serve {identifier}: {e}", flush=True)
+        return False
+
+
 if __name__ == "__main__":
-    main()
+    if "htj2k" in sys.argv[1:] or os.environ.get("SECTION") == "htj2k":
+        htj2k_section()
+    else:
+        main()

@@ -10,11 +10,11 @@ internal static class ConvertCommand
     public static Command Create()
     {
         var sources = new Argument<string[]>("SRC") { Description = "Master files or folders (searched recursively for TIFF, JPEG, PNG, JPEG 2000, WebP and HEIC).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder; each input folder's layout is kept, the extension becomes .tif or .jp2.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder; each input folder's layout is kept, the extension becomes .tif, .jp2 or .jph.", Required = true };
         var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels.", DefaultValueFactory = _ => 256 };
-        var quality = BatchOptions.Quality("JPEG (or JPEG 2000) quality, 1..100.");
-        var format = new Option<string>("--format") { Description = "tif (tiled pyramidal JPEG TIFF) or jp2 (tiled JPEG 2000).", DefaultValueFactory = _ => "tif" };
-        format.AcceptOnlyFromAmong("tif", "jp2");
+        var quality = BatchOptions.Quality("JPEG (or JPEG 2000) quality, 1..100; for htj2k 100 is lossless.");
+        var format = new Option<string>("--format") { Description = "tif (tiled pyramidal JPEG TIFF), jp2 (tiled JPEG 2000) or htj2k (tiled High-Throughput JPEG 2000 in .jph, through OpenJPH's ojph_compress).", DefaultValueFactory = _ => "tif" };
+        format.AcceptOnlyFromAmong("tif", "jp2", "htj2k");
         var force = new Option<bool>("--force") { Description = "Convert even when the output is up to date." };
         var keepProfile = new Option<bool>("--keep-profile")
         {
@@ -48,6 +48,7 @@ internal static class ConvertCommand
               tessera convert ./masters --out ./serve
               tessera convert scan-0001.tif scan-0002.tif --out ./serve --quality 85 --jobs 4
               tessera convert ./masters --out ./serve --format jp2
+              tessera convert ./masters --out ./serve --format htj2k --quality 100   # lossless HTJ2K masters
               tessera convert /mnt/masters --out /mnt/serve --shard 2/8     # part 2 of 8 machines
             """)
         {
@@ -70,7 +71,12 @@ internal static class ConvertCommand
                 Output = result.GetValue(output)!,
                 TileSize = result.GetValue(tileSize),
                 Quality = result.GetValue(quality),
-                Format = result.GetValue(format) == "jp2" ? ConvertFormat.Jp2 : ConvertFormat.Tif,
+                Format = result.GetValue(format) switch
+                {
+                    "jp2" => ConvertFormat.Jp2,
+                    "htj2k" => ConvertFormat.Htj2k,
+                    _ => ConvertFormat.Tif,
+                },
                 Jobs = result.GetValue(jobs),
                 Shard = part,
                 Force = result.GetValue(force),

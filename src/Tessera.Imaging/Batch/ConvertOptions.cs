@@ -12,7 +12,10 @@ public sealed record ConvertOptions
     /// <summary>Tile width and height. Default 256 (what <c>tessera seed</c> and viewers ask for by default).</summary>
     public int TileSize { get; init; } = 256;
 
-    /// <summary>JPEG (or JPEG 2000) quality, 1..100. Default: the server's JPEG quality.</summary>
+    /// <summary>
+    /// JPEG (or JPEG 2000) quality, 1..100. Default: the server's JPEG quality. For HTJ2K, 100 is lossless and below it
+    /// sets the quantisation step (<see cref="Htj2kWriter.QuantisationStep"/>).
+    /// </summary>
     public int Quality { get; init; } = RenderOptions.DefaultJpegQuality;
 
     /// <summary>The output format. Default a tiled pyramidal JPEG TIFF.</summary>
@@ -49,7 +52,7 @@ public sealed record ConvertOptions
         BatchValidation.Range(errors, Quality, nameof(Quality), 1, 100);
         if (!Enum.IsDefined(Format))
         {
-            errors.Add($"Expected Tif or Jp2 for Format but received {(int)Format}");
+            errors.Add($"Expected Tif, Jp2 or Htj2k for Format but received {(int)Format}");
         }
 
         BatchValidation.Range(errors, Jobs, nameof(Jobs), 1);
@@ -67,4 +70,10 @@ public enum ConvertFormat
 
     /// <summary>Tiled JPEG 2000.</summary>
     Jp2,
+
+    /// <summary>
+    /// Tiled HTJ2K (JPEG 2000 Part 15, High-Throughput) in a <c>.jph</c> file, lossless at quality 100 (see
+    /// <see cref="Htj2kWriter"/>).
+    /// </summary>
+    Htj2k,
 }

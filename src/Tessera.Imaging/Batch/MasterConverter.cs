@@ -5,8 +5,8 @@ using Tessera.Vips;
 namespace Tessera.Imaging.Batch;
 
 /// <summary>
-/// Turns masters into serving copies: tiled pyramidal JPEG TIFF (libvips <c>tiffsave</c>) or tiled JPEG 2000
-/// (<c>jp2ksave</c>). Masters are opened read-only with sequential access, so a gigapixel image streams through in
+/// Turns masters into serving copies: tiled pyramidal JPEG TIFF (libvips <c>tiffsave</c>), tiled JPEG 2000
+/// (<c>jp2ksave</c>) or tiled HTJ2K (<see cref="Htj2kWriter"/>). Masters are opened read-only with sequential access, so a gigapixel image streams through in
 /// bounded memory; outputs are written beside the output tree and renamed into place; an output whose modification
 /// time equals its master's is up to date and skipped; a master that fails is reported and the rest go on.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class MasterConverter(ConvertOptions options)
 {
     private static readonly HashSet<string> MasterExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".tif", ".tiff", ".ptif", ".jpg", ".jpeg", ".png", ".webp", ".jp2", ".j2k", ".jpx", ".heic", ".heif", ".avif",
+        ".tif", ".tiff", ".ptif", ".jpg", ".jpeg", ".png", ".webp", ".jp2", ".j2k", ".jpx", ".jph", ".heic", ".heif", ".avif",
     };
 
     // Classic TIFF stops at 4 GiB; past about half that (uncompressed, pyramid included) write BigTIFF to be safe.
@@ -33,7 +33,12 @@ public sealed class MasterConverter(ConvertOptions options)
     /// <summary>The masters under the inputs (files, or folders searched recursively) with their output paths.</summary>
     public IReadOnlyList<(string Master, string Output)> Find(IEnumerable<string> inputs)
     {
-        var extension = Options.Format == ConvertFormat.Jp2 ? ".jp2" : ".tif";
+        var extension = Options.Format switch
+        {
+            ConvertFormat.Jp2 => ".jp2",
+            ConvertFormat.Htj2k => ".jph",
+            _ => ".tif",
+        };
         var found = new List<(string, string)>();
         var outputRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Options.Output)) + Path.DirectorySeparatorChar;
         foreach (var input in inputs)
@@ -163,6 +168,13 @@ public sealed class MasterConverter(ConvertOptions options)
         string? note = null;
         using var image = Options.KeepProfile ? eightBit.Share() : ToSrgb(eightBit, opened.Format, out note);
         var tile = Options.TileSize;
+        if (Options.Format == ConvertFormat.Htj2k)
+        {
+            using var prepared = Htj2kWriter.Prepare(image);
+            Htj2kWriter.Write(prepared, destination, tile, Options.Quality, Options.KeepProfile && image.Interpretation != Interpretation.Cmyk ? prepared.GetBlob("icc-profile-data") : null);
+            return note;
+        }
+
         if (Options.Format == ConvertFormat.Jp2)
         {
             image.SaveToFile("jp2ksave", destination, ("tile_width", tile), ("tile_height", tile), ("Q", Options.Quality));

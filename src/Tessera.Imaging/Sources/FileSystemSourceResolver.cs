@@ -13,7 +13,7 @@ public sealed class FileSystemSourceResolver : ISourceResolver
 {
     private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".tif", ".tiff", ".ptif", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".jp2", ".j2k", ".jpx", ".heic", ".heif", ".avif",
+        ".tif", ".tiff", ".ptif", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".jp2", ".j2k", ".jpx", ".jph", ".heic", ".heif", ".avif",
     };
 
     private readonly string _root;

@@ -104,7 +104,7 @@ public static class LoaderChoice
         ".jpg" or ".jpeg" or ".jpe" => "JPEG",
         ".png" => "PNG",
         ".tif" or ".tiff" or ".ptif" => "TIFF",
-        ".jp2" or ".j2k" or ".jpx" or ".jpf" => "JPEG 2000",
+        ".jp2" or ".j2k" or ".jpx" or ".jpf" or ".jph" => "JPEG 2000",
         ".webp" => "WebP",
         ".gif" => "GIF",
         ".heic" or ".heif" or ".avif" => "HEIF",

@@ -173,6 +173,13 @@ public sealed record TesseraServerOptions
     /// </summary>
     public int ShutdownTimeoutSeconds { get; init; } = 25;
 
+    /// <summary>
+    /// The path of the IIP protocol endpoint (iipsrv's own: <c>?FIF=...&amp;JTL=r,n</c>, <c>OBJ=</c>, <c>CVT=jpeg</c>), so an
+    /// IIPMooViewer page pointed at iipsrv works by changing only its server's address. Default iipsrv's usual
+    /// <c>/fcgi-bin/iipsrv.fcgi</c>; empty turns the protocol off.
+    /// </summary>
+    public string IipPath { get; init; } = "/fcgi-bin/iipsrv.fcgi";
+
     public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea) { UpscaleCaretMaxToLimits = UpscaleCaretMaxToLimits };
 
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
@@ -303,6 +310,11 @@ public sealed record TesseraServerOptions
         if (RenderRateBurst is < 1 or > 1_000_000)
         {
             errors.Add($"Expected 1..1000000 for RenderRateBurst but received {RenderRateBurst}");
+        }
+
+        if (IipPath.Length > 0 && (!IipPath.StartsWith('/') || IipPath.Contains('?') || IipPath.Contains('#') || IipPath.Contains("{")))
+        {
+            errors.Add($"Expected an absolute path without ?, # or {{ for IipPath (or empty to turn IIP off) but received \"{IipPath}\"");
         }
 
         if (AdminToken is { Length: < 16 })

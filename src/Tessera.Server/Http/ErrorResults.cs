@@ -16,6 +16,14 @@ public static partial class ErrorResults
     public static IResult From(IiifError error) => new ErrorResult(error);
 
     /// <summary>
+    /// An error of the IIP protocol, answered as iipsrv answers it: a 400 is a protocol error, its body
+    /// <c>Error/{length}:{class} {code} {argument}</c> (the <see cref="IiifError.Message"/>) as
+    /// <c>application/vnd.netfpx</c>; any other status has the message alone as plain text (iipsrv's "Asked for
+    /// non-existent tile: 9"). Logged and uncached as <see cref="From"/> is.
+    /// </summary>
+    public static IResult Iip(IiifError error) => new IipErrorResult(error);
+
+    /// <summary>
     /// Middleware for every route: any response of status 400 and up, whoever wrote it (routing's 404, a 503 from a
     /// full queue, an endpoint's own), leaves with <c>Cache-Control: no-store</c> and without validators; an exception
     /// no endpoint handled becomes a 500 with a body that names no path (the operator's log gets the exception).
@@ -78,6 +86,29 @@ public static partial class ErrorResults
         503 => "Service Unavailable",
         _ => "Error",
     };
+
+    private sealed class IipErrorResult(IiifError error) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => error.Status;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (error.Status >= 500 || error.Warn)
+            {
+                Operations.SourceFailureLog.Report(httpContext, error);
+            }
+
+            NoStore(httpContext.Response.Headers);
+            if (error.Status != 400)
+            {
+                return Results.Text(error.Message, "text/plain; charset=utf-8", statusCode: error.Status).ExecuteAsync(httpContext);
+            }
+
+            httpContext.Response.Headers.ContentDisposition = "inline;filename=\"IIPisAMadGameClosedToOurUnderstanding.netfpx\"";
+            var body = $"Error/{error.Message.Length}:{error.Message}\r\n";
+            return Results.Text(body, "application/vnd.netfpx", statusCode: 400).ExecuteAsync(httpContext);
+        }
+    }
 
     private sealed class ErrorResult(IiifError error) : IResult, IStatusCodeHttpResult
     {

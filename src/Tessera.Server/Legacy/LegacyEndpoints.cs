@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Sources;
@@ -24,6 +25,11 @@ public static class LegacyEndpoints
     {
         endpoints.MapMethods("/deepzoom/{**rest}", ["GET", "HEAD"], DeepZoom);
         endpoints.MapMethods("/zoomify/{**rest}", ["GET", "HEAD"], Zoomify);
+        if (endpoints.ServiceProvider.GetRequiredService<TesseraServerOptions>().IipPath is { Length: > 0 } iipPath)
+        {
+            IipEndpoints.Map(endpoints, iipPath);
+        }
+
         return endpoints;
     }
 
@@ -70,6 +76,8 @@ public static class LegacyEndpoints
             return ErrorResults.From(IiifError.NotFound("tile", $"Expected a level 0..{geometry.MaxLevel} and a tile within its {columns}×{rows} grid but received {level}/{column}_{row}"));
         }
 
+        // A tile of the descriptor (.dzi, ImageProperties.xml) the viewer follows: what anyone may render.
+        RenderAdmission.MarkListed(context);
         return await RenderAsync(context, pipeline, options, id, tile);
     }
 
@@ -113,18 +121,20 @@ public static class LegacyEndpoints
             return ErrorResults.From(IiifError.NotFound("tile", $"No tile {tier}-{column}-{row} in TileGroup{group}: the image has tiers 0..{geometry.Tiers - 1}"));
         }
 
+        // A tile of the descriptor (.dzi, ImageProperties.xml) the viewer follows: what anyone may render.
+        RenderAdmission.MarkListed(context);
         return await RenderAsync(context, pipeline, options, id, tile);
     }
 
-    private static async Task<IResult> RenderAsync(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, string identifier, LegacyTile tile)
+    /// <summary>Renders a legacy tile as the IIIF request it is; errors become responses through <paramref name="errors"/>.</summary>
+    internal static async Task<IResult> RenderAsync(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, string identifier, LegacyTile tile, Func<IiifError, IResult>? errors = null)
     {
-        // A tile of the descriptor (.dzi, ImageProperties.xml) the viewer follows: what anyone may render.
-        RenderAdmission.MarkListed(context);
+        errors ??= ErrorResults.From;
         // An ordinary IIIF 3.0 request: parsed, planned and rendered by the one pipeline the Image API uses.
         if (!ImageRequestParser.Parse(ApiVersion.V3, identifier, tile.Region, tile.Size, "0", "default.jpg").TryGetValue(out var request, out var error)
             || !pipeline.Plan(request).TryGetValue(out var planned, out error))
         {
-            return ErrorResults.From(error);
+            return errors(error);
         }
 
         if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
@@ -132,10 +142,10 @@ public static class LegacyEndpoints
             if (SourceCatalog.IsChanging(error) && context.Items.TryAdd(typeof(SourceCatalog), null))
             {
                 // The source was replaced while it was read: once more, planned against the new version.
-                return await RenderAsync(context, pipeline, options, identifier, tile);
+                return await RenderAsync(context, pipeline, options, identifier, tile, errors);
             }
 
-            return ErrorResults.From(error);
+            return errors(error);
         }
 
         Cache(context.Response, options);
@@ -150,6 +160,6 @@ public static class LegacyEndpoints
     private static bool TryIndex(string text, out int value) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && text.Length <= 9;
 
-    private static void Cache(HttpResponse response, TesseraServerOptions options) =>
+    internal static void Cache(HttpResponse response, TesseraServerOptions options) =>
         response.Headers.CacheControl = options.CacheMaxAgeSeconds > 0 ? $"public, max-age={options.CacheMaxAgeSeconds}" : "no-cache";
 }

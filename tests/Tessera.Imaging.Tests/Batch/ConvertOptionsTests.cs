@@ -22,7 +22,7 @@ public sealed class ConvertOptionsTests
                 "Expected a folder for Output but received nothing",
                 "Expected 1..8192 for TileSize but received 8193",
                 "Expected 1..100 for Quality but received 0",
-                "Expected Tif or Jp2 for Format but received 5",
+                "Expected Tif, Jp2 or Htj2k for Format but received 5",
                 "Expected a positive integer for Jobs but received 0",
                 "Expected 0 <= i < n for Shard i/n but received 0/0",
             ],

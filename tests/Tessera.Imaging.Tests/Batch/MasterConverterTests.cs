@@ -65,6 +65,70 @@ public sealed class MasterConverterTests : IDisposable
     }
 
     [Fact]
+    public async Task Htj2k_output_at_quality_100_is_a_lossless_tiled_jph_with_high_throughput_code_blocks_that_opens_as_jpeg_2000()
+    {
+        var master = _fixtures.Photo("a.png", 700, "pngsave");
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = _fixtures.Out("jph"), Format = ConvertFormat.Htj2k, Quality = 100, TileSize = 128, Jobs = 1 }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        var output = Path.Combine(_fixtures.Out("jph"), "a.jph");
+        var bytes = File.ReadAllBytes(output);
+        Assert.Equal("ftypjph ", System.Text.Encoding.ASCII.GetString(bytes, 16, 8));
+        Assert.True(Htj2kCodestream(bytes), "a CAP marker announcing Part 15 (HT) code-blocks");
+
+        var decoder = Jpeg2000Decoder.Open(output);
+        Assert.Equal((128, 128), (decoder.TileWidth, decoder.TileHeight));
+        Assert.Equal(4, decoder.Resolutions); // 700 → 350 → 175 → 88: three halvings until one 128 px tile holds it
+
+        using var expected = VipsImage.NewFromFile(master);
+        using var actual = VipsImage.NewFromFile(output);
+        Assert.Equal(double.PositiveInfinity, PixelMeasures.Psnr(actual, expected));
+    }
+
+    [Theory]
+    [InlineData(90, 38)]
+    [InlineData(50, 28)]
+    public async Task Lossy_htj2k_output_stays_close_to_the_master(int quality, double minimumPsnr)
+    {
+        var master = _fixtures.Photo("a.jpg", 600);
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = _fixtures.Out("jph"), Format = ConvertFormat.Htj2k, Quality = quality, Jobs = 1 }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        using var expected = VipsImage.NewFromFile(master);
+        using var actual = VipsImage.NewFromFile(Path.Combine(_fixtures.Out("jph"), "a.jph"));
+        var psnr = PixelMeasures.Psnr(actual, expected);
+        Assert.InRange(psnr, minimumPsnr, 70);
+    }
+
+    [Fact]
+    public async Task Htj2k_output_of_a_master_with_alpha_is_flattened_to_three_bands()
+    {
+        var opaque = _fixtures.Photo("opaque.png", 300, "pngsave");
+        var master = Path.Combine(_fixtures.Root, "a.png");
+        using (var photo = VipsImage.NewFromFile(opaque))
+        using (var withAlpha = photo.Call("bandjoin_const", ("c", new double[] { 128 })))
+        {
+            withAlpha.SaveToFile("pngsave", master);
+        }
+
+        var summary = await new MasterConverter(new ConvertOptions { Output = _fixtures.Out("jph"), Format = ConvertFormat.Htj2k, Jobs = 1 }).RunAsync([master]);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Failures));
+        using var output = VipsImage.NewFromFile(Path.Combine(_fixtures.Out("jph"), "a.jph"));
+        Assert.Equal(3, output.Bands);
+    }
+
+    /// <summary>A codestream with a CAP marker (0xFF50) whose Pcap announces Part 15 (0x00020000), in the main header.</summary>
+    private static bool Htj2kCodestream(byte[] file)
+    {
+        var start = file.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0x4F, 0xFF, 0x51]);
+        var cap = file.AsSpan(start).IndexOf((ReadOnlySpan<byte>)[0xFF, 0x50]);
+        return start >= 0 && cap > 0 && (file[start + cap + 5] & 0x02) != 0;
+    }
+
+    [Fact]
     public async Task Refuses_to_write_over_its_own_master()
     {
         var master = _fixtures.Photo("a.tif", 200, "tiffsave");
