@@ -159,6 +159,12 @@ public sealed record TesseraServerOptions
     /// </summary>
     public int ShutdownTimeoutSeconds { get; init; } = 25;
 
+    /// <summary>
+    /// A second port (on the same host) for <c>/metrics</c>, which is then served there only, and that port answers
+    /// nothing else: keeps the scrape off a public port. Unset: <c>/metrics</c> is on the main port.
+    /// </summary>
+    public int? MetricsPort { get; init; }
+
     public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea) { UpscaleCaretMaxToLimits = UpscaleCaretMaxToLimits };
 
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
@@ -274,6 +280,11 @@ public sealed record TesseraServerOptions
         if (ShutdownTimeoutSeconds is < 0 or > 3600)
         {
             errors.Add($"Expected 0..3600 seconds for ShutdownTimeoutSeconds but received {ShutdownTimeoutSeconds}");
+        }
+
+        if (MetricsPort is < 1 or > 65535)
+        {
+            errors.Add($"Expected 1..65535 for MetricsPort (--metrics-port) but received {MetricsPort}");
         }
 
         if (AdminToken is { Length: < 16 })
