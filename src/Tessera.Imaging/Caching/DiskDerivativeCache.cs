@@ -73,6 +73,9 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     /// <summary>The bytes the cache plans to use now: the configured capacity, or less when its filesystem is short of room.</summary>
     public long CapacityBytes => _index.Capacity;
 
+    /// <summary>The bytes the cache was configured to use; <see cref="CapacityBytes"/> is less while its filesystem is short of room.</summary>
+    public long ConfiguredCapacityBytes => _capacityBytes;
+
     /// <summary>How often failures are reported at most; those in between are counted into the next report.</summary>
     public TimeSpan WarningInterval { get; init; } = TimeSpan.FromMinutes(1);
 

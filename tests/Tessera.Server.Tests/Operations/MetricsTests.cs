@@ -129,6 +129,35 @@ public sealed class MetricsTests
         Assert.True(missing.Count == 0, "Named but not exported: " + string.Join(", ", missing));
     }
 
+    [Fact]
+    public async Task Every_dashboard_expression_is_valid_PromQL_by_promtool()
+    {
+        var dashboard = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Monitoring("tessera-dashboard.json"), TestContext.Current.CancellationToken))!;
+        var expressions = MonitoringNames.Expressions(dashboard).ToList();
+        var rules = Path.Combine(Path.GetTempPath(), $"tessera-dashboard-{Guid.NewGuid():N}.yml");
+
+        // Each panel query as a recording rule (Grafana's variables given values), so promtool parses it.
+        var text = new System.Text.StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        for (var i = 0; i < expressions.Count; i++)
+        {
+            var expr = expressions[i].Replace("$__rate_interval", "5m", StringComparison.Ordinal).Replace("$instance", ".*", StringComparison.Ordinal);
+            text.Append($"      - record: tessera:dashboard_{i}\n        expr: '{expr.Replace("'", "''", StringComparison.Ordinal)}'\n");
+        }
+
+        await File.WriteAllTextAsync(rules, text.ToString(), TestContext.Current.CancellationToken);
+        try
+        {
+            var (code, output) = await PromtoolAsync(null, "check", "rules", rules);
+
+            Assert.True(code == 0, $"promtool check rules on the dashboard's queries exited {code}:\n{output}\n{text}");
+            Assert.Contains($"SUCCESS: {expressions.Count} rules found", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
     private static string Monitoring(string file) => Tessera.Testing.Repository.PathOf("deploy", "monitoring", file);
 
     /// <summary>GETs a path, checks its status and origin, and returns its Content-Length.</summary>

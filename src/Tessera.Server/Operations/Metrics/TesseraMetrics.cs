@@ -43,6 +43,7 @@ public sealed class TesseraMetrics : IDisposable
         Meter.CreateObservableCounter("tessera_cache_evictions", () => PerTier(tiers, m => m.Evictions, d => d.Evictions), description: "Derivative cache entries dropped for room, by tier");
         Meter.CreateObservableGauge("tessera_cache_size", () => PerTier(tiers, m => m.Bytes, d => d.Bytes), "By", "Bytes held by the derivative cache, by tier");
         Meter.CreateObservableGauge("tessera_cache_capacity", () => PerTier(tiers, m => m.CapacityBytes, d => d.CapacityBytes), "By", "Bytes the derivative cache may hold now, by tier (the disk tier's shrinks when its filesystem fills)");
+        Meter.CreateObservableGauge("tessera_cache_configured_capacity", () => PerTier(tiers, m => m.CapacityBytes, d => d.ConfiguredCapacityBytes), "By", "Bytes the derivative cache was configured to hold, by tier");
         Meter.CreateObservableGauge("tessera_cache_entries", () => PerTier(tiers, m => m.Count, d => d.Count), description: "Entries in the derivative cache, by tier");
 
         var levels = pipeline.Renderer.Levels;
