@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Tessera.Server.Operations.Admin;
 
 /// <summary>One identifier's requests within the admin window.</summary>
@@ -12,7 +10,6 @@ namespace Tessera.Server.Operations.Admin;
 /// <param name="LastFailureStatus">The status of a recent failure, or null when none failed.</param>
 public sealed record IdentifierActivity(string Identifier, long Requests, long Failures, double MaxMilliseconds, double TotalMilliseconds, int LastStatus, int? LastFailureStatus)
 {
-    [JsonPropertyName("meanMilliseconds")]
     public double MeanMilliseconds => Requests == 0 ? 0 : Math.Round(TotalMilliseconds / Requests, 2);
 
     /// <summary>The sum of two generations' counts; the later generation's statuses win.</summary>
