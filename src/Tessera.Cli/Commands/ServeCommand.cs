@@ -31,6 +31,7 @@ internal static class ServeCommand
         var logFormat = new Option<string?>("--log-format") { Description = "How the log is written: text (default) or json (one JSON object per line, for log shippers)." };
         var accessLog = new Option<bool>("--access-log") { Description = "Log one line per request: identifier, route kind, status, duration, origin." };
         var shutdownTimeout = new Option<int?>("--shutdown-timeout") { Description = "Seconds requests in flight may take to finish after SIGTERM or Ctrl+C (default 25); the server stops accepting at once." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve /metrics (Prometheus text format) on this port only, instead of the main port; it answers nothing else." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -44,7 +45,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, metricsPort, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -83,6 +84,7 @@ internal static class ServeCommand
                 LogFormat = result.GetValue(logFormat) ?? options.LogFormat,
                 AccessLog = result.GetValue(accessLog) || options.AccessLog,
                 ShutdownTimeoutSeconds = result.GetValue(shutdownTimeout) ?? options.ShutdownTimeoutSeconds,
+                MetricsPort = result.GetValue(metricsPort) ?? options.MetricsPort,
             };
 
             var errors = options.Validate();
@@ -106,6 +108,12 @@ internal static class ServeCommand
                 Console.WriteLine($"  viewer and image list  {url}/");
                 Console.WriteLine($"  IIIF Image API         {url}/iiif/3/{{id}}/info.json  (2.1: {url}/iiif/2/...)");
                 Console.WriteLine($"  Presentation           {url}/iiif/presentation/collection.json");
+                Console.WriteLine($"  Prometheus metrics     {(options.MetricsPort is { } mp ? $"http://{FormatHost(result.GetValue(host)!)}:{mp}" : url)}/metrics");
+                if (options.AdminToken is not null)
+                {
+                    Console.WriteLine($"  admin page             {url}/admin");
+                }
+
                 Console.WriteLine("Ctrl+C stops.");
             }
 

@@ -7,7 +7,7 @@ namespace Tessera.Server.Tests.Operations;
 
 /// <summary>
 /// Counting a stored-tile request (tens of thousands a second) allocates nothing, with the server's exporter listening;
-/// its CPU time is written to the test output (docs/operations.md quotes it).
+/// its CPU time is written to the test output (docs/deploy.md quotes it).
 /// </summary>
 public sealed class MetricsCostTests(ITestOutputHelper output)
 {

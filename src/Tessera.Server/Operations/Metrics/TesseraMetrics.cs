@@ -13,7 +13,7 @@ namespace Tessera.Server.Operations.Metrics;
 /// Requests, latency, render time and bytes are recorded as they happen, with constant labels (no allocation, no lock
 /// beyond the exporter's own); caches, open files, libvips and the render queues are observed when scraped, from the
 /// counters those parts keep anyway. Prometheus names are the instrument names plus the exporter's unit and
-/// <c>_total</c> suffixes (<c>tessera_requests</c> is scraped as <c>tessera_requests_total</c>); docs/operations.md
+/// <c>_total</c> suffixes (<c>tessera_requests</c> is scraped as <c>tessera_requests_total</c>); docs/deploy.md
 /// lists them.
 /// </summary>
 public sealed class TesseraMetrics : IDisposable
