@@ -19,7 +19,8 @@ internal static class MetricLabels
 
     /// <summary>
     /// Where the bytes came from, from the headers the image endpoint set: <c>stored-tile</c>, <c>jpeg-tiles</c>,
-    /// <c>openjpeg</c>, <c>rendered</c>, <c>cache-memory</c>, <c>cache-disk</c>, or <c>none</c> (not an image).
+    /// <c>openjpeg</c>, <c>rendered</c>, <c>cache-memory</c>, <c>cache-disk</c>, <c>cache</c> (a tier that does not say
+    /// which), or <c>none</c> (not an image, or a legacy tile).
     /// </summary>
     public static string Origin(HttpResponse response)
     {
@@ -35,7 +36,12 @@ internal static class MetricLabels
             "jpeg-tiles" => "jpeg-tiles",
             "openjpeg" => "openjpeg",
             "rendered" => "rendered",
-            "cache" => headers.TryGetValue(CacheTierHeader, out var tier) && tier.ToString() == "disk" ? "cache-disk" : "cache-memory",
+            "cache" => !headers.TryGetValue(CacheTierHeader, out var tier) ? "cache" : tier.ToString() switch
+            {
+                "memory" => "cache-memory",
+                "disk" => "cache-disk",
+                _ => "cache",
+            },
             _ => "other",
         };
     }
