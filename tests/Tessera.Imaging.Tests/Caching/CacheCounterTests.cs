@@ -51,20 +51,21 @@ public sealed class CacheCounterTests : IDisposable
     [Fact]
     public async Task The_disk_cache_counts_hits_misses_and_evictions_and_marks_its_images()
     {
-        using var cache = new DiskDerivativeCache(_root, 3000);
-        for (var i = 0; i < 4; i++)
+        // Entries of about 1100 bytes with their header, at most an eighth of the 10,000: the tenth makes room.
+        using var cache = new DiskDerivativeCache(_root, 10_000);
+        for (var i = 0; i < 10; i++)
         {
-            cache.Set(Key("a.jpg", i), Image(900));
+            cache.Set(Key("a.jpg", i), Image(1000));
             await cache.FlushAsync(TestContext.Current.CancellationToken);
         }
 
-        Assert.True(cache.TryGet(Key("a.jpg", 3), out var image));
+        Assert.True(cache.TryGet(Key("a.jpg", 9), out var image));
         Assert.False(cache.TryGet(Key("a.jpg", 0), out _));
 
         Assert.Equal((1L, 1L), (cache.Hits, cache.Misses));
         Assert.True(cache.Evictions >= 1, $"Expected an eviction for room but counted {cache.Evictions}");
         Assert.Equal(CacheTier.Disk, image.Tier);
-        Assert.Equal(3000, cache.ConfiguredCapacityBytes);
+        Assert.Equal(10_000, cache.ConfiguredCapacityBytes);
     }
 
     [Fact]
