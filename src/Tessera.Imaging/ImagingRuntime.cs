@@ -41,6 +41,12 @@ public static class ImagingRuntime
         }
     }
 
+    /// <summary>Bytes of pixel memory libvips tracks now (its own buffers; the C heap beyond is not counted).</summary>
+    public static long VipsTrackedMemory => VipsRuntime.TrackedMemory;
+
+    /// <summary>Files libvips holds open now.</summary>
+    public static int VipsTrackedFiles => VipsRuntime.TrackedFiles;
+
     /// <summary>Gives the C heap's free memory back to the system (see <see cref="VipsRuntime.TrimNativeHeap"/>).</summary>
     public static bool TrimNativeHeap() => VipsRuntime.TrimNativeHeap();
 }

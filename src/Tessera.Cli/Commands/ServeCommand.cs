@@ -33,6 +33,7 @@ internal static class ServeCommand
         var shutdownTimeout = new Option<int?>("--shutdown-timeout") { Description = "Seconds requests in flight may take to finish after SIGTERM or Ctrl+C (default 25); the server stops accepting at once." };
         var rendering = new Option<string?>("--rendering") { Description = "Who may make new renders: anyone (default) or authorised (anonymous clients get cached images, stored tiles and the tiles and sizes info.json lists; other renders answer 401)." };
         var renderRateLimit = new Option<int?>("--render-rate-limit") { Description = "New renders a client may start per minute (0, the default: no limit); over it, 429 with Retry-After." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve /metrics (Prometheus text format) on this port only, instead of the main port; it answers nothing else." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -46,7 +47,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -87,6 +88,7 @@ internal static class ServeCommand
                 ShutdownTimeoutSeconds = result.GetValue(shutdownTimeout) ?? options.ShutdownTimeoutSeconds,
                 Rendering = result.GetValue(rendering) ?? options.Rendering,
                 RenderRateLimit = result.GetValue(renderRateLimit) ?? options.RenderRateLimit,
+                MetricsPort = result.GetValue(metricsPort) ?? options.MetricsPort,
             };
 
             var errors = options.Validate();
@@ -110,6 +112,12 @@ internal static class ServeCommand
                 Console.WriteLine($"  viewer and image list  {url}/");
                 Console.WriteLine($"  IIIF Image API         {url}/iiif/3/{{id}}/info.json  (2.1: {url}/iiif/2/...)");
                 Console.WriteLine($"  Presentation           {url}/iiif/presentation/collection.json");
+                Console.WriteLine($"  Prometheus metrics     {(options.MetricsPort is { } mp ? $"http://{FormatHost(result.GetValue(host)!)}:{mp}" : url)}/metrics");
+                if (options.AdminToken is not null)
+                {
+                    Console.WriteLine($"  admin page             {url}/admin");
+                }
+
                 Console.WriteLine("Ctrl+C stops.");
             }
 

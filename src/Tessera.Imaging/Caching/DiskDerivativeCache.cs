@@ -44,6 +44,8 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     private int _suppressedWarnings;
     private long _nextSizing;
     private int _pending;
+    private long _hits;
+    private long _misses;
 
     /// <param name="root">The cache folder (created when missing).</param>
     /// <param name="capacityBytes">The most bytes kept on disk (less when the filesystem has less room).</param>
@@ -71,6 +73,9 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     /// <summary>The bytes the cache plans to use now: the configured capacity, or less when its filesystem is short of room.</summary>
     public long CapacityBytes => _index.Capacity;
 
+    /// <summary>The bytes the cache was configured to use; <see cref="CapacityBytes"/> is less while its filesystem is short of room.</summary>
+    public long ConfiguredCapacityBytes => _capacityBytes;
+
     /// <summary>How often failures are reported at most; those in between are counted into the next report.</summary>
     public TimeSpan WarningInterval { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -79,12 +84,22 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
 
     public int Count => _index.Count;
 
+    /// <summary>Lookups answered so far.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Lookups not answered so far (unknown keys, and entries found damaged or another key's).</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>Entries deleted for room so far (the bound, or a filesystem that filled up); purges are not counted.</summary>
+    public long Evictions => _index.Evictions;
+
     public bool TryGet(string key, out RenderedImage image)
     {
         image = null!;
         var path = PathOf(key);
         if (!_index.TryGet(path, out _))
         {
+            Interlocked.Increment(ref _misses);
             return false;
         }
 
@@ -93,6 +108,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
             switch (TryRead(path, key, out image))
             {
                 case EntryState.Valid:
+                    Interlocked.Increment(ref _hits);
                     return true;
                 case EntryState.OtherKey:
                     Warn($"Disk cache: the entry at {path} holds another key's image (a copied or moved file); deleted");
@@ -105,6 +121,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         }
 
         _index.Remove(path);
+        Interlocked.Increment(ref _misses);
         return false;
     }
 
@@ -231,7 +248,10 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
             data,
             Encoding.ASCII.GetString(header.Slice(13, mediaLength)),
             BinaryPrimitives.ReadInt32LittleEndian(header[4..]),
-            BinaryPrimitives.ReadInt32LittleEndian(header[8..]));
+            BinaryPrimitives.ReadInt32LittleEndian(header[8..]))
+        {
+            Tier = CacheTier.Disk,
+        };
         return EntryState.Valid;
     }
 

@@ -14,6 +14,7 @@ public sealed class LruCache<TKey, TValue>
     private long _weight;
 
     private readonly Action<TKey, TValue>? _evicted;
+    private long _evictions;
 
     /// <param name="capacity">The most total weight kept.</param>
     /// <param name="weigh">An entry's weight; 1 by default (a count bound).</param>
@@ -41,6 +42,9 @@ public sealed class LruCache<TKey, TValue>
             }
         }
     }
+
+    /// <summary>Entries that left to make room (or were too heavy to keep) so far; removals and purges are not counted.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
 
     public int Count
     {
@@ -84,6 +88,7 @@ public sealed class LruCache<TKey, TValue>
 
             if (weight > Capacity)
             {
+                Interlocked.Increment(ref _evictions);
                 _evicted?.Invoke(key, value);
                 return;
             }
@@ -93,6 +98,7 @@ public sealed class LruCache<TKey, TValue>
             while (_weight > Capacity && _order.Last is { } last)
             {
                 RemoveLocked(last.Value.Key);
+                Interlocked.Increment(ref _evictions);
             }
         }
     }
@@ -145,6 +151,7 @@ public sealed class LruCache<TKey, TValue>
         while (_weight + room > Capacity && _order.Last is { } last)
         {
             RemoveLocked(last.Value.Key);
+            Interlocked.Increment(ref _evictions);
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class OpenFileCache(int capacity = 256)
     private readonly Lock _lock = new();
     private readonly LruCache<string, SafeFileHandle> _files = new(capacity, evicted: (_, handle) => handle.Dispose());
 
+    /// <summary>Handles held open now.</summary>
+    public int Count => _files.Count;
+
     public SafeFileHandle Open(ResolvedSource source)
     {
         var key = $"{source.Path}\n{source.Version}";

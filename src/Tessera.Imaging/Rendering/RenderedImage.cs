@@ -16,6 +16,9 @@ public sealed record RenderedImage(byte[] Data, string MediaType, int Width, int
     /// </summary>
     public RenderPath? Path { get; init; }
 
+    /// <summary>The cache tier that held these bytes (set by the cache that kept them; null when not from a cache).</summary>
+    public Caching.CacheTier? Tier { get; init; }
+
     /// <summary>Why <see cref="Path"/> was chosen (null when rendered outside <c>ImagePipeline</c>).</summary>
     public RenderReason? Reason { get; init; }
 }

@@ -11,6 +11,7 @@ using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
+using Tessera.Server.Operations.Metrics;
 
 namespace Tessera.Server.Endpoints;
 
@@ -29,7 +30,7 @@ public static partial class ImageEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> Handle(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions, ILogger<ImagePipeline> logger)
+    private static async Task<IResult> Handle(HttpContext context, ImagePipeline pipeline, PublicUrls urls, TesseraServerOptions options, InfoOptions infoOptions, ILogger<ImagePipeline> logger, TesseraMetrics metrics)
     {
         var response = context.Response;
         IiifHeaders.Cors(response);
@@ -75,12 +76,13 @@ public static partial class ImageEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
+        var renderStart = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, key, context.RequestAborted)).TryGetValue(out var image, out error))
         {
             if (SourceCatalog.IsChanging(error) && context.Items.TryAdd(typeof(SourceCatalog), null))
             {
                 // The source was replaced while it was read: once more, planned and validated against the new version.
-                return await Handle(context, pipeline, urls, options, infoOptions, logger);
+                return await Handle(context, pipeline, urls, options, infoOptions, logger, metrics);
             }
 
             response.Headers.Remove("Link");
@@ -99,6 +101,12 @@ public static partial class ImageEndpoints
             _ => "rendered",
         };
         response.Headers["X-Tessera-Origin"] = origin;
+        if (image.Tier is { } tier)
+        {
+            response.Headers[MetricLabels.CacheTierHeader] = MetricLabels.Tier(tier);
+        }
+
+        metrics.Rendered(image, renderStart);
         RenderPathChosen(logger, context.Request.Path.Value ?? "", origin, image.Path, image.Reason);
         return Results.Bytes(image.Data, image.MediaType);
     }

@@ -14,6 +14,7 @@ using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
 using Tessera.Server.Operations;
+using Tessera.Server.Operations.Metrics;
 using Tessera.Server.Presentation;
 using Tessera.Server.Viewer;
 
@@ -59,10 +60,12 @@ public static class TesseraServer
         services.AddSingleton<PublicUrls>();
         services.AddSingleton(new PresentationSource(pipeline.Catalog));
         services.AddSingleton<ListingReport>();
-        services.AddSingleton(new Readiness(pipeline, diskCache));
+        var readiness = new Readiness(pipeline, diskCache);
+        services.AddSingleton(readiness);
         services.AddSingleton<SourceFailureLog>();
         services.AddHttpContextAccessor();
         services.AddSingleton<RenderAdmission>();
+        services.AddTesseraMetrics(options, pipeline, readiness);
         return services;
     }
 
@@ -86,6 +89,7 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetService<StartupWarnings>()?.Attach(app.Services.GetRequiredService<ILoggerFactory>());
+        app.UseTesseraMetrics();
         if (app.Services.GetRequiredService<TesseraServerOptions>().AccessLog)
         {
             app.UseAccessLog();
@@ -129,11 +133,24 @@ public static class TesseraServer
 
         // A stop (SIGTERM, Ctrl+C) stops accepting at once and waits this long for requests in flight.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
-        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.UseUrls([.. urls, .. MetricsUrl(options, urls)]);
         builder.Services.AddTessera(options);
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapTessera();
         return app;
+    }
+
+    /// <summary>The metrics port's address: the host of the first address, on <c>MetricsPort</c>.</summary>
+    private static IEnumerable<string> MetricsUrl(TesseraServerOptions options, IEnumerable<string> urls)
+    {
+        if (options.MetricsPort is not { } port || urls.FirstOrDefault() is not { } first)
+        {
+            return [];
+        }
+
+        var colon = first.LastIndexOf(':');
+        var tail = first[(colon + 1)..].TrimEnd('/');
+        return tail.Length > 0 && tail.All(char.IsAsciiDigit) ? [$"{first[..colon]}:{port}"] : [$"{first.TrimEnd('/')}:{port}"];
     }
 }

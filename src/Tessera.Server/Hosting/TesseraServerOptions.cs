@@ -180,6 +180,12 @@ public sealed record TesseraServerOptions
     /// </summary>
     public string IipPath { get; init; } = "/fcgi-bin/iipsrv.fcgi";
 
+    /// <summary>
+    /// A second port (on the same host) for <c>/metrics</c>, which is then served there only, and that port answers
+    /// nothing else: keeps the scrape off a public port. Unset: <c>/metrics</c> is on the main port.
+    /// </summary>
+    public int? MetricsPort { get; init; }
+
     public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea) { UpscaleCaretMaxToLimits = UpscaleCaretMaxToLimits };
 
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
@@ -315,6 +321,11 @@ public sealed record TesseraServerOptions
         if (IipPath.Length > 0 && (!IipPath.StartsWith('/') || IipPath.Contains('?') || IipPath.Contains('#') || IipPath.Contains("{")))
         {
             errors.Add($"Expected an absolute path without ?, # or {{ for IipPath (or empty to turn IIP off) but received \"{IipPath}\"");
+        }
+
+        if (MetricsPort is < 1 or > 65535)
+        {
+            errors.Add($"Expected 1..65535 for MetricsPort (--metrics-port) but received {MetricsPort}");
         }
 
         if (AdminToken is { Length: < 16 })

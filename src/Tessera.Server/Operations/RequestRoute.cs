@@ -39,13 +39,56 @@ public sealed record RequestRoute(string Kind, string? Identifier)
             return new RequestRoute("legacy", tile ? string.Join('/', zoomify[..^2]) : properties ? string.Join('/', zoomify[..^1]) : null);
         }
 
-        return path switch
-        {
-            "/healthz" or "/readyz" => new RequestRoute("health", null),
-            _ when path.StartsWith("/admin/", StringComparison.Ordinal) => new RequestRoute("admin", null),
-            "/" => new RequestRoute("viewer", null),
-            _ when path.StartsWith("/view/", StringComparison.Ordinal) || path.StartsWith("/viewer/", StringComparison.Ordinal) || path.StartsWith("/mirador/", StringComparison.Ordinal) => new RequestRoute("viewer", null),
-            _ => new RequestRoute("other", null),
-        };
+        return new RequestRoute(OtherKind(path), null);
     }
+
+    /// <summary>
+    /// <see cref="Of"/>'s <see cref="Kind"/> without the identifier, allocating nothing: what the metrics of every request
+    /// need (a stored tile is answered in microseconds; decoding its identifier would cost more than counting it).
+    /// </summary>
+    public static string KindOf(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        if (path.StartsWith("/iiif/3/", StringComparison.Ordinal) || path.StartsWith("/iiif/2/", StringComparison.Ordinal))
+        {
+            // As IiifPath.Parse decides: one segment (or one and a slash) is the base URI, a last segment info.json the
+            // information request, anything else an image request (five or more segments) or a malformed one, counted
+            // as image.
+            var rest = path.AsSpan("/iiif/3/".Length);
+            if (rest.IsEmpty || rest[0] == '/')
+            {
+                return "image";
+            }
+
+            var segments = rest.Count('/') + 1;
+            if (segments == 1 || (segments == 2 && rest[^1] == '/'))
+            {
+                return "base";
+            }
+
+            return rest.EndsWith("/info.json", StringComparison.Ordinal) ? "info" : "image";
+        }
+
+        if (path.StartsWith("/iiif/presentation/", StringComparison.Ordinal))
+        {
+            return "presentation";
+        }
+
+        if (path.StartsWith("/deepzoom/", StringComparison.Ordinal) || path.StartsWith("/zoomify/", StringComparison.Ordinal))
+        {
+            return "legacy";
+        }
+
+        return OtherKind(path);
+    }
+
+    private static string OtherKind(string path) => path switch
+    {
+        "/healthz" or "/readyz" => "health",
+        "/admin" => "admin",
+        _ when path.StartsWith("/admin/", StringComparison.Ordinal) => "admin",
+        "/" => "viewer",
+        _ when path.StartsWith("/view/", StringComparison.Ordinal) || path.StartsWith("/viewer/", StringComparison.Ordinal) || path.StartsWith("/mirador/", StringComparison.Ordinal) => "viewer",
+        _ => "other",
+    };
 }

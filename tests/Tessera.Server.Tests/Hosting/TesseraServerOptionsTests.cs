@@ -161,6 +161,18 @@ public sealed class TesseraServerOptionsTests
         AssertErrors(Valid with { AdminToken = token }, valid ? [] : ["Expected an AdminToken of at least 16 characters (it guards the purge endpoint)"]);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(9090, true)]
+    [InlineData(65535, true)]
+    [InlineData(65536, false)]
+    public void A_MetricsPort_is_a_TCP_port(int? port, bool valid)
+    {
+        AssertErrors(Valid with { MetricsPort = port }, valid ? [] : [$"Expected 1..65535 for MetricsPort (--metrics-port) but received {port}"]);
+    }
+
     [Fact]
     public void The_admin_token_is_never_echoed_in_its_error()
     {

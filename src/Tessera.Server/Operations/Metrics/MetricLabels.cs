@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using Tessera.Imaging.Caching;
+using Tessera.Imaging.Rendering;
+
+namespace Tessera.Server.Operations.Metrics;
+
+/// <summary>
+/// Label values of the request metrics, each a constant string: labelling a request allocates nothing, and every label
+/// has a small fixed set of values (never an identifier), so the number of series stays bounded.
+/// </summary>
+internal static class MetricLabels
+{
+    /// <summary>The response header the image endpoint names the cache tier in, beside <c>X-Tessera-Origin: cache</c>.</summary>
+    public const string CacheTierHeader = "X-Tessera-Cache";
+
+    private static readonly string[] Statuses = [.. Enumerable.Range(0, 600).Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    public static string Status(int status) => status is >= 100 and < 600 ? Statuses[status] : "other";
+
+    /// <summary>
+    /// Where the bytes came from, from the headers the image endpoint set: <c>stored-tile</c>, <c>jpeg-tiles</c>,
+    /// <c>openjpeg</c>, <c>rendered</c>, <c>cache-memory</c>, <c>cache-disk</c>, <c>cache</c> (a tier that does not say
+    /// which), or <c>none</c> (not an image, or a legacy tile).
+    /// </summary>
+    public static string Origin(HttpResponse response)
+    {
+        var headers = response.Headers;
+        if (!headers.TryGetValue("X-Tessera-Origin", out var origin))
+        {
+            return "none";
+        }
+
+        return origin.ToString() switch
+        {
+            "stored-tile" => "stored-tile",
+            "jpeg-tiles" => "jpeg-tiles",
+            "openjpeg" => "openjpeg",
+            "rendered" => "rendered",
+            "cache" => !headers.TryGetValue(CacheTierHeader, out var tier) ? "cache" : tier.ToString() switch
+            {
+                "memory" => "cache-memory",
+                "disk" => "cache-disk",
+                _ => "cache",
+            },
+            _ => "other",
+        };
+    }
+
+    /// <summary>The header value for a tier.</summary>
+    public static string Tier(CacheTier tier) => tier == CacheTier.Disk ? "disk" : "memory";
+
+    /// <summary>What produced the bytes of a render (the path that ran, which differs from the one chosen when a fast path declined).</summary>
+    public static string RenderPath(RenderOrigin origin) => origin switch
+    {
+        RenderOrigin.StoredTile => "stored-tile",
+        RenderOrigin.JpegTiles => "jpeg-tiles",
+        RenderOrigin.OpenJpeg => "openjpeg",
+        _ => "libvips",
+    };
+}
