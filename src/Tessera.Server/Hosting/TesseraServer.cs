@@ -9,6 +9,7 @@ using Tessera.Core.Info;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
+using Tessera.Server.Authentication;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
@@ -60,6 +61,7 @@ public static class TesseraServer
         services.AddSingleton<ListingReport>();
         services.AddSingleton(new Readiness(pipeline, diskCache));
         services.AddSingleton<SourceFailureLog>();
+        services.AddTesseraAuthentication(options);
         return services;
     }
 
@@ -89,6 +91,7 @@ public static class TesseraServer
         }
 
         app.Use(ErrorResults.NoStoreOnErrors);
+        app.UseTesseraAuthentication();
         ServerLifecycle.Watch(app);
         app.MapHome();
         app.MapViewer();
@@ -96,6 +99,7 @@ public static class TesseraServer
         app.MapPresentation();
         app.MapLegacyTiles();
         app.MapAdmin();
+        app.MapLogin();
         return app;
     }
 
