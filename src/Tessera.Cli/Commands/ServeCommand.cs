@@ -34,6 +34,7 @@ internal static class ServeCommand
         var rendering = new Option<string?>("--rendering") { Description = "Who may make new renders: anyone (default) or authorised (anonymous clients get cached images, stored tiles and the tiles and sizes info.json lists; other renders answer 401)." };
         var renderRateLimit = new Option<int?>("--render-rate-limit") { Description = "New renders a client may start per minute (0, the default: no limit); over it, 429 with Retry-After." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve /metrics (Prometheus text format) on this port only, instead of the main port; it answers nothing else." };
+        var users = new Option<string?>("--users") { Description = "Users file of the login page (tessera user add writes it): names, roles, password hashes." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -44,10 +45,11 @@ internal static class ServeCommand
             Examples:
               tessera serve --root ./samples
               tessera serve --root /data --host 0.0.0.0 --port 8080 --base-url https://images.example.org
+              tessera serve --root ./samples --users users.json
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -89,6 +91,7 @@ internal static class ServeCommand
                 Rendering = result.GetValue(rendering) ?? options.Rendering,
                 RenderRateLimit = result.GetValue(renderRateLimit) ?? options.RenderRateLimit,
                 MetricsPort = result.GetValue(metricsPort) ?? options.MetricsPort,
+                Users = result.GetValue(users) ?? options.Users,
             };
 
             var errors = options.Validate();

@@ -18,12 +18,14 @@ internal static class TesseraCommand
               tessera seed --root ./serve --out ./static --base-url https://example.org/iiif
               tessera process --root ./photos --instructions instructions.json --out ./derivatives --report report.json
               tessera manifest --root /data/images --out ./manifests --base-url https://images.example.org
+              tessera user add users.json alice --role staff
             """);
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(SeedCommand.Create());
         root.Subcommands.Add(ProcessCommand.Create());
         root.Subcommands.Add(ManifestCommand.Create());
+        root.Subcommands.Add(UserCommand.Create());
         return root;
     }
 }

@@ -10,6 +10,7 @@ using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
 using Tessera.Server.Access;
+using Tessera.Server.Authentication;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
@@ -66,6 +67,7 @@ public static class TesseraServer
         services.AddHttpContextAccessor();
         services.AddSingleton<RenderAdmission>();
         services.AddTesseraMetrics(options, pipeline, readiness);
+        services.AddTesseraAuthentication(options);
         return services;
     }
 
@@ -102,6 +104,7 @@ public static class TesseraServer
             app.Services.GetRequiredService<ImagePipeline>().RenderGate = admission.Admit;
         }
 
+        app.UseTesseraAuthentication();
         ServerLifecycle.Watch(app);
         app.MapHome();
         app.MapViewer();
@@ -109,6 +112,7 @@ public static class TesseraServer
         app.MapPresentation();
         app.MapLegacyTiles();
         app.MapAdmin();
+        app.MapLogin();
         return app;
     }
 

@@ -3,6 +3,7 @@ using Tessera.Imaging.Colour;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
+using Tessera.Server.Authentication;
 
 namespace Tessera.Server.Hosting;
 
@@ -186,6 +187,21 @@ public sealed record TesseraServerOptions
     /// </summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>The users file (<see cref="UsersFile"/>, written by <c>tessera user add</c>) for Tessera's own login page. Unset: no password logins.</summary>
+    public string? Users { get; init; }
+
+    /// <summary>Sessions and the login page: sliding expiry, attempts per address, the answer's delay, the cookie keys' folder.</summary>
+    public LoginSettings Login { get; init; } = new();
+
+    /// <summary>Sign-in through the institution's OpenID Connect provider. Off while <c>Oidc:Authority</c> is unset.</summary>
+    public OidcSettings Oidc { get; init; } = new();
+
+    /// <summary>A name (and groups) set by a trusted reverse proxy in a header, believed only from its addresses. Off while <c>TrustedProxy:Header</c> is unset.</summary>
+    public TrustedProxySettings TrustedProxy { get; init; } = new();
+
+    /// <summary>Identity-provider and proxy groups to Tessera role names (<see cref="RoleMapping"/>). Empty: groups are role names as they are.</summary>
+    public IReadOnlyDictionary<string, string> Roles { get; init; } = new Dictionary<string, string>();
+
     public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea) { UpscaleCaretMaxToLimits = UpscaleCaretMaxToLimits };
 
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(Path.GetTempPath(), "tessera-cache");
@@ -332,6 +348,8 @@ public sealed record TesseraServerOptions
         {
             errors.Add("Expected an AdminToken of at least 16 characters (it guards the purge endpoint)");
         }
+
+        errors.AddRange(AuthenticationValidation.Problems(this));
 
         foreach (var format in PreferredFormats)
         {

@@ -58,7 +58,7 @@ public sealed class ConfigurationDocTests
     [Fact]
     public void Every_command_has_a_section()
     {
-        var commands = TesseraCommand.Create().Subcommands.Select(c => c.Name).Order().ToList();
+        var commands = Commands().Select(c => c.Path).Order().ToList();
         var documented = Sections.Where(s => s.Command is not null).Select(s => s.Command!).Order().ToList();
 
         Assert.Equal(commands, documented);
@@ -67,20 +67,20 @@ public sealed class ConfigurationDocTests
     [Fact]
     public void Every_flag_and_argument_of_every_command_is_documented()
     {
-        foreach (var command in TesseraCommand.Create().Subcommands)
+        foreach (var (path, command) in Commands())
         {
-            var documented = CommandSection(command.Name).Rows.Select(r => r.Names).ToList();
+            var documented = CommandSection(path).Rows.Select(r => r.Names).ToList();
             foreach (var option in ParsedOptions(command))
             {
                 var names = option.Aliases.Prepend(option.Name).ToList();
                 Assert.True(
                     documented.Any(row => names.All(row.Contains)),
-                    $"docs/configuration.md has no row naming {string.Join(", ", names)} under `tessera {command.Name}`");
+                    $"docs/configuration.md has no row naming {string.Join(", ", names)} under `tessera {path}`");
             }
 
             foreach (var argument in command.Arguments)
             {
-                Assert.True(documented.Any(row => row.Contains(argument.Name)), $"docs/configuration.md has no row for the argument {argument.Name} of `tessera {command.Name}`");
+                Assert.True(documented.Any(row => row.Contains(argument.Name)), $"docs/configuration.md has no row for the argument {argument.Name} of `tessera {path}`");
             }
         }
     }
@@ -88,14 +88,14 @@ public sealed class ConfigurationDocTests
     [Fact]
     public void Every_documented_flag_still_exists()
     {
-        foreach (var command in TesseraCommand.Create().Subcommands)
+        foreach (var (path, command) in Commands())
         {
             var known = ParsedOptions(command).SelectMany(o => o.Aliases.Prepend(o.Name))
                 .Concat(command.Arguments.Select(a => a.Name))
                 .ToHashSet(StringComparer.Ordinal);
-            foreach (var name in CommandSection(command.Name).Rows.SelectMany(r => r.Names))
+            foreach (var name in CommandSection(path).Rows.SelectMany(r => r.Names))
             {
-                Assert.True(known.Contains(name), $"docs/configuration.md documents {name} under `tessera {command.Name}`, which the command no longer has");
+                Assert.True(known.Contains(name), $"docs/configuration.md documents {name} under `tessera {path}`, which the command no longer has");
             }
         }
     }
@@ -111,6 +111,24 @@ public sealed class ConfigurationDocTests
         typeof(TesseraServerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true })
             .Select(p => p.Name);
+
+    /// <summary>Every command under <c>tessera</c> with its path (<c>serve</c>, <c>user add</c>), subcommands included.</summary>
+    private static List<(string Path, Command Command)> Commands()
+    {
+        var commands = new List<(string, Command)>();
+        void Walk(Command command, string prefix)
+        {
+            foreach (var sub in command.Subcommands)
+            {
+                var path = prefix + sub.Name;
+                commands.Add((path, sub));
+                Walk(sub, path + " ");
+            }
+        }
+
+        Walk(TesseraCommand.Create(), string.Empty);
+        return commands;
+    }
 
     /// <summary>Options a user types; help and version are System.CommandLine's own.</summary>
     private static IEnumerable<Option> ParsedOptions(Command command) =>
@@ -130,16 +148,16 @@ public sealed class ConfigurationDocTests
         return section;
     }
 
-    /// <summary>The page's <c>## </c> sections, each with its table rows whose first cell names keys or flags in backticks.</summary>
+    /// <summary>The page's <c>## </c> and <c>### </c> sections (a subcommand's is <c>### `tessera user add`</c>), each with its table rows whose first cell names keys or flags in backticks.</summary>
     private static List<Section> ReadSections(string path)
     {
         var sections = new List<Section>();
         Section? current = null;
         foreach (var line in File.ReadLines(path))
         {
-            if (line.StartsWith("## ", StringComparison.Ordinal))
+            if (line.StartsWith("## ", StringComparison.Ordinal) || line.StartsWith("### ", StringComparison.Ordinal))
             {
-                current = new Section(line[3..].Trim());
+                current = new Section(line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..].Trim());
                 sections.Add(current);
             }
             else if (current is not null && line.StartsWith("| `", StringComparison.Ordinal))
