@@ -9,6 +9,7 @@ using Tessera.Core.Info;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
+using Tessera.Server.Access;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
@@ -60,6 +61,15 @@ public static class TesseraServer
         services.AddSingleton<ListingReport>();
         services.AddSingleton(new Readiness(pipeline, diskCache));
         services.AddSingleton<SourceFailureLog>();
+        if (options.Access is not null)
+        {
+            // Validate() has loaded the file once already; a file changed since is checked again here.
+            var (rules, problem) = AccessRules.Load(options.Access);
+            services.AddSingleton(new AccessTokens(options.AccessTokenKeyBytes, TimeSpan.FromSeconds(options.AccessTokenSeconds)));
+            services.AddSingleton(rules ?? throw new InvalidOperationException("Invalid Tessera options:\n  " + problem));
+            services.AddSingleton<AccessPolicy>();
+        }
+
         return services;
     }
 
@@ -89,6 +99,7 @@ public static class TesseraServer
         }
 
         app.Use(ErrorResults.NoStoreOnErrors);
+        app.Use(AccessMiddleware.Enforce);
         ServerLifecycle.Watch(app);
         app.MapHome();
         app.MapViewer();
@@ -96,6 +107,11 @@ public static class TesseraServer
         app.MapPresentation();
         app.MapLegacyTiles();
         app.MapAdmin();
+        if (app.Services.GetService<AccessPolicy>() is not null)
+        {
+            app.MapAuth();
+        }
+
         return app;
     }
 

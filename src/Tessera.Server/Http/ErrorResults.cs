@@ -67,6 +67,7 @@ public static partial class ErrorResults
     private static string Reason(int status) => status switch
     {
         400 => "Bad Request",
+        401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         413 => "Content Too Large",
