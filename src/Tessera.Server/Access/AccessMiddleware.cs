@@ -11,7 +11,8 @@ namespace Tessera.Server.Access;
 /// image is 404 everywhere; a <c>login</c> image 401 (no user or token) or 403 (no role), except its info.json, which
 /// answers with that status and its auth services so a client can recover; the degraded view goes on to the Image API
 /// (<see cref="AccessView"/>) and is refused on the legacy tile routes, whose descriptors know only the full size.
-/// Responses about protected images are never cacheable by shared caches (<c>private</c>, <c>Vary: Authorization, Cookie</c>).
+/// Responses about protected images are never kept by shared caches and revalidated by browsers each time
+/// (<c>private, no-cache</c>, <c>Vary: Authorization, Cookie, Origin</c>).
 /// </summary>
 public static class AccessMiddleware
 {
@@ -19,7 +20,8 @@ public static class AccessMiddleware
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (context.RequestServices.GetService<AccessPolicy>() is not { } policy || Target(context) is not { } target)
+        // A CORS preflight carries no credentials by design and shows nothing: it is answered as for any image.
+        if (HttpMethods.IsOptions(context.Request.Method) || context.RequestServices.GetService<AccessPolicy>() is not { } policy || Target(context) is not { } target)
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -73,10 +75,12 @@ public static class AccessMiddleware
                 var response = (HttpResponse)state;
                 if (response.StatusCode < 400)
                 {
-                    var cacheControl = response.Headers.CacheControl.ToString();
-                    response.Headers.CacheControl = cacheControl.Contains("public", StringComparison.Ordinal) ? cacheControl.Replace("public", "private", StringComparison.Ordinal) : "private, no-cache";
+                    // Only the browser may keep it, and must ask again each time (a 304 while still authorised): a token
+                    // revoked or a session ended is noticed at once. The answer depends on the token, the session cookie
+                    // and the Origin the token is bound to.
+                    response.Headers.CacheControl = "private, no-cache";
                     var vary = response.Headers.Vary.ToString();
-                    response.Headers.Vary = vary.Length == 0 ? "Authorization, Cookie" : vary + ", Authorization, Cookie";
+                    response.Headers.Vary = vary.Length == 0 ? "Authorization, Cookie, Origin" : vary + ", Authorization, Cookie, Origin";
                 }
 
                 return Task.CompletedTask;
