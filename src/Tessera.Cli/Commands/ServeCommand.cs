@@ -31,6 +31,7 @@ internal static class ServeCommand
         var logFormat = new Option<string?>("--log-format") { Description = "How the log is written: text (default) or json (one JSON object per line, for log shippers)." };
         var accessLog = new Option<bool>("--access-log") { Description = "Log one line per request: identifier, route kind, status, duration, origin." };
         var shutdownTimeout = new Option<int?>("--shutdown-timeout") { Description = "Seconds requests in flight may take to finish after SIGTERM or Ctrl+C (default 25); the server stops accepting at once." };
+        var access = new Option<string?>("--access") { Description = "A JSON file of access rules (public, login, degraded, hidden by identifier glob; see docs/access.md and deploy/access.sample.json). Enables the IIIF Authorization Flow services." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -44,7 +45,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, access, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -83,6 +84,7 @@ internal static class ServeCommand
                 LogFormat = result.GetValue(logFormat) ?? options.LogFormat,
                 AccessLog = result.GetValue(accessLog) || options.AccessLog,
                 ShutdownTimeoutSeconds = result.GetValue(shutdownTimeout) ?? options.ShutdownTimeoutSeconds,
+                Access = result.GetValue(access) is { } accessFile ? Path.GetFullPath(accessFile) : options.Access,
             };
 
             var errors = options.Validate();
