@@ -240,6 +240,33 @@ public sealed class AccessRuleTests(AccessServerFixture server)
         Assert.Equal(markPixels, FarFromGrey(markedAgain));
     }
 
+    [Fact]
+    public async Task An_image_watermark_is_drawn_with_its_alpha_on_the_publics_image_only()
+    {
+        var path = $"/iiif/3/{Uri.EscapeDataString("stamped/st.jpg")}/full/120,/0/default.png";
+        using var publicResponse = await server.GetAsync(path);
+        using var authorisedResponse = await server.GetAsync(path, user: "bob");
+        using var marked = VipsImage.NewFromBuffer(await publicResponse.Content.ReadAsByteArrayAsync());
+        using var authorised = VipsImage.NewFromBuffer(await authorisedResponse.Content.ReadAsByteArrayAsync());
+        Assert.Equal((120, 80), (marked.Width, marked.Height));
+
+        // The mark is 60 px wide (half the output) at the top left, after a margin of 2 px: its opaque left half red,
+        // its transparent right half leaving the grey.
+        Assert.Equal((255.0, 0.0, 0.0), Rgb(marked.GetPoint(10, 10)), new RgbTolerance(12));
+        Assert.Equal((128.0, 128.0, 128.0), Rgb(marked.GetPoint(50, 10)), new RgbTolerance(12));
+        Assert.Equal((128.0, 128.0, 128.0), Rgb(authorised.GetPoint(10, 10)), new RgbTolerance(12));
+    }
+
+    private static (double R, double G, double B) Rgb(double[] point) => (point[0], point[1], point[2]);
+
+    private sealed class RgbTolerance(double tolerance) : IEqualityComparer<(double R, double G, double B)>
+    {
+        public bool Equals((double R, double G, double B) x, (double R, double G, double B) y) =>
+            Math.Abs(x.R - y.R) <= tolerance && Math.Abs(x.G - y.G) <= tolerance && Math.Abs(x.B - y.B) <= tolerance;
+
+        public int GetHashCode((double R, double G, double B) obj) => 0;
+    }
+
     /// <summary>Pixels more than 40 levels from the grey (128) of the test images: the watermark's text and shadow.</summary>
     private static int FarFromGrey(VipsImage image)
     {

@@ -28,16 +28,20 @@ public sealed class AccessServerFixture : IAsyncLifetime
             {"match": "staff/**", "access": "login", "roles": ["staff"]},
             {"match": "museum/*", "access": "degraded", "maxSize": 120, "watermark": {"text": "© Museum", "position": "centre", "opacity": 1, "size": 0.8}},
             {"match": "plain/*", "access": "degraded", "maxSize": 300},
+            {"match": "stamped/*", "access": "degraded", "maxSize": 120, "watermark": {"image": "@MARK@", "position": "top-left", "opacity": 1, "size": 0.5}},
             {"match": "secret/*", "access": "hidden"}
           ]
         }
         """;
 
-    public static readonly string[] Images = ["open/a.jpg", "restricted/r.jpg", "staff/s.jpg", "museum/m.jpg", "plain/p.jpg", "secret/h.jpg", "mixed/pub.jpg", "mixed/hid.jpg"];
+    public static readonly string[] Images = ["open/a.jpg", "restricted/r.jpg", "staff/s.jpg", "museum/m.jpg", "plain/p.jpg", "secret/h.jpg", "mixed/pub.jpg", "mixed/hid.jpg", "stamped/st.jpg"];
 
     public string Root { get; } = Directory.CreateTempSubdirectory("tessera-access-").FullName;
 
     public string RulesFile => Path.Combine(Root, "..", Path.GetFileName(Root) + "-rules.json");
+
+    /// <summary>The image watermark: red, opaque on its left half, transparent on its right (outside the root).</summary>
+    public string MarkFile => Path.Combine(Root, "..", Path.GetFileName(Root) + "-mark.png");
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -58,7 +62,19 @@ public sealed class AccessServerFixture : IAsyncLifetime
             uchar.SaveToFile("jpegsave", path, ("Q", 95));
         }
 
-        File.WriteAllText(RulesFile, Rules);
+        using (var red = VipsOperation.Image("black", ("width", 200), ("height", 100), ("bands", 3)))
+        using (var colour = red.Call("linear", ("a", new[] { 1.0, 1.0, 1.0 }), ("b", new[] { 255.0, 0.0, 0.0 })))
+        using (var rgb = colour.Cast(BandFormat.UChar))
+        using (var alpha = VipsOperation.Image("black", ("width", 100), ("height", 100)))
+        using (var opaque = alpha.Call("linear", ("a", new[] { 1.0 }), ("b", new[] { 255.0 })))
+        using (var half = opaque.Call("embed", ("x", 0), ("y", 0), ("width", 200), ("height", 100)))
+        using (var halfAlpha = half.Cast(BandFormat.UChar))
+        using (var rgba = VipsOperation.Image("bandjoin", ("in", new[] { rgb, halfAlpha })))
+        {
+            rgba.SaveToFile("pngsave", MarkFile);
+        }
+
+        File.WriteAllText(RulesFile, Rules.Replace("@MARK@", System.Text.Json.JsonEncodedText.Encode(Path.GetFullPath(MarkFile)).ToString(), StringComparison.Ordinal));
         var options = new TesseraServerOptions { Root = Root, Access = RulesFile, Cache = CacheMode.Memory };
         _app = TesseraServer.Build(options, ["http://127.0.0.1:0"], builder =>
             builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null));
@@ -99,5 +115,6 @@ public sealed class AccessServerFixture : IAsyncLifetime
 
         Directory.Delete(Root, recursive: true);
         File.Delete(RulesFile);
+        File.Delete(MarkFile);
     }
 }
