@@ -57,18 +57,22 @@ public sealed class AccessPolicy(AccessRules rules, AccessTokens tokens, PublicU
     /// What <paramref name="user"/> may see of an image: null for a public one; else a view whose status is 404 (hidden,
     /// not an administrator), 401 or 403 (login), or 200, degraded or not.
     /// </summary>
-    public AccessView? Decide(string identifier, ClaimsPrincipal user)
+    public AccessView? Decide(string identifier, ClaimsPrincipal user) => Decide(Rules, identifier, user);
+
+    /// <summary>As <see cref="Decide(string, ClaimsPrincipal)"/>, under <paramref name="rules"/>.</summary>
+    public static AccessView? Decide(AccessRules rules, string identifier, ClaimsPrincipal user)
     {
+        ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(identifier);
         ArgumentNullException.ThrowIfNull(user);
-        var rule = Rules.Find(identifier);
-        var authorised = rule.Authorises(user, Rules.AdminRole);
+        var rule = rules.Find(identifier);
+        var authorised = rule.Authorises(user, rules.AdminRole);
         return rule.Access switch
         {
             AccessKind.Public => null,
-            AccessKind.Hidden => new AccessView(rule, user.IsInRole(Rules.AdminRole) && user.Identity?.IsAuthenticated == true ? 200 : 404, degraded: false, Rules.AdminRole),
-            AccessKind.Login => new AccessView(rule, authorised ? 200 : user.Identity?.IsAuthenticated == true ? 403 : 401, degraded: false, Rules.AdminRole),
-            _ => new AccessView(rule, 200, degraded: !authorised, Rules.AdminRole),
+            AccessKind.Hidden => new AccessView(rule, user.IsInRole(rules.AdminRole) && user.Identity?.IsAuthenticated == true ? 200 : 404, degraded: false, rules.AdminRole),
+            AccessKind.Login => new AccessView(rule, authorised ? 200 : user.Identity?.IsAuthenticated == true ? 403 : 401, degraded: false, rules.AdminRole),
+            _ => new AccessView(rule, 200, degraded: !authorised, rules.AdminRole),
         };
     }
 
@@ -102,56 +106,70 @@ public sealed class AccessPolicy(AccessRules rules, AccessTokens tokens, PublicU
             return;
         }
 
-        var user = policy.UserOf(context);
-        var baseUrl = policy.BaseUrl(context);
+        Decorate(document, policy.Rules, policy.UserOf(context), policy.BaseUrl(context));
+    }
+
+    /// <summary>
+    /// As <see cref="Decorate(HttpContext, JsonObject)"/>, for <paramref name="user"/> under <paramref name="rules"/> with
+    /// services under <paramref name="baseUrl"/> (<c>tessera manifest --access</c> writes the public's documents so).
+    /// </summary>
+    public static void Decorate(JsonObject document, AccessRules rules, ClaimsPrincipal user, string baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(baseUrl);
         if (document["items"] is JsonArray items && (document["type"]?.GetValue<string>() == "Manifest"))
         {
             foreach (var canvas in items.ToList())
             {
-                if (canvas is not null && policy.HidesAny(canvas, user))
+                if (canvas is not null && HidesAny(rules, canvas, user))
                 {
                     items.Remove(canvas);
                 }
             }
         }
 
-        policy.AddServices(document, user, baseUrl);
+        AddServices(rules, document, user, baseUrl);
     }
 
+    /// <summary>The public, as documents written for everyone see them.</summary>
+    public static ClaimsPrincipal Public => Anonymous;
+
     /// <summary>Whether anything under <paramref name="node"/> is an image service of an image hidden from the user.</summary>
-    private bool HidesAny(JsonNode node, ClaimsPrincipal user) => node switch
+    private static bool HidesAny(AccessRules rules, JsonNode node, ClaimsPrincipal user) => node switch
     {
-        JsonObject o when ImageOf(o) is { } id && Decide(id, user) is { Status: 404 } => true,
-        JsonObject o => o.Any(p => p.Value is not null && HidesAny(p.Value, user)),
-        JsonArray a => a.Any(e => e is not null && HidesAny(e, user)),
+        JsonObject o when ImageOf(o) is { } id && Decide(rules, id, user) is { Status: 404 } => true,
+        JsonObject o => o.Any(p => p.Value is not null && HidesAny(rules, p.Value, user)),
+        JsonArray a => a.Any(e => e is not null && HidesAny(rules, e, user)),
         _ => false,
     };
 
-    private void AddServices(JsonNode node, ClaimsPrincipal user, string baseUrl)
+    private static void AddServices(AccessRules rules, JsonNode node, ClaimsPrincipal user, string baseUrl)
     {
         if (node is JsonObject o)
         {
-            if (ImageOf(o) is { } id && Rules.Find(id) is { Access: AccessKind.Login or AccessKind.Degraded } rule)
+            if (ImageOf(o) is { } id && rules.Find(id) is { Access: AccessKind.Login or AccessKind.Degraded } rule)
             {
                 o["service"] = AuthServices.For(rule, baseUrl, id);
                 return;
             }
 
-            if (o["thumbnail"] is JsonNode thumbnail && HidesAny(thumbnail, user))
+            if (o["thumbnail"] is JsonNode thumbnail && HidesAny(rules, thumbnail, user))
             {
                 o.Remove("thumbnail");
             }
 
             foreach (var child in o.Select(p => p.Value).Where(v => v is not null).ToList())
             {
-                AddServices(child!, user, baseUrl);
+                AddServices(rules, child!, user, baseUrl);
             }
         }
         else if (node is JsonArray a)
         {
             foreach (var child in a.Where(v => v is not null).ToList())
             {
-                AddServices(child!, user, baseUrl);
+                AddServices(rules, child!, user, baseUrl);
             }
         }
     }
