@@ -5,6 +5,7 @@ using Tessera.Core.Presentation;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
 using Tessera.Imaging.Sources;
+using Tessera.Server.Access;
 
 namespace Tessera.Cli.Commands;
 
@@ -22,6 +23,7 @@ internal static class ManifestCommand
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder to write collection.json and {object}/manifest.json into (created if missing).", Required = true };
         var baseUrl = new Option<string>("--base-url") { Description = "Public URL of the Tessera server that serves these images, e.g. https://images.example.org. Image services are {base}/iiif/3/{id}; documents get ids under {base}/iiif/presentation/.", Required = true };
         var csv = new Option<FileInfo?>("--csv") { Description = "Descriptive metadata: a CSV with an identifier column (the object's folder path or image identifier) and optional label, summary, rights, requiredStatement, navDate; every other column becomes a metadata entry." };
+        var access = new Option<FileInfo?>("--access") { Description = "The server's access rules (docs/access.md): hidden images and objects are left out, and protected images get their IIIF auth services, as the public sees them." };
         var imageService2 = new Option<bool>("--image-service2") { Description = "Also list an ImageService2 ({base}/iiif/2/{id}) beside each ImageService3, for viewers that only speak Image API 2." };
 
         var command = new Command(
@@ -35,7 +37,7 @@ internal static class ManifestCommand
               tessera manifest --root /data/archive --out ./out --base-url http://127.0.0.1:8182 --csv objects.csv --image-service2
             """)
         {
-            root, output, baseUrl, csv, imageService2,
+            root, output, baseUrl, csv, imageService2, access,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -71,6 +73,16 @@ internal static class ManifestCommand
                 }
             }
 
+            AccessRules? rules = null;
+            if (result.GetValue(access) is { } accessFile)
+            {
+                (rules, var accessProblem) = AccessRules.Load(accessFile.FullName);
+                if (accessProblem is not null)
+                {
+                    problems.Add(accessProblem);
+                }
+            }
+
             if (problems.Count > 0)
             {
                 foreach (var problem in problems)
@@ -92,6 +104,12 @@ internal static class ManifestCommand
             var written = new List<PresentationObject>();
             var listing = source.List(cancellationToken);
             BatchOptions.Report(listing, stderr);
+            if (rules is not null)
+            {
+                // Written for everyone: what the public may not even know of is left out.
+                listing = new SourceListing([.. listing.Where(id => AccessPolicy.Decide(rules, id, AccessPolicy.Public) is not { Status: 404 })], listing.Truncated, listing.Skipped);
+            }
+
             foreach (var obj in PresentationSource.Objects(listing))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -108,6 +126,11 @@ internal static class ManifestCommand
                 }
 
                 var manifest = PresentationBuilder.Manifest(obj, canvases, options, metadata.GetValueOrDefault(obj.Id));
+                if (rules is not null)
+                {
+                    AccessPolicy.Decorate(manifest, rules, AccessPolicy.Public, options.BaseUrl);
+                }
+
                 var file = Path.Combine(outDir.FullName, Path.Combine(obj.Id.Split('/')), "manifest.json");
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 await File.WriteAllTextAsync(file, manifest.ToJsonString(Indented) + "\n", cancellationToken);

@@ -35,6 +35,7 @@ internal static class ServeCommand
         var renderRateLimit = new Option<int?>("--render-rate-limit") { Description = "New renders a client may start per minute (0, the default: no limit); over it, 429 with Retry-After." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve /metrics (Prometheus text format) on this port only, instead of the main port; it answers nothing else." };
         var users = new Option<string?>("--users") { Description = "Users file of the login page (tessera user add writes it): names, roles, password hashes." };
+        var access = new Option<string?>("--access") { Description = "A JSON file of access rules (public, login, degraded, hidden by identifier glob; see docs/access.md and deploy/access.sample.json). Enables the IIIF Authorization Flow services." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -49,7 +50,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, access, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -92,6 +93,7 @@ internal static class ServeCommand
                 RenderRateLimit = result.GetValue(renderRateLimit) ?? options.RenderRateLimit,
                 MetricsPort = result.GetValue(metricsPort) ?? options.MetricsPort,
                 Users = result.GetValue(users) ?? options.Users,
+                Access = result.GetValue(access) is { } accessFile ? Path.GetFullPath(accessFile) : options.Access,
             };
 
             var errors = options.Validate();

@@ -58,14 +58,21 @@ public sealed class ImagePipeline
     public string KeyOf(ImagePlan plan, SourceDescription source) => DerivativeKey.Of(plan, source, Renderer.Options.Colour);
 
     /// <summary>Resolves and plans without rendering: what the server needs for errors and canonical links.</summary>
-    public Outcome<(ImagePlan Plan, SourceDescription Source)> Plan(ImageRequest request)
+    public Outcome<(ImagePlan Plan, SourceDescription Source)> Plan(ImageRequest request) => Plan(request, limitsOf: null);
+
+    /// <summary>
+    /// As <see cref="Plan(ImageRequest)"/>, under limits that depend on the source (a degraded view's reduced size):
+    /// <paramref name="limitsOf"/> null means <see cref="Limits"/>.
+    /// </summary>
+    public Outcome<(ImagePlan Plan, SourceDescription Source)> Plan(ImageRequest request, Func<SourceDescription, ServerLimits>? limitsOf)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (!Catalog.Describe(request.Identifier).TryGetValue(out var source, out var error))
         {
             return error;
         }
 
-        if (!ImagePlanner.Plan(request, source.Info, Limits, Profile).TryGetValue(out var plan, out error))
+        if (!ImagePlanner.Plan(request, source.Info, limitsOf?.Invoke(source) ?? Limits, Profile).TryGetValue(out var plan, out error))
         {
             return error;
         }

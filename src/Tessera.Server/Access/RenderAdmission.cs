@@ -67,7 +67,9 @@ public sealed class RenderAdmission : IDisposable
             return null;
         }
 
-        var signedIn = context.User.Identity?.IsAuthenticated == true;
+        // Who the request is as the access rules see it: an IIIF client's bearer token counts like a session.
+        var user = (context.RequestServices.GetService(typeof(AccessPolicy)) as AccessPolicy)?.UserOf(context) ?? context.User;
+        var signedIn = user.Identity?.IsAuthenticated == true;
         if (_authorisedOnly && !signedIn && !context.Items.ContainsKey(ListedKey) && !ListedImages.Contains(plan, plan.Limits, _info))
         {
             return new IiifError(401, "identifier", $"New renders of \"{plan.Identifier}\" other than the tiles and sizes its info.json lists are for signed-in users: sign in through the image's access service");
@@ -78,7 +80,7 @@ public sealed class RenderAdmission : IDisposable
             return null;
         }
 
-        var client = signedIn && context.User.Identity?.Name is { Length: > 0 } name ? "user:" + name : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var client = signedIn && user.Identity?.Name is { Length: > 0 } name ? "user:" + name : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         using var lease = _rate.AttemptAcquire(client);
         if (lease.IsAcquired)
         {

@@ -9,6 +9,7 @@ using Tessera.Imaging.Caching;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
+using Tessera.Server.Access;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
 using Tessera.Server.Operations.Metrics;
@@ -59,9 +60,17 @@ public static partial class ImageEndpoints
             return ErrorResults.From(error);
         }
 
-        if (!pipeline.Plan(request).TryGetValue(out var planned, out error))
+        // A protected image's view (docs/access.md): the public's degraded one plans under reduced limits, is refused
+        // beyond its resolution, is watermarked and has its own key; null for public images.
+        var view = AccessView.Of(context);
+        if (!pipeline.Plan(request, view is null ? null : source => view.LimitsFor(source.Info, pipeline.Limits)).TryGetValue(out var planned, out error))
         {
             return ErrorResults.From(error);
+        }
+
+        if (view?.Refuse(planned.Plan) is { } refused)
+        {
+            return ErrorResults.From(refused);
         }
 
         var id = urls.ImageId(context.Request, version, path.Identifier);
@@ -70,14 +79,16 @@ public static partial class ImageEndpoints
 
         // The bytes are a pure function of the source version and the canonical plan: validators need no render.
         var key = pipeline.KeyOf(planned.Plan, planned.Source);
-        var etag = DerivativeKey.ETag(key);
+        var etag = DerivativeKey.ETag(key + view?.KeySuffix);
         if (HttpCaching.Apply(context, options, etag, planned.Source.Source.LastModified))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
         var renderStart = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, key, context.RequestAborted)).TryGetValue(out var image, out error))
+        if (!(await (view?.Watermark is { } watermark
+            ? Watermarked(pipeline, planned.Plan, planned.Source, key, key + view.KeySuffix, watermark, context.RequestAborted)
+            : pipeline.RenderAsync(planned.Plan, planned.Source, key, context.RequestAborted))).TryGetValue(out var image, out error))
         {
             if (SourceCatalog.IsChanging(error) && context.Items.TryAdd(typeof(SourceCatalog), null))
             {
@@ -111,6 +122,27 @@ public static partial class ImageEndpoints
         return Results.Bytes(image.Data, image.MediaType);
     }
 
+    /// <summary>
+    /// The public's watermarked image: cached under its own key, else the plan's image (the same bytes an authorised
+    /// user gets for this plan, which is within the reduced size) with the mark drawn.
+    /// </summary>
+    private static async Task<Outcome<RenderedImage>> Watermarked(ImagePipeline pipeline, Core.Planning.ImagePlan plan, SourceDescription source, string key, string markedKey, Watermark watermark, CancellationToken cancellationToken)
+    {
+        if (pipeline.Cache is { } cache && cache.TryGet(markedKey, out var cached))
+        {
+            return cached with { Origin = RenderOrigin.Cache };
+        }
+
+        if (!(await pipeline.RenderAsync(plan, source, key, cancellationToken)).TryGetValue(out var image, out var error))
+        {
+            return error;
+        }
+
+        var marked = Watermarker.Apply(image, plan.Format, watermark, pipeline.Renderer.Options);
+        pipeline.Cache?.Set(markedKey, marked);
+        return marked;
+    }
+
     /// <summary>Which path the chooser took for a request and why, beside where the bytes came from: for operators finding what keeps requests off the fast paths.</summary>
     [LoggerMessage(Level = LogLevel.Debug, Message = "{RequestPath}: {Origin}; render path {RenderPath} because {Reason}")]
     private static partial void RenderPathChosen(ILogger logger, string requestPath, string origin, RenderPath? renderPath, RenderReason? reason);
@@ -123,10 +155,19 @@ public static partial class ImageEndpoints
         }
 
         var id = urls.ImageId(context.Request, version, identifier);
-        var json = InfoDocument.Build(version, id, source.Info, pipeline.Limits, infoOptions).ToJsonString(Indented);
+        var view = AccessView.Of(context);
+        var document = InfoDocument.Build(version, id, source.Info, view?.LimitsFor(source.Info, pipeline.Limits) ?? pipeline.Limits, infoOptions);
+        view?.Decorate(document, source.Info, urls.BaseUrl(context.Request), identifier);
+        var json = document.ToJsonString(Indented);
         var mediaType = IiifHeaders.JsonMediaType(context.Request, version);
         IiifHeaders.ProfileLink(context.Response, version);
         context.Response.Headers.Vary = "Accept";
+        if (view is { Status: not 200 })
+        {
+            // A login image's info.json answers 401 or 403 with its auth services, so a client can recover (Auth 1.0 §2.4).
+            return Results.Text(json, mediaType, statusCode: view.Status);
+        }
+
         if (HttpCaching.Apply(context, options, DerivativeKey.ETag(mediaType + json), source.Source.LastModified))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);

@@ -68,6 +68,15 @@ public static class TesseraServer
         services.AddSingleton<RenderAdmission>();
         services.AddTesseraMetrics(options, pipeline, readiness);
         services.AddTesseraAuthentication(options);
+        if (options.Access is not null)
+        {
+            // Validate() has loaded the file once already; a file changed since is checked again here.
+            var (rules, problem) = AccessRules.Load(options.Access);
+            services.AddSingleton(new AccessTokens(options.AccessTokenKeyBytes, TimeSpan.FromSeconds(options.AccessTokenSeconds)));
+            services.AddSingleton(rules ?? throw new InvalidOperationException("Invalid Tessera options:\n  " + problem));
+            services.AddSingleton<AccessPolicy>();
+        }
+
         return services;
     }
 
@@ -105,6 +114,7 @@ public static class TesseraServer
         }
 
         app.UseTesseraAuthentication();
+        app.Use(AccessMiddleware.Enforce);
         ServerLifecycle.Watch(app);
         app.MapHome();
         app.MapViewer();
@@ -113,6 +123,11 @@ public static class TesseraServer
         app.MapLegacyTiles();
         app.MapAdmin();
         app.MapLogin();
+        if (app.Services.GetService<AccessPolicy>() is not null)
+        {
+            app.MapAuth();
+        }
+
         return app;
     }
 

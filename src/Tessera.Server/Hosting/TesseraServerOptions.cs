@@ -153,6 +153,21 @@ public sealed record TesseraServerOptions
     public string? AdminToken { get; init; }
 
     /// <summary>
+    /// A JSON file of access rules (docs/access.md, samples/access.json): by identifier glob, in order, <c>public</c>,
+    /// <c>login</c>, <c>degraded</c> or <c>hidden</c>. Unset: everything is public and the IIIF auth services do not exist.
+    /// </summary>
+    public string? Access { get; init; }
+
+    /// <summary>Seconds an IIIF access token is good for (its <c>expiresIn</c>).</summary>
+    public int AccessTokenSeconds { get; init; } = 1800;
+
+    /// <summary>
+    /// The key access tokens are signed with, base64 of 32 bytes or more; shared by the servers behind one load balancer
+    /// only for signatures (each keeps its own tokens). Unset: made at random on start.
+    /// </summary>
+    public string? AccessTokenKey { get; init; }
+
+    /// <summary>
     /// Make <c>^max</c> enlarge up to the limits (the literal reading of Image API 3.0 §4.2). Off by default, as the
     /// official validator and the reference implementation expect: <c>^max</c> is then the region at its own size.
     /// </summary>
@@ -201,6 +216,22 @@ public sealed record TesseraServerOptions
 
     /// <summary>Identity-provider and proxy groups to Tessera role names (<see cref="RoleMapping"/>). Empty: groups are role names as they are.</summary>
     public IReadOnlyDictionary<string, string> Roles { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The bytes of <see cref="AccessTokenKey"/>, or null when unset or not base64.</summary>
+    public byte[]? AccessTokenKeyBytes
+    {
+        get
+        {
+            try
+            {
+                return AccessTokenKey is null ? null : Convert.FromBase64String(AccessTokenKey);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
 
     public ServerLimits Limits => new(MaxWidth, MaxHeight, MaxArea) { UpscaleCaretMaxToLimits = UpscaleCaretMaxToLimits };
 
@@ -350,6 +381,21 @@ public sealed record TesseraServerOptions
         }
 
         errors.AddRange(AuthenticationValidation.Problems(this));
+
+        if (Access is not null && Tessera.Server.Access.AccessRules.Load(Access).Problem is { } accessProblem)
+        {
+            errors.Add(accessProblem);
+        }
+
+        if (AccessTokenSeconds is < 1 or > 86_400)
+        {
+            errors.Add($"Expected 1..86400 seconds for AccessTokenSeconds but received {AccessTokenSeconds}");
+        }
+
+        if (AccessTokenKey is not null && AccessTokenKeyBytes is not { Length: >= 32 })
+        {
+            errors.Add("Expected base64 of 32 or more bytes for AccessTokenKey but received something else");
+        }
 
         foreach (var format in PreferredFormats)
         {

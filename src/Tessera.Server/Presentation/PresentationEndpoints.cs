@@ -51,7 +51,7 @@ public static class PresentationEndpoints
         JsonObject document;
         if (segments is ["collection.json"])
         {
-            var listing = source.List(context.RequestAborted);
+            var listing = Access.AccessPolicy.Visible(context, source.List(context.RequestAborted));
             ListingReport.Report(context, listing);
             document = PresentationBuilder.Collection(PresentationSource.Objects(listing), presentation);
         }
@@ -77,6 +77,7 @@ public static class PresentationEndpoints
                 "path", $"Expected {Prefix}collection.json or {Prefix}{{object}}/manifest.json but received \"{context.Request.Path}\""));
         }
 
+        Access.AccessPolicy.Decorate(context, document);
         context.Response.Headers.Vary = "Accept";
         context.Response.Headers.CacheControl = "no-cache";
         var accept = context.Request.Headers.Accept.ToString();

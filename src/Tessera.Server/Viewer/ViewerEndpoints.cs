@@ -35,7 +35,7 @@ public static class ViewerEndpoints
     private static IResult Home(HttpContext context, PresentationSource source)
     {
         // One bounded walk for both lists; it stops when the client goes away.
-        var images = source.List(context.RequestAborted);
+        var images = Access.AccessPolicy.Visible(context, source.List(context.RequestAborted));
         var objects = PresentationSource.Objects(images);
         ListingReport.Report(context, images);
         var html = new StringBuilder();

@@ -53,6 +53,36 @@ public sealed class ManifestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task With_access_rules_hidden_images_are_left_out_and_protected_ones_get_their_auth_services()
+    {
+        var rules = Path.Combine(_out, "..", Path.GetFileName(_out) + "-rules.json");
+        File.WriteAllText(rules, """{"rules": [{"match": "atlas/page-10.png", "access": "hidden"}, {"match": "atlas/*", "access": "login"}, {"match": "lone.png", "access": "hidden"}]}""");
+        try
+        {
+            var (exit, output, error) = await CliRunner.RunAsync("manifest", "--root", _root, "--out", _out, "--base-url", "https://images.example.org", "--access", rules);
+            Assert.True(exit == 0, error);
+            Assert.Contains("Wrote 1 manifest", output, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(_out, "lone.png", "manifest.json")));
+            var atlas = Read("atlas/manifest.json");
+            Assert.DoesNotContain("page-10", atlas.ToJsonString(), StringComparison.Ordinal);
+            var canvases = atlas["items"]!.AsArray();
+            Assert.Equal(2, canvases.Count);
+            var probe = canvases[0]!["items"]![0]!["items"]![0]!["body"]!["service"]![0]!["service"]![0]!;
+            Assert.Equal("AuthProbeService2", probe["type"]!.GetValue<string>());
+            Assert.Equal("https://images.example.org/auth/v2/probe/atlas/page-1.png", probe["id"]!.GetValue<string>());
+
+            File.WriteAllText(rules, "{\"rules\": [\n{\"match\": \"a\", \"access\": \"nobody\"}]}");
+            var (badExit, _, badError) = await CliRunner.RunAsync("manifest", "--root", _root, "--out", _out, "--base-url", "https://images.example.org", "--access", rules);
+            Assert.Equal(2, badExit);
+            Assert.Contains("line 2", badError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
+    [Fact]
     public async Task A_careless_layout_is_listed_once_within_the_batch_bounds_and_what_was_left_out_goes_to_stderr()
     {
         File.CreateSymbolicLink(Path.Combine(_root, "a"), ".");
