@@ -32,6 +32,9 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
 
     public bool CanList => true;
 
+    /// <summary>Keys asked for per ListObjectsV2 page (1..1000; S3's own maximum is the default).</summary>
+    public int PageSize { get; init; } = 1000;
+
     public string Describe(string key) => $"s3://{Location.Bucket}/{Location.Key(key)}";
 
     public Task<RemoteObjectInfo> HeadAsync(string key, CancellationToken cancellationToken) =>
@@ -84,7 +87,7 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
             var page = await RemoteCalls.RunAsync(
                 _timeout,
                 $"LIST {Location}",
-                token => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Location.Bucket, Prefix = Location.ListPrefix, ContinuationToken = continuation, MaxKeys = 1000 }, token),
+                token => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Location.Bucket, Prefix = Location.ListPrefix, ContinuationToken = continuation, MaxKeys = Math.Clamp(PageSize, 1, 1000) }, token),
                 cancellationToken).ConfigureAwait(false);
             foreach (var entry in page.S3Objects ?? [])
             {
