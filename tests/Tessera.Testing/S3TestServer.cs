@@ -132,8 +132,19 @@ public sealed class S3TestServer : IDisposable, IAsyncDisposable
     /// <summary>Credentials s3rver accepts.</summary>
     public static AWSCredentials Credentials { get; } = new BasicAWSCredentials(AccessKey, SecretKey);
 
-    /// <summary>Every request answered so far, in order of completion.</summary>
-    public IReadOnlyList<S3TestRequest> Requests => [.. _requests];
+    /// <summary>
+    /// Every request answered so far, in order of completion. The log arrives through the process's output, a moment
+    /// after each answer: reading it first sends a marker request and waits until the marker is logged, so every
+    /// request answered before the call is in it.
+    /// </summary>
+    public IReadOnlyList<S3TestRequest> Requests
+    {
+        get
+        {
+            CatchUp();
+            return [.. _requests];
+        }
+    }
 
     /// <summary>
     /// Environment variables that point the AWS SDK's standard chain at this server, for a child process (a
@@ -148,8 +159,40 @@ public sealed class S3TestServer : IDisposable, IAsyncDisposable
         ["Tessera__S3__ForcePathStyle"] = "true",
     };
 
-    /// <summary>Forgets the requests recorded so far, so a test counts only its own.</summary>
-    public void ClearRequests() => _requests.Clear();
+    /// <summary>Forgets the requests answered so far (after waiting for their log, as <see cref="Requests"/> does), so a test counts only its own.</summary>
+    public void ClearRequests()
+    {
+        CatchUp();
+        _requests.Clear();
+    }
+
+    private void CatchUp()
+    {
+        var marker = $"/?tessera-log-marker={Guid.NewGuid():N}";
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            http.GetAsync(new Uri(Endpoint, marker)).GetAwaiter().GetResult().Dispose();
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (!_requests.Any(r => r.Path == marker))
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException($"Expected s3rver to log the marker request {marker} within 10 s but it did not");
+            }
+
+            Thread.Sleep(5);
+        }
+
+        // Drop the markers (this one and any other caller's) from what tests see.
+        var kept = _requests.Where(r => !r.Path.StartsWith("/?tessera-log-marker=", StringComparison.Ordinal)).ToList();
+        _requests.Clear();
+        foreach (var request in kept)
+        {
+            _requests.Enqueue(request);
+        }
+    }
 
     /// <summary>
     /// A client for this server made directly with the SDK (path style, its endpoint, its credentials, checksums only

@@ -106,10 +106,12 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
     {
         try
         {
+            // HeadBucket: one request, the ListBucket permission a listing needs anyway; no continuation token to make
+            // (a List of one key makes one, which some S3 imitations fail at).
             await RemoteCalls.RunAsync(
                 _timeout,
-                $"LIST {Location}",
-                token => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Location.Bucket, Prefix = Location.ListPrefix, MaxKeys = 1 }, token),
+                $"HEAD bucket {Location.Bucket}",
+                token => _client.HeadBucketAsync(new HeadBucketRequest { BucketName = Location.Bucket }, token),
                 cancellationToken).ConfigureAwait(false);
             return null;
         }
