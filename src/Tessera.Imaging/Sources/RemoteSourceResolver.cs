@@ -147,7 +147,7 @@ public sealed class RemoteSourceResolver : ISourceResolver
     }
 
     /// <inheritdoc/>
-    /// <remarks>One call: a List of one key (S3) or a HEAD of the base URL (HTTP).</remarks>
+    /// <remarks>One call: a HeadBucket (S3) or a HEAD of the base URL (HTTP).</remarks>
     public string? RootProblem() =>
         Task.Run(() => Store.ProblemAsync(CancellationToken.None), CancellationToken.None).GetAwaiter().GetResult();
 

@@ -35,6 +35,6 @@ public interface IRemoteStore
     /// <exception cref="NotSupportedException"><see cref="CanList"/> is false.</exception>
     IAsyncEnumerable<string> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Why the store cannot be read now, or null: one cheap call (a list of one key, or a HEAD of the root).</summary>
+    /// <summary>Why the store cannot be read now, or null: one cheap call (a HeadBucket, or a HEAD of the root).</summary>
     Task<string?> ProblemAsync(CancellationToken cancellationToken);
 }
