@@ -30,13 +30,12 @@ PY
 
 node -e '
 const S3rver = require(process.argv[1]);
-let count = 0;
+const fs = require("fs");
 const server = new S3rver({ address: "127.0.0.1", port: 0, directory: process.argv[2], silent: true, configureBuckets: [{ name: "bench", configs: [] }] });
 server.run().then(({ port }) => {
-  server.httpServer.on("request", req => { if (!req.url.startsWith("/count")) count++; });
-  server.httpServer.prependListener("request", (req, res) => { if (req.url === "/count") { res.end(String(count)); } });
+  server.httpServer.on("request", req => fs.appendFileSync(process.argv[3], req.method + " " + (req.headers.range || "-") + "\n"));
   console.log(port);
-});' "$repo/web/node_modules/s3rver" "$work/s3rver" > "$work/s3rver.port" &
+});' "$repo/web/node_modules/s3rver" "$work/s3rver" "$work/s3rver.requests" > "$work/s3rver.port" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/s3rver.port" ] && break; sleep 0.2; done
 s3port="$(head -1 "$work/s3rver.port")"
@@ -51,7 +50,7 @@ for port in 18301 18302; do
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/iiif/3/kleiber.tif/info.json" > /dev/null && break; sleep 0.2; done
 done
 
-count() { curl -s "http://127.0.0.1:$s3port/count"; }
+count() { wc -l < "$work/s3rver.requests"; }
 printf '%-8s %-8s %12s %10s %18s\n' kind root "requests/s" "p50" "store requests/resp"
 for kind in tiles regions; do
   for root in local s3; do
@@ -63,7 +62,7 @@ for kind in tiles regions; do
     rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
     p50="$(echo "$out" | awk '/ 50%/ {print $2}')"
     per="-"
-    [ "$root" = s3 ] && per="$(python3 -c "print(f'{($after-$before)/$total:.2f}')")"
+    if [ "$root" = s3 ] && [ "${total:-0}" -gt 0 ]; then per="$(python3 -c "print(f'{($after-$before)/$total:.2f}')")"; fi
     printf '%-8s %-8s %12s %10s %18s\n' "$kind" "$root" "$rps" "$p50" "$per"
   done
 done
