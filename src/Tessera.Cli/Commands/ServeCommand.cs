@@ -11,7 +11,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var root = new Option<string?>("--root") { Description = "Folder of images to serve. Identifiers are paths relative to it, extension included (sub/photo.tif is requested as sub%2Fphoto.tif)." };
+        var root = new Option<string?>("--root") { Description = "Folder of images to serve, or s3://bucket[/prefix] or https://host/prefix/ (see docs/storage.md). Identifiers are paths relative to it, extension included (sub/photo.tif is requested as sub%2Fphoto.tif)." };
         var port = new Option<int>("--port", "-p") { Description = "TCP port to listen on.", DefaultValueFactory = _ => 8182 };
         var host = new Option<string>("--host") { Description = "Address to listen on: 127.0.0.1 for this machine only, 0.0.0.0 for every interface.", DefaultValueFactory = _ => "127.0.0.1" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Public URL of the server (e.g. https://images.example.org), used for ids in info.json and canonical links. Default: taken from each request." };
@@ -113,7 +113,7 @@ internal static class ServeCommand
             if (options.LogFormat == "text")
             {
                 // JSON logs share standard output, one object per line: the server's Started event says this there.
-                Console.WriteLine($"Tessera serving {Path.GetFullPath(options.Root)}");
+                Console.WriteLine($"Tessera serving {(Imaging.Storage.RemoteSources.IsRemote(options.Root) ? options.Root : Path.GetFullPath(options.Root))}");
                 Console.WriteLine($"  viewer and image list  {url}/");
                 Console.WriteLine($"  IIIF Image API         {url}/iiif/3/{{id}}/info.json  (2.1: {url}/iiif/2/...)");
                 Console.WriteLine($"  Presentation           {url}/iiif/presentation/collection.json");

@@ -4,6 +4,7 @@ using Tessera.Core.Planning;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
+using Tessera.Imaging.Storage;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Pipeline;
@@ -116,6 +117,10 @@ public sealed class ImagePipeline
             {
                 tile = Renderer.JpegTiles.ReadStoredTile(plan, source, decision.Directory!, decision.Column, decision.Row, decision.Colour);
             }
+            catch (RemoteStoreException e)
+            {
+                return e.ToError(plan.Identifier);
+            }
             catch (Exception e) when (SourceCatalog.IsDamage(e))
             {
                 return source.Source.IsChanging(SourceCatalog.Settle) ? SourceCatalog.Changing(plan.Identifier) : SourceCatalog.Unreadable(plan.Identifier, source.Source.Path, e);
@@ -172,6 +177,11 @@ public sealed class ImagePipeline
             // libvips reports a killed image as a failure like any other: the control knows it was stopped, and why.
             Interlocked.Increment(ref _stoppedCount);
             return Stopped(control.Reason);
+        }
+        catch (RemoteStoreException e)
+        {
+            // The store failed or was too slow for this request (502/504); never cached.
+            return e.ToError(plan.Identifier);
         }
         catch (Exception e) when (SourceCatalog.IsDamage(e))
         {

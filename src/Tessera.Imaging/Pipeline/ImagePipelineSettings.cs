@@ -3,6 +3,7 @@ using Tessera.Core.Planning;
 using Tessera.Imaging.Caching;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
+using Tessera.Imaging.Storage;
 
 namespace Tessera.Imaging.Pipeline;
 
@@ -13,8 +14,14 @@ namespace Tessera.Imaging.Pipeline;
 /// </summary>
 public sealed record ImagePipelineSettings
 {
-    /// <summary>The image folder (identifiers are paths relative to it). Ignored when <see cref="Sources"/> is set.</summary>
+    /// <summary>
+    /// The image folder (identifiers are paths relative to it), or a bucket (<c>s3://bucket[/prefix]</c>) or an HTTP
+    /// origin (<c>https://host/prefix/</c>) read as <see cref="Remote"/> says. Ignored when <see cref="Sources"/> is set.
+    /// </summary>
     public string? Root { get; init; }
+
+    /// <summary>How a bucket or HTTP <see cref="Root"/> is read (S3 client, timeout, revalidation, spool).</summary>
+    public RemoteSourceSettings Remote { get; init; } = RemoteSourceSettings.Default;
 
     /// <summary>
     /// Where identifiers are resolved when they are not files under <see cref="Root"/> (an object store, an HTTP origin).
@@ -55,6 +62,15 @@ public sealed record ImagePipelineSettings
             if (string.IsNullOrWhiteSpace(Root))
             {
                 errors.Add("Expected a folder for Root (or a resolver for Sources) but received nothing");
+            }
+            else if (RemoteSources.IsRemote(Root))
+            {
+                if (RemoteSources.RootProblem(Root, nameof(Root)) is { } problem)
+                {
+                    errors.Add(problem);
+                }
+
+                errors.AddRange(Remote.Validate());
             }
             else if (!Directory.Exists(Root))
             {

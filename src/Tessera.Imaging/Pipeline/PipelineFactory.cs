@@ -1,12 +1,13 @@
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
+using Tessera.Imaging.Storage;
 
 namespace Tessera.Imaging.Pipeline;
 
 /// <summary>
 /// The one place the shared <see cref="ImagePipeline"/> is built, for the server and the batch commands alike (the
 /// design's rule: a seeded static tile and the server's tile for the same URL are the same bytes), and the one place a
-/// root folder becomes a source resolver.
+/// root (a folder, a bucket, an HTTP origin) becomes a source resolver.
 /// </summary>
 public static class PipelineFactory
 {
@@ -36,6 +37,12 @@ public static class PipelineFactory
         if (settings.Sources is { } sources)
         {
             return sources;
+        }
+
+        if (RemoteSources.IsRemote(settings.Root))
+        {
+            InvalidOptionsException.ThrowIfAny(settings, settings.Validate(), nameof(settings));
+            return RemoteSources.Create(settings.Root!, settings.Remote, settings.Listing);
         }
 
         if (string.IsNullOrWhiteSpace(settings.Root) || !Directory.Exists(settings.Root))

@@ -12,7 +12,9 @@ namespace Tessera.Imaging.Presentation;
 public sealed class PresentationSource(SourceCatalog catalog)
 {
     /// <summary>The label of the Collection of the objects under a root folder: the folder's name.</summary>
-    public static string CollectionLabel(string root) => new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))).Name;
+    public static string CollectionLabel(string root) => Storage.RemoteSources.IsRemote(root)
+        ? root.TrimEnd('/').Split('/').Last(s => s.Length > 0)
+        : new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))).Name;
 
     /// <summary>The identifiers under the root: one bounded walk (see <see cref="ISourceResolver.List"/>), which may be truncated.</summary>
     public SourceListing List(CancellationToken cancellationToken = default) => catalog.Resolver.List(cancellationToken);

@@ -78,6 +78,9 @@ public sealed class ImageRenderer
 
         token.ThrowIfCancellationRequested();
 
+        // libvips reads files: a remote TIFF read in place is fetched whole into the spool for what the tile paths decline.
+        source.Source.Remote?.EnsureLocal(token);
+
         var info = source.Info;
 
         // A JPEG 2000 window is decoded by OpenJPEG directly (every core at once), or cropped below from the level held

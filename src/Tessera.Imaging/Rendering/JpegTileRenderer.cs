@@ -3,6 +3,7 @@ using Tessera.Imaging.Caching;
 using Tessera.Imaging.Colour;
 using Tessera.Imaging.Jpeg;
 using Tessera.Imaging.Sources;
+using Tessera.Imaging.Storage;
 using Tessera.Imaging.Tiff;
 using Tessera.Vips;
 
@@ -92,9 +93,10 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
             return TryDecodeTiles(plan, source, directory, window, step, out image, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException && e is not RemoteStoreException)
         {
-            // A handle closed under us, or a read that failed: libvips reads it afresh.
+            // A handle closed under us, or a read that failed: libvips reads it afresh. (A remote store's failure goes
+            // up: 502/504, not a whole download after a failed range.)
             return false;
         }
 
@@ -146,7 +148,9 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                     }
 
                     cancellationToken.ThrowIfCancellationRequested();
-                    reader ??= TiffByteSource.From(levels.OpenFile(source.Source));
+                    reader ??= source.Source.Remote is { InPlace: true } remote
+                        ? TiffByteSource.From(remote.Bytes, cancellationToken)
+                        : TiffByteSource.From(levels.OpenFile(source.Source));
                     long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
                     if (count < 4 || count > JpegTilePassthrough.MaxTileBytes || offset < 0 || offset + count > reader.Length)
                     {
@@ -204,8 +208,10 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     {
         try
         {
-            var file = levels.OpenFile(source.Source);
-            var tile = JpegTilePassthrough.ReadTile(file, directory, column, row);
+            // A remote TIFF read in place: one ranged GET of exactly this tile's bytes.
+            var tile = source.Source.Remote is { InPlace: true } remote
+                ? JpegTilePassthrough.ReadTile(remote.Bytes, directory, column, row)
+                : JpegTilePassthrough.ReadTile(levels.OpenFile(source.Source), directory, column, row);
             if (!tile.IsEligible)
             {
                 return null;
@@ -215,9 +221,9 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             var jpeg = colour == ColourHandling.Embed && source.Profile is { } profile ? JpegIccMarkers.Embed(tile.Jpeg!, profile.Data.Span) : tile.Jpeg!;
             return new RenderedImage(jpeg, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException && e is not RemoteStoreException)
         {
-            // A handle closed under us: the renderer will read it afresh.
+            // A handle closed under us: the renderer will read it afresh. (A remote store's failure goes up: 502/504.)
             return null;
         }
 
@@ -242,8 +248,10 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
         // Every tile must be stored and inside the file (a sparse one shows what libvips decides); the largest sizes
         // the buffers a tile is read and made a standalone JPEG in.
-        var file = levels.OpenFile(source.Source);
-        var reader = TiffByteSource.From(file);
+        // A remote TIFF read in place: one ranged GET per tile under the window, and no others.
+        var reader = source.Source.Remote is { InPlace: true } remote
+            ? TiffByteSource.From(remote.Bytes, cancellationToken)
+            : TiffByteSource.From(levels.OpenFile(source.Source));
         long largest = 0;
         for (var row = firstRow; row <= lastRow; row++)
         {

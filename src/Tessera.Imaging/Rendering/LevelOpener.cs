@@ -44,9 +44,13 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
     public static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
         source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
 
-    /// <summary>Whether <see cref="Open"/> gives the level decoded in memory (small levels of a pyramid, what thumbnails read).</summary>
+    /// <summary>
+    /// Whether <see cref="Open"/> gives the level decoded in memory (small levels of a pyramid, what thumbnails read). A
+    /// remote TIFF read in place is never held: its small levels are read tile by tile by range, not downloaded whole.
+    /// </summary>
     public static bool IsHeld(SourceDescription source, PyramidLevel level) =>
-        source.Loader == SourceLoader.Tiff && level.IsTiled && (long)level.Width * level.Height <= InMemoryLevelPixels && level.Index > 0;
+        source.Loader == SourceLoader.Tiff && level.IsTiled && (long)level.Width * level.Height <= InMemoryLevelPixels && level.Index > 0
+        && source.Source.Remote is not { InPlace: true };
 
     /// <summary>The level, opened or leased from <see cref="OpenImages"/>: the caller disposes it.</summary>
     /// <exception cref="VipsException">The source could not be opened (missing loader, corrupt header).</exception>

@@ -1,9 +1,14 @@
 using Microsoft.Win32.SafeHandles;
+using Tessera.Imaging.Storage;
 using Tessera.Vips;
 
 namespace Tessera.Imaging.Sources;
 
-/// <summary>An identifier resolved to a readable file, with what is needed to notice it changed.</summary>
+/// <summary>
+/// An identifier resolved to a readable file, with what is needed to notice it changed. For an object in a bucket or
+/// behind an HTTP origin, <see cref="Remote"/> says where it is, and <see cref="Path"/> is where the spool keeps (or will
+/// keep) its whole copy.
+/// </summary>
 /// <param name="Identifier">The IIIF identifier, decoded.</param>
 /// <param name="Path">The absolute path of the file, inside the source root, every link resolved.</param>
 /// <param name="LastModified">The file's modification time (UTC).</param>
@@ -17,11 +22,19 @@ public sealed record ResolvedSource(string Identifier, string Path, DateTimeOffs
     public FileStatus? Status { get; init; }
 
     /// <summary>
+    /// The object this source is, when it is remote (its store, HEAD and version; read in place or from the spool), or
+    /// null for a local file. A remote source's version is fixed by its HEAD: it is always current for this request.
+    /// </summary>
+    public RemoteObject? Remote { get; init; }
+
+    /// <summary>
     /// Changes whenever the file is replaced or rewritten; part of every cache key built from this source. With a
     /// <see cref="Status"/>, the inode and ctime too: a replacement of equal size and mtime, or a rewrite that puts the
     /// mtime back, is another version, so nothing cached of one version is ever taken for another.
     /// </summary>
-    public string Version => Status is { } s
+    public string Version => Remote is { } remote
+        ? remote.Info.Version
+        : Status is { } s
         ? $"{LastModified.UtcTicks:x}-{Length:x}-{s.Inode:x}-{s.ChangedNanoseconds:x}"
         : $"{LastModified.UtcTicks:x}-{Length:x}";
 
@@ -64,6 +77,11 @@ public sealed record ResolvedSource(string Identifier, string Path, DateTimeOffs
     /// </summary>
     public bool IsCurrent()
     {
+        if (Remote is not null)
+        {
+            return true;
+        }
+
         if (Status is { } status)
         {
             return FileStatus.TryGet(Path, followLinks: true, out var now) && now.SameVersionAs(status);
@@ -81,6 +99,12 @@ public sealed record ResolvedSource(string Identifier, string Path, DateTimeOffs
     /// </summary>
     public bool IsChanging(TimeSpan settle)
     {
+        if (Remote is not null)
+        {
+            // A remote version is an ETag: a failed read of it is the store's failure or damage, never a write seen half-done.
+            return false;
+        }
+
         if (!IsCurrent())
         {
             return true;

@@ -1,5 +1,6 @@
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Caching;
+using Tessera.Imaging.Storage;
 using Tessera.Imaging.Tiff;
 using Tessera.Vips;
 
@@ -38,6 +39,32 @@ public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity
             if (_descriptions.TryGet(key, out var description))
             {
                 return description;
+            }
+
+            if (source.Remote is { } remote)
+            {
+                // A remote pyramid TIFF is described from its directories (a few ranged GETs); anything else, and a TIFF
+                // the in-place paths cannot serve, from its spooled copy like a file.
+                try
+                {
+                    if (remote.InPlace && DescribeInPlace(source, remote) is { } inPlace)
+                    {
+                        if (Limits.Refuse(inPlace.Header) is { } refusal)
+                        {
+                            return TooLarge(identifier, refusal);
+                        }
+
+                        _descriptions.Set(key, inPlace);
+                        return inPlace;
+                    }
+
+                    source = source with { Remote = remote.Spooled() };
+                    remote.EnsureLocal();
+                }
+                catch (RemoteStoreException e)
+                {
+                    return e.ToError(identifier);
+                }
             }
 
             // The declared size and coding, read from the first bytes before libvips opens the file: a decompression
@@ -89,6 +116,19 @@ public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity
 
             _descriptions.Set(key, description);
             return description;
+        }
+    }
+
+    private static SourceDescription? DescribeInPlace(ResolvedSource source, RemoteObject remote)
+    {
+        try
+        {
+            return RemoteTiffInspector.Inspect(source, remote);
+        }
+        catch (TiffFormatException)
+        {
+            // Our stricter reader refused it: libvips reads the spooled copy and says what is wrong, as for a file.
+            return null;
         }
     }
 

@@ -102,6 +102,21 @@ public static class JpegTilePassthrough
     public static JpegTileResult ReadTile(SafeFileHandle file, TiffDirectory directory, int column, int row)
     {
         ArgumentNullException.ThrowIfNull(file);
+        return ReadTile(TiffByteSource.From(file), directory, column, row);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadTile(SafeFileHandle, TiffDirectory, int, int)"/>, through <paramref name="bytes"/>: for a remote
+    /// object, exactly one ranged GET of the tile's stored bytes.
+    /// </summary>
+    public static JpegTileResult ReadTile(Storage.ISourceBytes bytes, TiffDirectory directory, int column, int row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return ReadTile(TiffByteSource.From(bytes, cancellationToken), directory, column, row);
+    }
+
+    private static JpegTileResult ReadTile(TiffByteSource source, TiffDirectory directory, int column, int row)
+    {
         ArgumentNullException.ThrowIfNull(directory);
         string? ineligible = GetIneligibility(directory);
         if (ineligible is not null)
@@ -128,7 +143,7 @@ public static class JpegTilePassthrough
         }
 
         var stored = GC.AllocateUninitializedArray<byte>((int)count);
-        TiffByteSource.From(file).ReadExactly(offset, stored);
+        source.ReadExactly(offset, stored);
 
         return JpegTileAssembler.TryAssemble(
             directory.JpegTables.Span,

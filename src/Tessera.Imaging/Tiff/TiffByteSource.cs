@@ -14,6 +14,9 @@ internal abstract class TiffByteSource
 
     public static TiffByteSource From(Stream stream) => new StreamSource(stream);
 
+    /// <summary>Reads through <paramref name="bytes"/>: a remote object's reads become ranged GETs.</summary>
+    public static TiffByteSource From(Storage.ISourceBytes bytes, CancellationToken cancellationToken = default) => new BytesSource(bytes, cancellationToken);
+
     /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>, or throws when the file ends first.</summary>
     public void ReadExactly(long offset, Span<byte> buffer)
     {
@@ -37,6 +40,18 @@ internal abstract class TiffByteSource
     }
 
     protected abstract int ReadAt(long offset, Span<byte> buffer);
+
+    private sealed class BytesSource(Storage.ISourceBytes bytes, CancellationToken cancellationToken) : TiffByteSource
+    {
+        public override long Length => bytes.Length;
+
+        // ReadExactly above has checked the range: one read of the whole buffer, so one request for a remote object.
+        protected override int ReadAt(long offset, Span<byte> buffer)
+        {
+            bytes.ReadExactly(offset, buffer, cancellationToken);
+            return buffer.Length;
+        }
+    }
 
     private sealed class HandleSource(SafeFileHandle handle) : TiffByteSource
     {

@@ -49,6 +49,9 @@ public sealed record TiffDirectory(
     public const int PhotometricRgb = 2;
     public const int PhotometricYCbCr = 6;
 
+    /// <summary>Tag 34675: the embedded ICC profile as stored, or empty.</summary>
+    public ReadOnlyMemory<byte> IccProfile { get; init; }
+
     public bool IsTiled => TileWidth > 0 && TileLength > 0;
 
     public bool IsSubIfd => SubIfd >= 0;

@@ -41,6 +41,8 @@ public static class TiffDirectoryReader
     private const ushort TagTileByteCounts = 325;
     private const ushort TagSubIfds = 330;
     private const ushort TagJpegTables = 347;
+    private const ushort TagIccProfile = 34675;
+    private const int MaxIccProfileBytes = 4 * 1024 * 1024;
     private const ushort TagYCbCrSubsampling = 530;
 
     /// <summary>Reads the directories of the file at <paramref name="path"/>.</summary>
@@ -55,6 +57,16 @@ public static class TiffDirectoryReader
     {
         ArgumentNullException.ThrowIfNull(handle);
         return Read(TiffByteSource.From(handle));
+    }
+
+    /// <summary>
+    /// Reads the directories through <paramref name="bytes"/> (a local file or a remote object read by range; wrap a
+    /// remote one in <see cref="Storage.BlockCachedBytes"/> so that the many small reads cost a few requests).
+    /// </summary>
+    public static IReadOnlyList<TiffDirectory> Read(Storage.ISourceBytes bytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return Read(TiffByteSource.From(bytes, cancellationToken));
     }
 
     /// <summary>Reads the directories from a readable, seekable stream.</summary>
@@ -264,6 +276,10 @@ public static class TiffDirectoryReader
                 tables = ReadBytes(tablesEntry, TagJpegTables, MaxJpegTablesBytes);
             }
 
+            // Kept for sources described from their directories alone (a TIFF read in place from a bucket), which need the
+            // profile libvips would otherwise have read.
+            ReadOnlyMemory<byte> icc = e.TryGetValue(TagIccProfile, out Entry iccEntry) ? ReadBytes(iccEntry, TagIccProfile, MaxIccProfileBytes) : ReadOnlyMemory<byte>.Empty;
+
             int? orientation = e.TryGetValue(TagOrientation, out Entry o) ? (int)Math.Min(FirstNumber(o, TagOrientation), int.MaxValue) : null;
 
             return new TiffDirectory(
@@ -284,7 +300,10 @@ public static class TiffDirectoryReader
                 tables,
                 ImmutableArray.Create(offsets),
                 ImmutableArray.Create(counts),
-                orientation);
+                orientation)
+            {
+                IccProfile = icc,
+            };
         }
 
         private int Dimension(Dictionary<ushort, Entry> e, ushort tag, string name, string where, bool required, int max)

@@ -4,6 +4,7 @@ using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Authentication;
+using Tessera.Imaging.Storage;
 
 namespace Tessera.Server.Hosting;
 
@@ -14,8 +15,43 @@ namespace Tessera.Server.Hosting;
 /// </summary>
 public sealed record TesseraServerOptions
 {
-    /// <summary>The folder whose images are served; identifiers are paths relative to it. Required.</summary>
+    /// <summary>
+    /// The folder whose images are served, identifiers being paths relative to it; or a bucket
+    /// (<c>s3://bucket[/prefix]</c>, identifiers are keys under the prefix) or an HTTP origin
+    /// (<c>https://host/prefix/</c>, the identifier appended URL-encoded). Required.
+    /// </summary>
     public string Root { get; init; } = string.Empty;
+
+    /// <summary>
+    /// How S3 is reached beyond the AWS SDK's standard chain (section <c>Tessera:S3</c>, e.g.
+    /// <c>Tessera__S3__ForcePathStyle=true</c> for MinIO, Ceph, R2 or s3rver).
+    /// </summary>
+    public S3Settings S3 { get; init; } = new();
+
+    /// <summary>Seconds one call to a remote root (HEAD, ranged GET, download, listing page) may take; past it the request is answered 504.</summary>
+    public double RemoteTimeoutSeconds { get; init; } = RemoteSourceSettings.Default.RemoteTimeoutSeconds;
+
+    /// <summary>
+    /// Seconds a remote object's HEAD (its ETag: its version) is trusted. 0 (default): a HEAD per request, a changed
+    /// object is served anew at once.
+    /// </summary>
+    public double RemoteRevalidateSeconds { get; init; }
+
+    /// <summary>Folder of the spool of whole remote objects (JPEG, PNG, JPEG 2000, TIFFs libvips must read). Default: tessera-spool in the system's temporary folder.</summary>
+    public string? SpoolDirectory { get; init; }
+
+    /// <summary>The most MiB the spool keeps, least recently used first out; a larger object is refused with 413.</summary>
+    public int SpoolMegabytes { get; init; } = RemoteSourceSettings.Default.SpoolMegabytes;
+
+    /// <summary>The remote-source settings these options set.</summary>
+    public RemoteSourceSettings RemoteSources => new()
+    {
+        S3 = S3,
+        RemoteTimeoutSeconds = RemoteTimeoutSeconds,
+        RevalidateSeconds = RemoteRevalidateSeconds,
+        SpoolDirectory = SpoolDirectory,
+        SpoolMegabytes = SpoolMegabytes,
+    };
 
     /// <summary>
     /// The public URL of the server (e.g. <c>https://images.example.org</c>), used for <c>id</c> in info.json and
@@ -245,6 +281,7 @@ public sealed record TesseraServerOptions
     public ImagePipelineSettings PipelineSettings() => new()
     {
         Root = Root,
+        Remote = RemoteSources,
         Render = new RenderOptions
         {
             JpegQuality = JpegQuality,
@@ -272,10 +309,19 @@ public sealed record TesseraServerOptions
         {
             errors.Add("Expected a folder for Root (--root) but received nothing");
         }
+        else if (Imaging.Storage.RemoteSources.IsRemote(Root))
+        {
+            if (Imaging.Storage.RemoteSources.RootProblem(Root, "Root (--root)") is { } problem)
+            {
+                errors.Add(problem);
+            }
+        }
         else if (!Directory.Exists(Root))
         {
             errors.Add($"Expected an existing folder for Root (--root) but received \"{Root}\"");
         }
+
+        errors.AddRange(RemoteSources.Validate());
 
         if (BaseUrl is not null && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {

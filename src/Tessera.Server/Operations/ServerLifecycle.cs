@@ -25,7 +25,7 @@ public static partial class ServerLifecycle
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var addresses = app.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-                var root = Path.GetFullPath(options.Root);
+                var root = Imaging.Storage.RemoteSources.IsRemote(options.Root) ? options.Root : Path.GetFullPath(options.Root);
                 var listening = string.Join(' ', addresses);
                 Started(logger, root, listening);
             }
