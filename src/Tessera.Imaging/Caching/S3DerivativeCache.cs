@@ -158,7 +158,7 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
     /// <summary>
     /// Deletes every entry of the identifier from the bucket (a listing of its folder and deletions of 1000 at a time),
     /// so every server sharing the bucket misses from now on; writes of it still queued here are dropped. A store that
-    /// fails is reported and what was deleted so far is counted.
+    /// fails is reported and the purge counts 0 there (the entries left are purged by the next purge of the identifier).
     /// </summary>
     public int Purge(string identifier)
     {
@@ -267,16 +267,10 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
         while (true)
         {
             var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            var keys = (page.S3Objects ?? []).Select(o => new KeyVersion { Key = o.Key }).ToList();
+            var keys = (page.S3Objects ?? []).Select(o => o.Key).ToList();
             if (keys.Count > 0)
             {
-                var result = await _client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Objects = keys, Quiet = true }, cancellationToken).ConfigureAwait(false);
-                var errors = result.DeleteErrors ?? [];
-                deleted += keys.Count - errors.Count;
-                if (errors.Count > 0)
-                {
-                    throw new InvalidOperationException($"Expected every entry of {FolderOf(identifier)} deleted but {errors.Count} were not ({errors[0].Code}: {errors[0].Message})");
-                }
+                deleted += await DeleteAsync(keys, cancellationToken).ConfigureAwait(false);
             }
 
             if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
@@ -286,6 +280,38 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
 
             request.ContinuationToken = page.NextContinuationToken;
         }
+    }
+
+    /// <summary>
+    /// Deletes up to 1000 keys in one request; a store that refuses the multi-object delete (s3rver answers it 500)
+    /// gets one DELETE per key instead, a few at a time.
+    /// </summary>
+    private async Task<int> DeleteAsync(List<string> keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = new DeleteObjectsRequest { BucketName = Bucket, Objects = [.. keys.Select(k => new KeyVersion { Key = k })], Quiet = true };
+            var result = await _client.DeleteObjectsAsync(request, cancellationToken).ConfigureAwait(false);
+            var errors = result.DeleteErrors ?? [];
+            if (errors.Count == 0)
+            {
+                return keys.Count;
+            }
+
+            keys = [.. errors.Select(e => e.Key)];
+        }
+        catch (AmazonS3Exception e) when ((int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            // Retried one by one below.
+        }
+
+        var deleted = 0;
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentUploads, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref deleted);
+        }).ConfigureAwait(false);
+        return deleted;
     }
 
     private async Task WriteLoopAsync()
