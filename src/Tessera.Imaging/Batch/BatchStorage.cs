@@ -145,6 +145,10 @@ public sealed class BatchStorage
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The bucket and prefix of an <c>s3://</c> root.</summary>
+    /// <exception cref="InvalidOptionsException">Not an S3 location.</exception>
+    public S3Location Root(string location) => S3Location.Parse(location, "--root");
+
     /// <summary>The bucket and key of one object, <c>s3://bucket/key</c>.</summary>
     /// <exception cref="InvalidOptionsException">Not an S3 location, or no key.</exception>
     private static (string Bucket, string Key) Object(string location, string parameter)
