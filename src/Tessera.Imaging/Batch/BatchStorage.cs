@@ -37,6 +37,9 @@ public sealed class BatchStorage
         || location.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
         || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Files at least this large go to S3 in parts (<see cref="S3OutputSink.MultipartThreshold"/>). Default 16 MiB.</summary>
+    public long MultipartThreshold { get; init; } = 16L << 20;
+
     /// <summary>The S3 client (made on first use).</summary>
     public IAmazonS3 S3 => _s3.Value;
 
@@ -49,7 +52,7 @@ public sealed class BatchStorage
             return new FolderOutputSink(output, shard.Tag);
         }
 
-        return new S3OutputSink(S3, S3Location.Parse(output, "--out"));
+        return new S3OutputSink(S3, S3Location.Parse(output, "--out")) { MultipartThreshold = MultipartThreshold };
     }
 
     /// <summary>

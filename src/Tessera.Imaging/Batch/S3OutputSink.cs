@@ -3,15 +3,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Transfer;
 using Tessera.Imaging.Storage;
 using S3Location = Tessera.Imaging.Storage.S3Location;
 
 namespace Tessera.Imaging.Batch;
 
 /// <summary>
-/// Outputs in an S3 bucket under a prefix. Bytes in memory are one PUT; a finished file (a pyramid) is uploaded by the
-/// SDK's <see cref="TransferUtility"/>, in parts past <see cref="MultipartThreshold"/>. Either way the object appears
+/// Outputs in an S3 bucket under a prefix. Bytes in memory are one PUT; a finished file (a pyramid) is one PUT too, or a
+/// multipart upload past <see cref="MultipartThreshold"/>. Either way the object appears
 /// only when complete (S3 makes a PUT or a completed multipart upload visible whole), so a killed job leaves no partial
 /// output, only an unfinished multipart upload that the bucket's lifecycle rule (AbortIncompleteMultipartUpload) removes.
 /// What exists is learnt by listing, once per folder: never a HEAD per tile.
@@ -44,7 +43,7 @@ public sealed class S3OutputSink : IOutputSink
 
     public string Prefix { get; }
 
-    /// <summary>Files at least this large are uploaded in parts (the SDK's default: 16 MiB; S3's smallest part is 5 MiB).</summary>
+    /// <summary>Files at least this large are uploaded in parts of 8 MiB or more (default 16 MiB, as the SDK's TransferUtility).</summary>
     public long MultipartThreshold { get; init; } = 16L << 20;
 
     /// <summary>Requests made to the store so far (listings, PUTs, HEADs, uploads), for tests and reports.</summary>
@@ -109,22 +108,90 @@ public sealed class S3OutputSink : IOutputSink
         try
         {
             var length = new FileInfo(temporaryPath).Length;
-            var request = new TransferUtilityUploadRequest
+            var metadata = new Dictionary<string, string> { [MasterModifiedHeader] = masterModified.ToString("O", CultureInfo.InvariantCulture) };
+            if (length < MultipartThreshold)
             {
-                BucketName = Bucket,
-                Key = Key(relativePath),
-                FilePath = temporaryPath,
-                ContentType = contentType,
-            };
-            request.Metadata[MasterModifiedHeader] = masterModified.ToString("O", CultureInfo.InvariantCulture);
-            using var transfer = new TransferUtility(_client, new TransferUtilityConfig { MinSizeBeforePartUpload = MultipartThreshold });
-            Interlocked.Increment(ref _requests);
-            await transfer.UploadAsync(request, cancellationToken).ConfigureAwait(false);
+                var request = new PutObjectRequest { BucketName = Bucket, Key = Key(relativePath), FilePath = temporaryPath, ContentType = contentType, UseChunkEncoding = false };
+                foreach (var (name, value) in metadata)
+                {
+                    request.Metadata[name] = value;
+                }
+
+                Interlocked.Increment(ref _requests);
+                await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await UploadInPartsAsync(temporaryPath, Key(relativePath), contentType, length, metadata, cancellationToken).ConfigureAwait(false);
+            }
+
             _known[relativePath] = new OutputEntry(length, DateTime.UtcNow, null);
         }
         finally
         {
             File.Delete(temporaryPath);
+        }
+    }
+
+    /// <summary>Parts uploaded at once.</summary>
+    public const int ConcurrentParts = 4;
+
+    /// <summary>
+    /// A multipart upload, parts of at least 8 MiB (at most 10,000 of them, S3's limit), a few at a time: the object
+    /// exists only once it is completed; a failure aborts it. (The SDK's TransferUtility would do the same but cannot
+    /// send parts without aws-chunked signing, which S3-imitating stores such as s3rver store verbatim.)
+    /// </summary>
+    private async Task UploadInPartsAsync(string path, string key, string contentType, long length, Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var partSize = Math.Max(8L << 20, (length + 9_999) / 10_000);
+        var start = new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key, ContentType = contentType };
+        foreach (var (name, value) in metadata)
+        {
+            start.Metadata[name] = value;
+        }
+
+        Interlocked.Increment(ref _requests);
+        var upload = await _client.InitiateMultipartUploadAsync(start, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var count = (int)((length + partSize - 1) / partSize);
+            var parts = new PartETag[count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentParts, CancellationToken = cancellationToken }, async (index, ct) =>
+            {
+                var part = new UploadPartRequest
+                {
+                    BucketName = Bucket,
+                    Key = key,
+                    UploadId = upload.UploadId,
+                    PartNumber = index + 1,
+                    FilePath = path,
+                    FilePosition = index * partSize,
+                    PartSize = Math.Min(partSize, length - (index * partSize)),
+                    UseChunkEncoding = false,
+                };
+                Interlocked.Increment(ref _requests);
+                var response = await _client.UploadPartAsync(part, ct).ConfigureAwait(false);
+                parts[index] = new PartETag(index + 1, response.ETag);
+            }).ConfigureAwait(false);
+
+            Interlocked.Increment(ref _requests);
+            await _client.CompleteMultipartUploadAsync(
+                new CompleteMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = upload.UploadId, PartETags = [.. parts] },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing becomes visible; the parts sent are dropped now rather than by the bucket's lifecycle rule.
+            try
+            {
+                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = upload.UploadId }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AmazonS3Exception or Amazon.Runtime.AmazonClientException or HttpRequestException)
+            {
+                // The store is gone: the lifecycle rule removes the parts.
+            }
+
+            throw;
         }
     }
 
