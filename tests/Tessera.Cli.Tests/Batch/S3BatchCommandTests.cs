@@ -130,16 +130,29 @@ public sealed class S3BatchCommandTests : IClassFixture<S3TestServer>, IDisposab
         Assert.True(exit == 0, log);
         Assert.Contains("skipped", log, StringComparison.Ordinal);
 
-        // Against an uninterrupted run into a folder: the same files, byte for byte.
+        // Against an uninterrupted run into a folder: the same files, byte for byte. Except: s3rver (unlike S3, which
+        // makes an object visible only when its PUT completes) streams a PUT straight into the object's file, so a PUT
+        // cut by the kill, at most one per job, can leave a truncated object that the rerun then skips. Such an object
+        // must be a strict prefix of the right bytes: anything else would be our fault.
         var clean = _fixtures.Out("clean");
         var (cleanExit, _, cleanError) = await CliRunner.RunAsync(Seed(clean));
         Assert.True(cleanExit == 0, cleanError);
         var expected = MasterFixtures.Files(clean);
         Assert.Equal(expected, await KeysAsync("tessera-output", _prefix));
+        var cut = new List<string>();
         foreach (var file in expected)
         {
-            Assert.True((await GetAsync("tessera-output", $"{_prefix}/{file}")).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(clean, file))), file);
+            var stored = await GetAsync("tessera-output", $"{_prefix}/{file}");
+            var right = File.ReadAllBytes(Path.Combine(clean, file));
+            if (!stored.AsSpan().SequenceEqual(right))
+            {
+                Assert.True(stored.Length < right.Length && right.AsSpan().StartsWith(stored), $"{file}: {stored.Length} bytes that are not a truncation of the {right.Length} expected");
+                Assert.Contains(file, afterKill);
+                cut.Add(file);
+            }
         }
+
+        Assert.True(cut.Count <= 2, $"more objects cut than PUTs in flight: {string.Join(", ", cut)}");
     }
 
     public void Dispose()
