@@ -74,6 +74,35 @@ internal static class BatchOptions
         return [.. listing];
     }
 
+    /// <summary>
+    /// The identifiers given, or every master under a remote root (<c>s3://bucket/prefix</c>) by key, relative to the
+    /// prefix; null when the listing failed (the reason written to <paramref name="error"/>).
+    /// </summary>
+    public static async Task<string[]?> RemoteIdentifiersAsync(string[]? given, string root, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        if (given is { Length: > 0 })
+        {
+            return given;
+        }
+
+        if (!OutputPaths.IsS3(root))
+        {
+            error.WriteLine($"Expected identifiers to process under {root} (a web server cannot be listed) but received none");
+            return null;
+        }
+
+        try
+        {
+            var masters = await BatchStorage.Default.ListMastersAsync(root, MasterConverter.IsMasterName, cancellationToken);
+            return [.. masters.Select(m => m.RelativeName).Order(NaturalStringComparer.Instance)];
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or Imaging.InvalidOptionsException)
+        {
+            error.WriteLine($"Expected to list the masters under {root} but it failed: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>Writes what a listing skipped, one line each, and a line when it was truncated.</summary>
     public static void Report(SourceListing listing, TextWriter error)
     {

@@ -9,8 +9,8 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var sources = new Argument<string[]>("SRC") { Description = "Master files or folders (searched recursively for TIFF, JPEG, PNG, JPEG 2000, WebP and HEIC).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder; each input folder's layout is kept, the extension becomes .tif, .jp2 or .jph.", Required = true };
+        var sources = new Argument<string[]>("SRC") { Description = "Master files or folders (searched recursively for TIFF, JPEG, PNG, JPEG 2000, WebP and HEIC), s3://bucket/prefix (every master under it) or https:// URLs of masters; remote masters are downloaded one per job and deleted after.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder or s3://bucket/prefix; each input folder's layout is kept, the extension becomes .tif, .jp2 or .jph. S3 uploads of large pyramids are multipart; an object appears only when complete.", Required = true };
         var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels.", DefaultValueFactory = _ => 256 };
         var quality = BatchOptions.Quality("JPEG (or JPEG 2000) quality, 1..100; for htj2k 100 is lossless.");
         var format = new Option<string>("--format") { Description = "tif (tiled pyramidal JPEG TIFF), jp2 (tiled JPEG 2000) or htj2k (tiled High-Throughput JPEG 2000 in .jph, through OpenJPH's ojph_compress).", DefaultValueFactory = _ => "tif" };
@@ -50,6 +50,7 @@ internal static class ConvertCommand
               tessera convert ./masters --out ./serve --format jp2
               tessera convert ./masters --out ./serve --format htj2k --quality 100   # lossless HTJ2K masters
               tessera convert /mnt/masters --out /mnt/serve --shard 2/8     # part 2 of 8 machines
+              tessera convert s3://masters/2026 --out s3://serving/2026    # bucket to bucket; reruns skip what is there
             """)
         {
             sources, output, tileSize, quality, format, force, keepProfile, maxSourcePixels, maxDecodeMegabytes, jobs, shard,

@@ -1,11 +1,14 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Tessera.Core.Iiif;
 using Tessera.Core.Presentation;
+using Tessera.Imaging.Batch;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Access;
+using Tessera.Imaging.Storage;
 
 namespace Tessera.Cli.Commands;
 
@@ -20,7 +23,7 @@ internal static class ManifestCommand
     public static Command Create()
     {
         var root = new Option<DirectoryInfo>("--root") { Description = "Folder of images: each sub-folder of images is one object, each image directly under it a one-canvas object.", Required = true };
-        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder to write collection.json and {object}/manifest.json into (created if missing).", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Folder (created if missing) or s3://bucket/prefix to write collection.json and {object}/manifest.json into.", Required = true };
         var baseUrl = new Option<string>("--base-url") { Description = "Public URL of the Tessera server that serves these images, e.g. https://images.example.org. Image services are {base}/iiif/3/{id}; documents get ids under {base}/iiif/presentation/.", Required = true };
         var csv = new Option<FileInfo?>("--csv") { Description = "Descriptive metadata: a CSV with an identifier column (the object's folder path or image identifier) and optional label, summary, rights, requiredStatement, navDate; every other column becomes a metadata entry." };
         var access = new Option<FileInfo?>("--access") { Description = "The server's access rules (docs/access.md): hidden images and objects are left out, and protected images get their IIIF auth services, as the public sees them." };
@@ -47,6 +50,10 @@ internal static class ManifestCommand
             var problems = new List<string>();
             var rootDir = result.GetValue(root)!;
             var outDir = result.GetValue(output)!;
+            if (OutputPaths.IsS3(outDir) && !S3Location.TryParse(outDir, "--out", out _, out var outProblem))
+            {
+                problems.Add(outProblem!);
+            }
             var url = result.GetValue(baseUrl)!;
             if (!rootDir.Exists)
             {
@@ -102,6 +109,7 @@ internal static class ManifestCommand
             };
 
             var written = new List<PresentationObject>();
+            using var sink = BatchStorage.Default.OpenOutput(outDir, Shard.All);
             var listing = source.List(cancellationToken);
             BatchOptions.Report(listing, stderr);
             if (rules is not null)
@@ -131,9 +139,7 @@ internal static class ManifestCommand
                     AccessPolicy.Decorate(manifest, rules, AccessPolicy.Public, options.BaseUrl);
                 }
 
-                var file = Path.Combine(outDir.FullName, Path.Combine(obj.Id.Split('/')), "manifest.json");
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                await File.WriteAllTextAsync(file, manifest.ToJsonString(Indented) + "\n", cancellationToken);
+                await sink.WriteAsync($"{obj.Id}/manifest.json", Encoding.UTF8.GetBytes(manifest.ToJsonString(Indented) + "\n"), "application/json", cancellationToken: cancellationToken);
                 written.Add(obj);
             }
 
@@ -142,10 +148,9 @@ internal static class ManifestCommand
                 await stderr.WriteLineAsync($"CSV row \"{unused}\" matches no object under the root (ids are folder paths or image identifiers, e.g. maps/atlas or photo.jpg)");
             }
 
-            Directory.CreateDirectory(outDir.FullName);
             var collection = PresentationBuilder.Collection(written, options, metadata);
-            await File.WriteAllTextAsync(Path.Combine(outDir.FullName, "collection.json"), collection.ToJsonString(Indented) + "\n", cancellationToken);
-            await stdout.WriteLineAsync($"Wrote {written.Count} manifest{(written.Count == 1 ? "" : "s")} and collection.json to {outDir.FullName} (ids under {options.BaseUrl}/iiif/presentation/)");
+            await sink.WriteAsync("collection.json", Encoding.UTF8.GetBytes(collection.ToJsonString(Indented) + "\n"), "application/json", cancellationToken: cancellationToken);
+            await stdout.WriteLineAsync($"Wrote {written.Count} manifest{(written.Count == 1 ? "" : "s")} and collection.json to {(OutputPaths.IsS3(outDir) ? outDir : Path.GetFullPath(outDir))} (ids under {options.BaseUrl}/iiif/presentation/)");
             return 0;
         });
         return command;

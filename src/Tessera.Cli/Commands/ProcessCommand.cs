@@ -14,10 +14,10 @@ internal static class ProcessCommand
     public static Command Create()
     {
         var identifiers = new Argument<string[]>("ID") { Description = "Identifiers to process (paths relative to --root). None: every image under --root.", Arity = ArgumentArity.ZeroOrMore };
-        var root = new Option<string>("--root") { Description = "Folder of source images.", Required = true };
+        var root = new Option<string>("--root") { Description = "Folder of source images, or s3://bucket/prefix (each master downloaded when its turn comes, deleted after).", Required = true };
         var instructions = new Option<string>("--instructions", "-i") { Description = "go-iiif instructions file: {\"label\": {\"region\", \"size\", \"rotation\", \"quality\", \"format\"}, ...}.", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder for the derivatives.", Required = true };
-        var report = new Option<string?>("--report") { Description = "Write the JSON report here (default: standard output)." };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder for the derivatives, or s3://bucket/prefix.", Required = true };
+        var report = new Option<string?>("--report") { Description = "Write the JSON report here, a file or s3://bucket/key (default: standard output)." };
         var template = new Option<string>("--uri-template") { Description = "Path of each derivative under --out, from {id} {label} {region} {size} {rotation} {quality} {format}.", DefaultValueFactory = _ => ProcessOptions.IiifPathTemplate };
         var force = new Option<bool>("--force") { Description = "Render again even when a derivative exists." };
         var quality = BatchOptions.Quality($"JPEG quality of the derivatives, 1..100 (default {RenderOptions.DefaultJpegQuality}, the server's).");
@@ -43,6 +43,7 @@ internal static class ProcessCommand
             Examples:
               tessera process --root ./photos --instructions sfo.json --out ./derivatives --report report.json
               tessera process --root ./photos -i sfo.json -o ./derivatives --uri-template "{id}/{label}.{format}" 1994.18.001.jpg
+              tessera process --root s3://masters -i sfo.json -o s3://derivatives --report s3://derivatives/report.json --shard 0/8
             """)
         {
             identifiers, root, instructions, output, report, template, force, quality, kernel, jobs, shard,
@@ -61,7 +62,8 @@ internal static class ProcessCommand
             }
 
             var rootFolder = result.GetValue(root)!;
-            if (!Directory.Exists(rootFolder))
+            var remote = BatchStorage.IsRemote(rootFolder);
+            if (!remote && !Directory.Exists(rootFolder))
             {
                 error.WriteLine($"Expected an existing folder for --root but received \"{rootFolder}\"");
                 return 2;
@@ -79,7 +81,14 @@ internal static class ProcessCommand
                 return 2;
             }
 
-            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
+            var ids = remote
+                ? await BatchOptions.RemoteIdentifiersAsync(result.GetValue(identifiers), rootFolder, error, cancellationToken)
+                : BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
+            if (ids is null)
+            {
+                return 2;
+            }
+
             var options = new ProcessOptions
             {
                 Root = rootFolder,
@@ -109,7 +118,19 @@ internal static class ProcessCommand
             });
 
             var text = json!.ToJsonString(Indented);
-            if (result.GetValue(report) is { } reportPath)
+            if (result.GetValue(report) is { } reportObject && BatchStorage.IsRemote(reportObject))
+            {
+                try
+                {
+                    await BatchStorage.Default.PutAsync(reportObject, System.Text.Encoding.UTF8.GetBytes(text), "application/json", cancellationToken);
+                }
+                catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or Imaging.InvalidOptionsException)
+                {
+                    error.WriteLine($"Expected to write the report to {reportObject} but it failed: {e.Message}");
+                    return 1;
+                }
+            }
+            else if (result.GetValue(report) is { } reportPath)
             {
                 var folder = Path.GetDirectoryName(Path.GetFullPath(reportPath))!;
                 Directory.CreateDirectory(folder);

@@ -12,7 +12,7 @@ internal static class SeedCommand
     {
         var identifiers = new Argument<string[]>("ID") { Description = "Identifiers to seed (paths relative to --root). None: every image under --root.", Arity = ArgumentArity.ZeroOrMore };
         var root = new Option<string>("--root") { Description = "Folder of source images.", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder: OUT/{id}/info.json and OUT/{id}/{region}/{size}/0/default.jpg.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder or s3://bucket/prefix: OUT/{id}/info.json and OUT/{id}/{region}/{size}/0/default.jpg.", Required = true };
         var version = new Option<int>("--version") { Description = "IIIF Image API version of the tree: 3 or 2.", DefaultValueFactory = _ => 3 };
         version.AcceptOnlyFromAmong("2", "3");
         var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels (match the pyramid TIFF's tiles to copy them as stored).", DefaultValueFactory = _ => 256 };
@@ -36,6 +36,7 @@ internal static class SeedCommand
               tessera seed --root ./serve --out ./static --base-url https://example.org/iiif photo.tif
               tessera seed --root ./serve --out ./static --version 2 --tile-size 512
               tessera seed --root ./serve --out ./static --shard 0/4    # part 0 of 4 workers
+              tessera seed --root ./serve --out s3://static-iiif/iiif  # one PUT per file, one listing per image on reruns
               python3 -m http.server -d ./static 8000                   # then open http://localhost:8000/photo.tif/info.json
             """)
         {

@@ -25,6 +25,7 @@ internal static class ServeCommand
         var rights = new Option<string?>("--rights") { Description = "Rights URI advertised in info.json (Creative Commons or RightsStatements.org)." };
         var cacheMaxAge = new Option<int?>("--cache-max-age") { Description = "Seconds clients and CDNs may keep responses (default 86400; 0 = no-cache)." };
         var cache = new Option<CacheMode?>("--cache") { Description = "Derivative caches: none, memory, disk or both (default both). 'none' measures uncached speed." };
+        var cacheS3 = new Option<string?>("--cache-s3") { Description = "s3://bucket/prefix: a derivative cache shared by every server naming it, after memory and disk (purges reach it)." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Folder of the disk cache (default: tessera-cache in the system's temporary folder)." };
         var colour = new Option<string?>("--colour") { Description = "Sources with a profile other than sRGB: convert (default: send sRGB, one LittleCMS transform per profile) or embed (send the stored pixels with the profile attached)." };
         var kernel = new Option<string?>("--kernel") { Description = "Resampling kernel: lanczos3 (default, sharpest), cubic, linear (fastest of the smooth ones), mitchell, lanczos2, nearest." };
@@ -50,7 +51,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, access, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, cacheS3, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, access, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -84,6 +85,7 @@ internal static class ServeCommand
                 CacheMaxAgeSeconds = result.GetValue(cacheMaxAge) ?? options.CacheMaxAgeSeconds,
                 Cache = result.GetValue(cache) ?? options.Cache,
                 CacheDirectory = result.GetValue(cacheDir) ?? options.CacheDirectory,
+                CacheS3 = result.GetValue(cacheS3) ?? options.CacheS3,
                 ResampleKernel = result.GetValue(kernel) ?? options.ResampleKernel,
                 Colour = result.GetValue(colour) ?? options.Colour,
                 LogFormat = result.GetValue(logFormat) ?? options.LogFormat,

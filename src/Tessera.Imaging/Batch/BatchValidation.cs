@@ -12,6 +12,10 @@ internal static class BatchValidation
         {
             errors.Add("Expected a folder for Root but received nothing");
         }
+        else if (BatchStorage.IsRemote(root))
+        {
+            // Checked when listed and read: a bucket or web server may be reached only from the machine that runs the job.
+        }
         else if (!Directory.Exists(root))
         {
             errors.Add($"Expected an existing folder for Root but received \"{root}\"");

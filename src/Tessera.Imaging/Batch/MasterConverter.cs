@@ -8,7 +8,9 @@ namespace Tessera.Imaging.Batch;
 /// Turns masters into serving copies: tiled pyramidal JPEG TIFF (libvips <c>tiffsave</c>), tiled JPEG 2000
 /// (<c>jp2ksave</c>) or tiled HTJ2K (<see cref="Htj2kWriter"/>). Masters are opened read-only with sequential access, so a gigapixel image streams through in
 /// bounded memory; outputs are written beside the output tree and renamed into place; an output whose modification
-/// time equals its master's is up to date and skipped; a master that fails is reported and the rest go on.
+/// time equals its master's is up to date and skipped; a master that fails is reported and the rest go on. Masters may
+/// be in S3 or behind HTTP (downloaded one per job to a temporary file, deleted after) and outputs may go to S3
+/// (<see cref="IOutputSink"/>): there an output written after its master last changed is up to date.
 /// </summary>
 /// <remarks>
 /// Colour: unless <see cref="ConvertOptions.KeepProfile"/>, an 8-bit master with an RGB ICC profile that is not sRGB is
@@ -17,7 +19,7 @@ namespace Tessera.Imaging.Batch;
 /// it would an untagged one. CMYK, grey, 16-bit and float masters are converted as before (16-bit and float to 8-bit
 /// with their profile kept); a profile that does not parse is kept too, and then served as untagged.
 /// </remarks>
-public sealed class MasterConverter(ConvertOptions options)
+public sealed class MasterConverter(ConvertOptions options, BatchStorage? storage = null)
 {
     private static readonly HashSet<string> MasterExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -30,17 +32,20 @@ public sealed class MasterConverter(ConvertOptions options)
     /// <summary>The options, validated on construction.</summary>
     public ConvertOptions Options { get; } = InvalidOptionsException.ThrowIfAny(options, options.Validate(), nameof(options));
 
-    /// <summary>The masters under the inputs (files, or folders searched recursively) with their output paths.</summary>
+    /// <summary>Where remote masters and S3 output are reached (default: the AWS SDK's standard settings).</summary>
+    public BatchStorage Storage { get; } = storage ?? BatchStorage.Default;
+
+    /// <summary>Whether a file name is one of the master formats looked for in folders and buckets.</summary>
+    public static bool IsMasterName(string name) => MasterExtensions.Contains(Path.GetExtension(name));
+
+    /// <summary>
+    /// The local masters under the inputs (files, or folders searched recursively) with their outputs, relative to the
+    /// output root with <c>/</c> separators.
+    /// </summary>
     public IReadOnlyList<(string Master, string Output)> Find(IEnumerable<string> inputs)
     {
-        var extension = Options.Format switch
-        {
-            ConvertFormat.Jp2 => ".jp2",
-            ConvertFormat.Htj2k => ".jph",
-            _ => ".tif",
-        };
         var found = new List<(string, string)>();
-        var outputRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Options.Output)) + Path.DirectorySeparatorChar;
+        var outputRoot = OutputPaths.IsS3(Options.Output) ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(Options.Output)) + Path.DirectorySeparatorChar;
         foreach (var input in inputs)
         {
             var full = Path.GetFullPath(input);
@@ -50,16 +55,16 @@ public sealed class MasterConverter(ConvertOptions options)
                 foreach (var file in Directory.EnumerateFiles(full, "*", enumeration).Order(StringComparer.Ordinal))
                 {
                     // Outputs written into a folder that is also an input are not masters.
-                    if (MasterExtensions.Contains(Path.GetExtension(file)) && !file.StartsWith(outputRoot, StringComparison.Ordinal))
+                    if (IsMasterName(file) && (outputRoot is null || !file.StartsWith(outputRoot, StringComparison.Ordinal)))
                     {
-                        found.Add((file, Path.Combine(Options.Output, Path.ChangeExtension(Path.GetRelativePath(full, file), extension))));
+                        found.Add((file, OutputName(Path.GetRelativePath(full, file))));
                     }
                 }
             }
             else
             {
                 // A named file is converted whatever its extension; one that is not an image fails and is reported.
-                found.Add((full, Path.Combine(Options.Output, Path.ChangeExtension(Path.GetFileName(full), extension))));
+                found.Add((full, OutputName(Path.GetFileName(full))));
             }
         }
 
@@ -67,6 +72,9 @@ public sealed class MasterConverter(ConvertOptions options)
     }
 
     /// <summary>Converts every master this shard owns. Failures are counted and reported, never thrown.</summary>
+    /// <param name="inputs">Local files and folders, <c>s3://bucket/prefix</c> (every master under it) and http(s) URLs of masters.</param>
+    /// <param name="progress">Told of each outcome.</param>
+    /// <param name="cancellationToken">Stops the batch.</param>
     public async Task<BatchSummary> RunAsync(IEnumerable<string> inputs, IBatchProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var tally = new BatchTally(progress);
@@ -74,14 +82,34 @@ public sealed class MasterConverter(ConvertOptions options)
 
         // One master per job; libvips shares the remaining cores inside each (a single huge master gets them all).
         BatchPipeline.ConfigureVips(libvipsThreads: Math.Max(1, Environment.ProcessorCount / jobs));
-        Directory.CreateDirectory(Options.Output);
-        using var staging = new StagingArea(Options.Output, Options.Shard.Tag);
+        using var sink = Storage.OpenOutput(Options.Output, Options.Shard);
 
-        var masters = Find(inputs).Where(m => Options.Shard.Owns(Path.GetRelativePath(Options.Output, m.Output))).ToList();
+        var all = inputs.ToList();
+        var masters = Find(all.Where(i => !BatchStorage.IsRemote(i))).Select(m => new Master(m.Master, m.Output, null)).ToList();
+        foreach (var remote in all.Where(BatchStorage.IsRemote))
+        {
+            try
+            {
+                foreach (var found in await Storage.ListMastersAsync(remote, IsMasterName, cancellationToken).ConfigureAwait(false))
+                {
+                    masters.Add(new Master(found.Location, OutputName(found.RelativeName), found));
+                }
+            }
+            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or InvalidOptionsException or UriFormatException)
+            {
+                tally.AddWork(1);
+                tally.Report(BatchOutcome.Failed, remote, $"Expected to list the masters at {remote} but it failed: {e.Message}");
+            }
+        }
+
+        masters = [.. masters.Where(m => Options.Shard.Owns(m.Output))];
         tally.AddWork(masters.Count);
+
+        // What exists is learnt in one listing of the output (S3), not one request per master.
+        await sink.ScanAsync(string.Empty, cancellationToken).ConfigureAwait(false);
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(masters, parallel, (m, _) =>
+        await Parallel.ForEachAsync(masters, parallel, async (m, ct) =>
         {
             bool first;
             lock (claimed)
@@ -91,55 +119,75 @@ public sealed class MasterConverter(ConvertOptions options)
 
             if (!first)
             {
-                tally.Report(BatchOutcome.Failed, m.Master, $"Another master already converts to \"{m.Output}\"");
-                return ValueTask.CompletedTask;
+                tally.Report(BatchOutcome.Failed, m.Name, $"Another master already converts to \"{sink.Describe(m.Output)}\"");
+                return;
             }
 
-            var (outcome, message) = ConvertOne(staging, m.Master, m.Output);
-            tally.Report(outcome, m.Master, message);
-            return ValueTask.CompletedTask;
+            var (outcome, message) = await ConvertOneAsync(sink, m, ct).ConfigureAwait(false);
+            tally.Report(outcome, m.Name, message);
         }).ConfigureAwait(false);
 
         return tally.Summary();
     }
 
-    /// <summary>Converts one master; never modifies it.</summary>
-    public (BatchOutcome Outcome, string? Message) ConvertOne(StagingArea staging, string master, string output)
+    /// <summary>The output of a master at a relative path: the same path with the output format's extension.</summary>
+    private string OutputName(string relativeMaster) =>
+        Path.ChangeExtension(relativeMaster, Options.Format switch { ConvertFormat.Jp2 => ".jp2", ConvertFormat.Htj2k => ".jph", _ => ".tif" }).Replace(Path.DirectorySeparatorChar, '/');
+
+    /// <summary>Converts one master; never modifies it. A remote master is downloaded to a temporary file, deleted after.</summary>
+    private async Task<(BatchOutcome Outcome, string? Message)> ConvertOneAsync(IOutputSink sink, Master master, CancellationToken cancellationToken)
     {
         string? temporary = null;
+        string? downloaded = null;
         try
         {
-            var masterTime = File.GetLastWriteTimeUtc(master);
-            if (!File.Exists(master))
+            DateTime masterTime;
+            string local;
+            if (master.Remote is { } remote)
             {
-                return (BatchOutcome.Failed, "No such file");
+                if (!Options.Force && remote.Modified is { } listed && sink.IsUpToDate(master.Output, listed))
+                {
+                    return (BatchOutcome.Skipped, null);
+                }
+
+                downloaded = sink.NewTemporaryPath(Path.GetExtension(remote.RelativeName));
+                masterTime = await Storage.DownloadAsync(remote, downloaded, cancellationToken).ConfigureAwait(false);
+                local = downloaded;
+            }
+            else
+            {
+                local = master.Name;
+                masterTime = File.GetLastWriteTimeUtc(local);
+                if (!File.Exists(local))
+                {
+                    return (BatchOutcome.Failed, "No such file");
+                }
+
+                if (string.Equals(Path.GetFullPath(local), sink.Describe(master.Output), StringComparison.Ordinal))
+                {
+                    return (BatchOutcome.Failed, "The output would replace its master: choose another --out");
+                }
             }
 
-            if (string.Equals(Path.GetFullPath(master), Path.GetFullPath(output), StringComparison.Ordinal))
-            {
-                return (BatchOutcome.Failed, "The output would replace its master: choose another --out");
-            }
-
-            if (!Options.Force && File.Exists(output) && File.GetLastWriteTimeUtc(output) == masterTime)
+            if (!Options.Force && sink.IsUpToDate(master.Output, masterTime))
             {
                 return (BatchOutcome.Skipped, null);
             }
 
             // Judged from the header before libvips opens the master: a bomb is refused, not decoded.
-            if (Options.Limits.Refuse(HeaderProbe.Read(master)) is { } reason)
+            if (Options.Limits.Refuse(HeaderProbe.Read(local)) is { } reason)
             {
                 return (BatchOutcome.Failed, $"Refused: {reason}");
             }
 
-            temporary = staging.NewTemporaryPath(Path.GetExtension(output));
-            var note = Save(master, temporary);
+            temporary = sink.NewTemporaryPath(Path.GetExtension(master.Output));
+            var note = Save(local, temporary);
 
             // The output carries its master's time: equal times mean up to date, even for a master restored from backup.
-            File.SetLastWriteTimeUtc(temporary, masterTime);
-            staging.Commit(temporary, output);
+            await sink.CommitAsync(temporary, master.Output, Options.Format == ConvertFormat.Jp2 ? "image/jp2" : "image/tiff", masterTime, cancellationToken).ConfigureAwait(false);
             return (BatchOutcome.Done, note);
         }
-        catch (Exception e) when (e is VipsException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is VipsException or IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             if (temporary is not null && File.Exists(temporary))
             {
@@ -149,7 +197,17 @@ public sealed class MasterConverter(ConvertOptions options)
             var text = e is VipsException v && v.NativeMessage.Length > 0 ? v.NativeMessage : e.Message;
             return (BatchOutcome.Failed, FirstLine(text));
         }
+        finally
+        {
+            if (downloaded is not null)
+            {
+                File.Delete(downloaded);
+            }
+        }
     }
+
+    /// <summary>A master to convert: a local path, or a remote one (then <see cref="Name"/> is its address).</summary>
+    private sealed record Master(string Name, string Output, RemoteMaster? Remote);
 
     /// <summary>Writes the serving copy; returns a note when the master's colours were converted.</summary>
     private string? Save(string master, string destination)

@@ -12,34 +12,44 @@ namespace Tessera.Imaging.Batch;
 /// Writes a static IIIF level-0 tree: for each identifier, <c>OUT/{id}/info.json</c> and every tile and size a client
 /// derives from it, each rendered by the shared pipeline from an ordinary IIIF request (so a tile equals the server's
 /// answer for the same URL, and pyramid TIFF tiles take the server's fast paths). Resumable: files are written
-/// atomically and existing ones skipped. <see cref="SeedOptions.Shard"/> selects a disjoint part of the tiles.
+/// atomically and existing ones skipped. <see cref="SeedOptions.Shard"/> selects a disjoint part of the tiles. The output
+/// may be an S3 prefix (<c>s3://bucket/prefix</c>): each file one PUT, what exists learnt from one listing per identifier.
 /// </summary>
-public sealed class TileSeeder(SeedOptions options)
+public sealed class TileSeeder(SeedOptions options, BatchStorage? storage = null)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The options, validated on construction.</summary>
     public SeedOptions Options { get; } = InvalidOptionsException.ThrowIfAny(options, options.Validate(), nameof(options));
 
+    /// <summary>Where S3 output is written (default: the AWS SDK's standard settings).</summary>
+    public BatchStorage Storage { get; } = storage ?? BatchStorage.Default;
+
     /// <summary>Seeds every identifier; failures are counted and reported, never thrown.</summary>
     public async Task<BatchSummary> RunAsync(IReadOnlyList<string> identifiers, IBatchProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var tally = new BatchTally(progress);
         var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, sourceLimits: Options.SourceLimits);
-        Directory.CreateDirectory(Options.Output);
-        using var staging = new StagingArea(Options.Output, Options.Shard.Tag);
+        using var sink = Storage.OpenOutput(Options.Output, Options.Shard);
 
         var work = new List<WorkItem>();
         foreach (var identifier in identifiers.Distinct(StringComparer.Ordinal))
         {
-            work.AddRange(Plan(pipeline, identifier, tally));
+            var items = Plan(pipeline, identifier, tally);
+            if (items.Count > 0)
+            {
+                // One listing of the identifier's tree (S3): a rerun learns what exists without a request per tile.
+                await sink.ScanAsync(identifier + "/", cancellationToken).ConfigureAwait(false);
+            }
+
+            work.AddRange(items);
         }
 
         tally.AddWork(work.Count);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.Jobs), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work, parallel, async (item, ct) =>
         {
-            var (outcome, message) = await RunOneAsync(pipeline, staging, item, ct).ConfigureAwait(false);
+            var (outcome, message) = await RunOneAsync(pipeline, sink, item, ct).ConfigureAwait(false);
             tally.Report(outcome, item.Key, message);
         }).ConfigureAwait(false);
 
@@ -72,13 +82,12 @@ public sealed class TileSeeder(SeedOptions options)
             sizes = [allSizes[0]];
         }
 
-        var folder = Path.Combine(Options.Output, identifier.Replace('/', Path.DirectorySeparatorChar));
         var items = new List<WorkItem>();
         if (Options.Shard.Owns(infoKey))
         {
             var id = $"{Options.BaseUrl.TrimEnd('/')}/{Uri.EscapeDataString(identifier)}";
             var document = StaticInfo.Build(Options.Version, id, info, pipeline.Limits, tile, factors, sizes);
-            items.Add(new WorkItem(identifier, infoKey, Path.Combine(folder, "info.json"), null, document.ToJsonString(Indented)));
+            items.Add(new WorkItem(identifier, infoKey, null, document.ToJsonString(Indented)));
         }
 
         foreach (var target in SeedLayout.All(Options.Version, info.Width, info.Height, tile, tile, factors, sizes))
@@ -86,31 +95,31 @@ public sealed class TileSeeder(SeedOptions options)
             var key = $"{identifier}/{target.Path}";
             if (Options.Shard.Owns(key))
             {
-                items.Add(new WorkItem(identifier, key, Path.Combine(folder, target.Path.Replace('/', Path.DirectorySeparatorChar)), target, null));
+                items.Add(new WorkItem(identifier, key, target, null));
             }
         }
 
         return items;
     }
 
-    private async Task<(BatchOutcome, string?)> RunOneAsync(ImagePipeline pipeline, StagingArea staging, WorkItem item, CancellationToken cancellationToken)
+    private async Task<(BatchOutcome, string?)> RunOneAsync(ImagePipeline pipeline, IOutputSink sink, WorkItem item, CancellationToken cancellationToken)
     {
         try
         {
             if (item.Info is { } json)
             {
                 var bytes = Encoding.UTF8.GetBytes(json);
-                if (File.Exists(item.FinalPath) && File.ReadAllBytes(item.FinalPath).AsSpan().SequenceEqual(bytes))
+                if (sink.Holds(item.Key, bytes))
                 {
                     return (BatchOutcome.Skipped, null);
                 }
 
-                staging.Write(item.FinalPath, bytes);
+                await sink.WriteAsync(item.Key, bytes, "application/json", cancellationToken: cancellationToken).ConfigureAwait(false);
                 return (BatchOutcome.Done, null);
             }
 
-            // A file at its final path was renamed there complete: nothing to redo.
-            if (File.Exists(item.FinalPath))
+            // An output at its path was put there complete (a rename, an S3 PUT): nothing to redo.
+            if (sink.Find(item.Key) is not null)
             {
                 return (BatchOutcome.Skipped, null);
             }
@@ -128,8 +137,12 @@ public sealed class TileSeeder(SeedOptions options)
                 return (BatchOutcome.Failed, error.Message);
             }
 
-            staging.Write(item.FinalPath, image.Data);
+            await sink.WriteAsync(item.Key, image.Data, image.MediaType, image.Width, image.Height, cancellationToken).ConfigureAwait(false);
             return (BatchOutcome.Done, null);
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
+        {
+            return (BatchOutcome.Failed, $"Expected to write {sink.Describe(item.Key)} but the store failed: {e.Message}");
         }
         catch (IOException e)
         {
@@ -141,5 +154,6 @@ public sealed class TileSeeder(SeedOptions options)
         }
     }
 
-    private sealed record WorkItem(string Identifier, string Key, string FinalPath, SeedTarget? Target, string? Info);
+    // Key: the output's path relative to the output root, which also decides its shard.
+    private sealed record WorkItem(string Identifier, string Key, SeedTarget? Target, string? Info);
 }

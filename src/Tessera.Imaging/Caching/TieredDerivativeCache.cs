@@ -2,36 +2,55 @@ using Tessera.Imaging.Rendering;
 
 namespace Tessera.Imaging.Caching;
 
-/// <summary>Memory in front of disk: a disk hit is promoted to memory; a new derivative goes to both.</summary>
-public sealed class TieredDerivativeCache(IDerivativeCache memory, IDerivativeCache disk) : IDerivativeCache
+/// <summary>
+/// Caches in order, nearest first (memory, disk, the shared S3 tier): a hit in a farther tier fills the nearer ones, so
+/// the next request for it is answered close by; a new derivative goes to every tier; a purge reaches every tier.
+/// </summary>
+public sealed class TieredDerivativeCache : IDerivativeCache
 {
-    /// <summary>The front tier.</summary>
-    public IDerivativeCache Memory => memory;
+    private readonly IDerivativeCache[] _tiers;
 
-    /// <summary>The back tier.</summary>
-    public IDerivativeCache Disk => disk;
+    /// <param name="tiers">Nearest first; at least one.</param>
+    public TieredDerivativeCache(params IDerivativeCache[] tiers)
+    {
+        ArgumentNullException.ThrowIfNull(tiers);
+        if (tiers.Length == 0)
+        {
+            throw new ArgumentException("Expected one or more tiers for tiers but received none", nameof(tiers));
+        }
+
+        _tiers = tiers;
+    }
+
+    /// <summary>The tiers, nearest first.</summary>
+    public IReadOnlyList<IDerivativeCache> Tiers => _tiers;
 
     public bool TryGet(string key, out RenderedImage image)
     {
-        if (memory.TryGet(key, out image))
+        for (var i = 0; i < _tiers.Length; i++)
         {
-            return true;
+            if (_tiers[i].TryGet(key, out image))
+            {
+                for (var nearer = 0; nearer < i; nearer++)
+                {
+                    _tiers[nearer].Set(key, image);
+                }
+
+                return true;
+            }
         }
 
-        if (disk.TryGet(key, out image))
-        {
-            memory.Set(key, image);
-            return true;
-        }
-
+        image = null!;
         return false;
     }
 
     public void Set(string key, RenderedImage image)
     {
-        memory.Set(key, image);
-        disk.Set(key, image);
+        foreach (var tier in _tiers)
+        {
+            tier.Set(key, image);
+        }
     }
 
-    public int Purge(string identifier) => memory.Purge(identifier) + disk.Purge(identifier);
+    public int Purge(string identifier) => _tiers.Sum(tier => tier.Purge(identifier));
 }

@@ -11,6 +11,7 @@ using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Presentation;
 using Tessera.Server.Access;
 using Tessera.Server.Authentication;
+using Tessera.Imaging.Storage;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Server.Legacy;
@@ -47,6 +48,19 @@ public static class TesseraServer
         {
             // Closed when the application has stopped (MapTessera), after the last request: queued writes land whole.
             services.AddSingleton(diskCache);
+        }
+
+        if (options.CacheS3 is not null)
+        {
+            // After memory and disk. Closed when the application has stopped, as the disk cache is: queued writes are sent.
+            var shared = new S3DerivativeCache(S3ClientFactory.Create(options.S3), S3Location.Parse(options.CacheS3, nameof(options.CacheS3)), warnings.Warn);
+            services.AddSingleton(shared);
+            cache = cache switch
+            {
+                null => shared,
+                TieredDerivativeCache tiers => new TieredDerivativeCache([.. tiers.Tiers, shared]),
+                _ => new TieredDerivativeCache(cache, shared),
+            };
         }
 
         services.AddSingleton(options);

@@ -150,6 +150,12 @@ public sealed record TesseraServerOptions
     /// <summary>Bytes of derivatives kept on disk, in MiB.</summary>
     public int DiskCacheMegabytes { get; init; } = 2048;
 
+    /// <summary>
+    /// <c>s3://bucket/prefix</c>: a derivative cache shared by every server that names it, the tier after memory and
+    /// disk. A purge removes an identifier's entries there too, so every server forgets it. Failures are misses. Unset: none.
+    /// </summary>
+    public string? CacheS3 { get; init; }
+
     /// <summary>Folder levels below the root that listings (home page, Collection, manifests) enter.</summary>
     public int ListingMaxDepth { get; init; } = ListingLimits.Default.MaxDepth;
 
@@ -385,6 +391,13 @@ public sealed record TesseraServerOptions
         {
             errors.Add($"Expected 0 or more MiB for MemoryCacheMegabytes and DiskCacheMegabytes but received {MemoryCacheMegabytes} and {DiskCacheMegabytes}");
         }
+
+        if (CacheS3 is not null && !Imaging.Storage.S3Location.TryParse(CacheS3, nameof(CacheS3), out _, out var cacheS3Problem))
+        {
+            errors.Add(cacheS3Problem!);
+        }
+
+        errors.AddRange(S3.Problems());
 
         if (LogFormat is not ("text" or "json"))
         {

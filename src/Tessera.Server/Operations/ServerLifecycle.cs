@@ -38,6 +38,7 @@ public static partial class ServerLifecycle
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             app.Services.GetService<DiskDerivativeCache>()?.Dispose();
+            app.Services.GetService<S3DerivativeCache>()?.Dispose();
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var duration = Math.Round(TimeProvider.System.GetElapsedTime(stopping).TotalMilliseconds);

@@ -9,7 +9,7 @@ public sealed record CacheTiers(MemoryDerivativeCache? Memory, DiskDerivativeCac
     {
         MemoryDerivativeCache memory => new CacheTiers(memory, null),
         DiskDerivativeCache disk => new CacheTiers(null, disk),
-        TieredDerivativeCache tiered => new CacheTiers(tiered.Memory as MemoryDerivativeCache, tiered.Disk as DiskDerivativeCache),
+        TieredDerivativeCache tiered => new CacheTiers(tiered.Tiers.OfType<MemoryDerivativeCache>().FirstOrDefault(), tiered.Tiers.OfType<DiskDerivativeCache>().FirstOrDefault()),
         _ => new CacheTiers(null, null),
     };
 }
