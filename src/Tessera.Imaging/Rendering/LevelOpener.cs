@@ -41,8 +41,9 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
         (long)(2.5 * (1 + (level.Width / level.TileWidth))) * level.TileWidth * level.TileHeight * 4;
 
     /// <summary>Whether <see cref="Open"/> gives an image that can be read in any order (else it streams top to bottom once).</summary>
+    /// <remarks>PDF pages (poppler renders any region asked for) and slides (OpenSlide reads tiles) are.</remarks>
     public static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
-        source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
+        source.Loader is SourceLoader.Jpeg2000 or SourceLoader.Pdf or SourceLoader.Slide || (source.Loader == SourceLoader.Tiff && level.IsTiled);
 
     /// <summary>Whether <see cref="Open"/> gives the level decoded in memory (small levels of a pyramid, what thumbnails read).</summary>
     public static bool IsHeld(SourceDescription source, PyramidLevel level) =>
@@ -57,7 +58,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
 
         // The loader chosen when the source was inspected (Sources/LoaderChoice.cs), never a fresh sniff of libvips'.
         var loader = source.LoaderName;
-        var key = $"{path}\n{source.Source.Version}\n{level.Index}";
+        var key = $"{path}\n{source.Source.Version}\n{level.Index}\n{source.Page}";
         var pixels = (long)level.Width * level.Height;
         return source.Loader switch
         {
@@ -84,6 +85,17 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
             SourceLoader.Tiff => VipsImage.LoadFile(loader, path, ("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
             SourceLoader.Jpeg => VipsImage.LoadFile(loader, path, ("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
+
+            // A PDF level is the page rendered at a fraction of the DPI (poppler draws it that size, region by region);
+            // opened per request, as poppler keeps no rendered pixels to share.
+            SourceLoader.Pdf => PageSources.LoadPdf(path, source.Page, source.Dpi / (1 << level.Index)),
+
+            // OpenSlide's open reads the slide's whole directory: a level is opened once and kept, as a TIFF level is.
+            // An associated image is decoded whole once asked for: it is counted at its decoded size.
+            SourceLoader.Slide => OpenImages.Lease(key, () => PageSources.LoadSlide(path, level.Index, source.Associated), source.Associated is null ? OpenImageCache.FileBackedBytes : pixels * 4),
+
+            // A HEIF's later images are pages; a GIF's or WebP's frames are not (the first frame is the image).
+            _ when source.Page > 0 => VipsImage.LoadFile(loader, path, ("page", source.Page), ("access", "sequential"), ("fail_on", strict)),
             _ => VipsImage.LoadFile(loader, path, ("access", "sequential"), ("fail_on", strict)),
         };
     }
