@@ -170,6 +170,144 @@ public static class PageFiles
         return path;
     }
 
+    /// <summary>
+    /// An Aperio-style slide: <see cref="GenericSlide"/>'s pyramid with an ImageDescription starting "Aperio Image
+    /// Library" (objective 20×, 0.499 µm a pixel) on its first directory, and a label and a macro (stripped, uncompressed
+    /// images whose descriptions' second line names them) appended to the directory chain, as Aperio scanners write
+    /// them. OpenSlide reads it as <c>aperio</c> and lists both associated images.
+    /// </summary>
+    public static string AperioSlide(string folder, string name = "aperio.svs")
+    {
+        var path = GenericSlide(folder, name);
+        var data = new List<byte>(File.ReadAllBytes(path));
+        using var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", 120));
+        var label = thumbnail.SaveToBuffer("tiffsave_buffer", ("compression", "none"));
+
+        // The first directory, moved to the end with the description added; then the associated images after the last.
+        var first = (long)U32(data, 4);
+        var moved = Append(data, Entries(data, first), Encoding.ASCII.GetBytes("Aperio Image Library v10.0.50\r\n2000x1333 [0,0 2000x1333] (256x256) JPEG/RGB Q=85|AppMag = 20|MPP = 0.499\0"), U32(data, (int)first + 2 + (12 * U16(data, (int)first))));
+        Put32(data, 4, moved);
+        var last = moved;
+        for (var next = U32(data, (int)last + 2 + (12 * U16(data, (int)last))); next != 0; next = U32(data, (int)last + 2 + (12 * U16(data, (int)last))))
+        {
+            last = next;
+        }
+
+        foreach (var kind in new[] { "label", "macro" })
+        {
+            var entries = Entries(label, U32(label, 4));
+            var appended = Append(data, Relocated(data, label, entries), Encoding.ASCII.GetBytes($"Aperio Image Library v10.0.50\n{kind} 120x80\0"), 0);
+            Put32(data, (int)last + 2 + (12 * U16(data, (int)last)), appended);
+            last = appended;
+        }
+
+        File.WriteAllBytes(path, [.. data]);
+        return path;
+    }
+
+    private static ushort U16(IReadOnlyList<byte> d, int at) => (ushort)(d[at] | (d[at + 1] << 8));
+
+    private static uint U32(IReadOnlyList<byte> d, long at) => (uint)(d[(int)at] | (d[(int)at + 1] << 8) | (d[(int)at + 2] << 16) | (d[(int)at + 3] << 24));
+
+    private static void Put32(List<byte> d, int at, uint value)
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            d[at + i] = (byte)(value >> (8 * i));
+        }
+    }
+
+    /// <summary>A little-endian classic TIFF directory's entries: tag, type, count, the 4 value bytes.</summary>
+    private static List<(ushort Tag, ushort Type, uint Count, byte[] Value)> Entries(IReadOnlyList<byte> d, long at)
+    {
+        var entries = new List<(ushort, ushort, uint, byte[])>();
+        for (var i = 0; i < U16(d, (int)at); i++)
+        {
+            var e = (int)at + 2 + (12 * i);
+            entries.Add((U16(d, e), U16(d, e + 2), U32(d, e + 4), [d[e + 8], d[e + 9], d[e + 10], d[e + 11]]));
+        }
+
+        return entries;
+    }
+
+    private static int TypeSize(ushort type) => type switch { 3 or 8 => 2, 4 or 9 or 11 => 4, 5 or 10 or 12 or 16 => 8, _ => 1 };
+
+    /// <summary>The entries of a directory of <paramref name="source"/>, every value and strip it points to copied to the end of <paramref name="data"/>.</summary>
+    private static List<(ushort Tag, ushort Type, uint Count, byte[] Value)> Relocated(List<byte> data, byte[] source, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries)
+    {
+        uint[] Values((ushort Tag, ushort Type, uint Count, byte[] Value) e)
+        {
+            var size = TypeSize(e.Type);
+            var at = e.Count * size > 4 ? U32(e.Value, 0) : 0;
+            IReadOnlyList<byte> from = e.Count * size > 4 ? source : e.Value;
+            return [.. Enumerable.Range(0, (int)e.Count).Select(i => size == 2 ? U16(from, (int)at + (2 * i)) : U32(from, at + (4 * i)))];
+        }
+
+        var offsets = Values(entries.First(e => e.Tag == 273));
+        var counts = Values(entries.First(e => e.Tag == 279));
+        var moved = new List<uint>();
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            moved.Add((uint)data.Count);
+            data.AddRange(source.AsSpan((int)offsets[i], (int)counts[i]).ToArray());
+            Pad(data);
+        }
+
+        var result = new List<(ushort, ushort, uint, byte[])>();
+        foreach (var e in entries.Where(e => e.Tag is not (270 or 273)))
+        {
+            var size = e.Count * TypeSize(e.Type);
+            if (size <= 4)
+            {
+                result.Add(e);
+                continue;
+            }
+
+            var at = (uint)data.Count;
+            data.AddRange(source.AsSpan((int)U32(e.Value, 0), (int)size).ToArray());
+            Pad(data);
+            result.Add((e.Tag, e.Type, e.Count, BitConverter.GetBytes(at)));
+        }
+
+        var table = (uint)data.Count;
+        foreach (var offset in moved)
+        {
+            data.AddRange(BitConverter.GetBytes(offset));
+        }
+
+        result.Add((273, 4, (uint)moved.Count, moved.Count == 1 ? BitConverter.GetBytes(moved[0]) : BitConverter.GetBytes(table)));
+        return result;
+    }
+
+    /// <summary>Writes a directory of <paramref name="entries"/> plus an ImageDescription at the end of <paramref name="data"/>; its offset.</summary>
+    private static uint Append(List<byte> data, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries, byte[] description, uint next)
+    {
+        var text = (uint)data.Count;
+        data.AddRange(description);
+        Pad(data);
+        var all = entries.Where(e => e.Tag != 270).Append(((ushort)270, (ushort)2, (uint)description.Length, BitConverter.GetBytes(text))).OrderBy(e => e.Item1).ToList();
+        var at = (uint)data.Count;
+        data.AddRange(BitConverter.GetBytes((ushort)all.Count));
+        foreach (var (tag, type, count, value) in all)
+        {
+            data.AddRange(BitConverter.GetBytes(tag));
+            data.AddRange(BitConverter.GetBytes(type));
+            data.AddRange(BitConverter.GetBytes(count));
+            data.AddRange(value);
+        }
+
+        data.AddRange(BitConverter.GetBytes(next));
+        return at;
+    }
+
+    private static void Pad(List<byte> data)
+    {
+        if (data.Count % 2 == 1)
+        {
+            data.Add(0);
+        }
+    }
+
     /// <summary>A copy of <paramref name="source"/> cut to <paramref name="fraction"/> of its length, as <paramref name="name"/> beside it.</summary>
     public static string Truncated(string source, string name, double fraction = 0.5)
     {

@@ -42,7 +42,7 @@ public sealed class PresentationSource(SourceCatalog catalog)
 
     /// <summary>
     /// The canvases of an object: each readable image with its size, and each page of a multi-page source (PDF, TIFF
-    /// of several images, HEIF of several images, a slide's associated images) in order as a Canvas of its own, up to
+    /// of several images, HEIF of several images) in order as a Canvas of its own, up to
     /// <see cref="MaxPagesPerSource"/>. Unreadable images are left out and reported in
     /// <paramref name="skipped"/>; an object with none readable is an error (the first image's).
     /// </summary>
@@ -79,12 +79,11 @@ public sealed class PresentationSource(SourceCatalog catalog)
         return canvases.Count == 0 && first is not null ? first : canvases;
     }
 
-    /// <summary>A page's Canvas: labelled by its page number, or by its name for a slide's associated image.</summary>
+    /// <summary>A page's Canvas: labelled by its page number when the source has several.</summary>
     private static CanvasImage Canvas(string identifier, SourceDescription source)
     {
         var name = ObjectGrouping.StripExtension(identifier[..(identifier.Length - (source.Page > 0 ? $";{source.Page + 1}".Length : 0))]);
-        var label = source.Associated is { } associated ? $"{name}, {associated}"
-            : source.PageCount > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}, page {source.Page + 1}")
+        var label = source.PageCount > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}, page {source.Page + 1}")
             : null;
         return new CanvasImage(identifier, source.Info.Width, source.Info.Height) { Label = label, Properties = source.Properties };
     }

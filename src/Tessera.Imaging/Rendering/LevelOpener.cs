@@ -91,8 +91,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             SourceLoader.Pdf => PageSources.LoadPdf(path, source.Page, source.Dpi / (1 << level.Index)),
 
             // OpenSlide's open reads the slide's whole directory: a level is opened once and kept, as a TIFF level is.
-            // An associated image is decoded whole once asked for: it is counted at its decoded size.
-            SourceLoader.Slide => OpenImages.Lease(key, () => PageSources.LoadSlide(path, level.Index, source.Associated), source.Associated is null ? OpenImageCache.FileBackedBytes : pixels * 4),
+            SourceLoader.Slide => OpenImages.Lease(key, () => PageSources.LoadSlide(path, level.Index), OpenImageCache.FileBackedBytes),
 
             // A HEIF's later images are pages; a GIF's or WebP's frames are not (the first frame is the image).
             _ when source.Page > 0 => VipsImage.LoadFile(loader, path, ("page", source.Page), ("access", "sequential"), ("fail_on", strict)),

@@ -7,7 +7,7 @@ namespace Tessera.Imaging.Sources;
 
 /// <summary>
 /// The sources made of pages: where a multi-image TIFF's pages begin, and the inspection of PDF pages (poppler) and
-/// whole slides (OpenSlide). Every size here comes from a header (a PDF page's MediaBox scaled to the DPI, a slide's
+/// whole slides (OpenSlide, one page: see <see cref="InspectSlide"/>). Every size here comes from a header (a PDF page's MediaBox scaled to the DPI, a slide's
 /// level properties, a TIFF directory) and is judged against the limits before anything is rendered.
 /// </summary>
 internal static class PageSources
@@ -17,9 +17,6 @@ internal static class PageSources
 
     /// <summary>Levels a PDF page is offered at: the DPI, then halved while the page stays over 256 px.</summary>
     private const int MaxPdfLevels = 8;
-
-    /// <summary>Associated images asked of OpenSlide, in page order after the slide: what its vendors name them.</summary>
-    public static IReadOnlyList<string> AssociatedNames { get; } = ["label", "macro", "thumbnail"];
 
     /// <summary>
     /// The main-chain directory each image of a TIFF begins at: the first, and every later one that is not a reduced
@@ -142,15 +139,16 @@ internal static class PageSources
         VipsImage.LoadFile("pdfload", path, ("page", page), ("dpi", dpi), ("fail_on", "truncated"));
 
     /// <summary>
-    /// Page <paramref name="page"/> of a whole slide: page 0 is the slide, with OpenSlide's levels as its pyramid;
-    /// pages 1, 2, ... are its associated images in the order of <see cref="AssociatedNames"/> (those it has). The
-    /// manifest's facts are a chosen few of OpenSlide's properties.
+    /// A whole slide: one page, with OpenSlide's levels as its pyramid; the manifest's facts are a chosen few of
+    /// OpenSlide's properties. Its associated images (label, macro, thumbnail) are named in those facts but not served
+    /// as pages: libvips 8.14.1's <c>openslideload</c> crashes the process reading their pixels (a segfault in
+    /// <c>openslide_get_error</c> under the associated image's generate function, reproduced with an Aperio-style
+    /// slide made by the tests), and no limit can stop a crash.
     /// </summary>
     public static SourceDescription InspectSlide(ResolvedSource source, int page, SourceLimits limits)
     {
-        using var slide = LoadSlide(source.Path, 0, null);
-        var associated = AssociatedNames.Where(name => HasAssociated(source.Path, name)).ToList();
-        SourceInspector.NoSuchPage(page, 1 + associated.Count);
+        using var slide = LoadSlide(source.Path, 0);
+        SourceInspector.NoSuchPage(page, 1);
         var levels = new List<PyramidLevel>();
         var count = Math.Clamp(Property(slide, "openslide.level-count") ?? 1, 1, 32);
         for (var level = 0; level < count; level++)
@@ -167,56 +165,22 @@ internal static class PageSources
             levels.Add(new PyramidLevel(level, width, height, tileWidth, tileHeight));
         }
 
-        var properties = SlideProperties(slide, levels[0], levels.Count, associated);
-        if (page == 0)
+        var associated = (slide.GetString("slide-associated-images") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var properties = SlideProperties(slide, levels[0], levels.Count, [.. associated.Take(8)]);
+        var tile = levels[0].IsTiled ? HeaderProbe.Multiply(levels[0].TileWidth, levels[0].TileHeight, 4) : HeaderProbe.Multiply(Math.Min(levels[0].Width, 512), Math.Min(levels[0].Height, 512), 4);
+        var header = new SourceHeader("whole slide", levels[0].Width, levels[0].Height, SourceDecoding.Tiled, tile);
+        if (limits.Refuse(header) is { } reason)
         {
-            var tile = levels[0].IsTiled ? HeaderProbe.Multiply(levels[0].TileWidth, levels[0].TileHeight, 4) : HeaderProbe.Multiply(Math.Min(levels[0].Width, 512), Math.Min(levels[0].Height, 512), 4);
-            var header = new SourceHeader("whole slide", levels[0].Width, levels[0].Height, SourceDecoding.Tiled, tile);
-            if (limits.Refuse(header) is { } reason)
-            {
-                throw new SourceRefusedException(413, reason);
-            }
-
-            var info = new SourceInfo(levels[0].Width, levels[0].Height, levels, 1, false);
-            return new SourceDescription(source, info, SourceLoader.Slide, "openslideload") { PageCount = 1 + associated.Count, Header = header, Properties = properties };
+            throw new SourceRefusedException(413, reason);
         }
 
-        var name = associated[page - 1];
-        using var image = LoadSlide(source.Path, 0, name);
-        var whole = new SourceHeader($"slide's {name} image", image.Width, image.Height, SourceDecoding.Whole, HeaderProbe.Multiply(image.Width, image.Height, 4));
-        if (limits.Refuse(whole) is { } refused)
-        {
-            throw new SourceRefusedException(413, refused);
-        }
-
-        var one = new SourceInfo(image.Width, image.Height, [new PyramidLevel(0, image.Width, image.Height)], 1, false);
-        return new SourceDescription(source, one, SourceLoader.Slide, "openslideload")
-        {
-            Page = page,
-            PageCount = 1 + associated.Count,
-            Associated = name,
-            Header = whole,
-            Properties = [new("Associated image", name), .. properties],
-        };
+        var info = new SourceInfo(levels[0].Width, levels[0].Height, levels, 1, false);
+        return new SourceDescription(source, info, SourceLoader.Slide, "openslideload") { Header = header, Properties = properties };
     }
 
-    /// <summary>A slide's level (<paramref name="associated"/> null) or one of its associated images, as RGB (OpenSlide gives premultiplied RGBA).</summary>
-    public static VipsImage LoadSlide(string path, int level, string? associated) => associated is null
-        ? VipsImage.LoadFile("openslideload", path, ("level", level), ("rgb", true), ("fail_on", "truncated"))
-        : VipsImage.LoadFile("openslideload", path, ("associated", associated), ("rgb", true), ("fail_on", "truncated"));
-
-    private static bool HasAssociated(string path, string name)
-    {
-        try
-        {
-            using var image = LoadSlide(path, 0, name);
-            return image.Width > 0;
-        }
-        catch (VipsException)
-        {
-            return false; // OpenSlide has no associated image of that name
-        }
-    }
+    /// <summary>A slide's level as RGB (OpenSlide gives premultiplied RGBA over a transparent background where nothing was scanned).</summary>
+    public static VipsImage LoadSlide(string path, int level) =>
+        VipsImage.LoadFile("openslideload", path, ("level", level), ("rgb", true), ("fail_on", "truncated"));
 
     /// <summary>
     /// The manifest's facts of a slide, a bounded and chosen set (vendors put hundreds of properties, some private):

@@ -39,16 +39,12 @@ public sealed record SourceDescription(ResolvedSource Source, SourceInfo Info, S
 
     /// <summary>
     /// The page of a multi-page source this description is of, from 0 (see <see cref="PageIdentifier"/>): libvips'
-    /// <c>page</c> for PDF and HEIF, the first directory of the page's image for TIFF (its levels name their own
-    /// directories), 0 for a slide itself and 1, 2, ... for its associated images.
+    /// <c>page</c> for PDF and HEIF, the index of the image among a TIFF's (its levels name their own directories).
     /// </summary>
     public int Page { get; init; }
 
     /// <summary>How many pages the source has (1 for most images); known from the header alone, never by rendering.</summary>
     public int PageCount { get; init; } = 1;
-
-    /// <summary>For a page past a slide's own image: the name of the associated image it is (<c>label</c>, <c>macro</c>, ...).</summary>
-    public string? Associated { get; init; }
 
     /// <summary>For a PDF: the DPI its pages are rendered at (which made <see cref="Info"/>'s size).</summary>
     public double Dpi { get; init; }

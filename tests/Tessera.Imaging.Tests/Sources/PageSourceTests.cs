@@ -109,4 +109,20 @@ public sealed class PageSourceTests : IDisposable
         Assert.Contains(slide.Properties, p => p.Key == "Scanner vendor" && p.Value == "generic-tiff");
         Assert.False(slide.Info.HasAlpha);
     }
+
+    [Fact]
+    public void An_aperio_slide_gives_its_vendor_facts_and_no_associated_page_that_would_crash_libvips()
+    {
+        PageFiles.AperioSlide(_root);
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("aperio.svs").TryGetValue(out var slide, out var error), error?.Message);
+        var facts = slide.Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("aperio", facts["Scanner vendor"]);
+        Assert.Equal("20", facts["Objective power"]);
+        Assert.Equal("0.499", facts["Microns per pixel (x)"]);
+        Assert.Equal("label, macro", facts["Associated images"]);
+        Assert.Equal(1, slide.PageCount);
+        Assert.False(catalog.Describe("aperio.svs;2").TryGetValue(out _, out error));
+        Assert.Equal(404, error.Status);
+    }
 }
