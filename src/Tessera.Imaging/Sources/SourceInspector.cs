@@ -63,7 +63,7 @@ public static class SourceInspector
         using var image = loader == SourceLoader.Tiff
             ? VipsImage.LoadFile(loaderName, source.Path, ("page", first), ("access", "sequential"), ("fail_on", "truncated"))
             : loaderName == "heifload" && page > 0
-                ? VipsImage.LoadFile(loaderName, source.Path, ("page", page), ("access", "sequential"), ("fail_on", "truncated"))
+                ? LoadHeifPage(source.Path, page)
                 : VipsImage.LoadFile(loaderName, source.Path, ("access", "sequential"), ("fail_on", "truncated"));
         var pageCount = loader == SourceLoader.Tiff ? tiffPages.Count : loaderName == "heifload" ? Math.Max(1, image.PageCount) : 1;
         NoSuchPage(page, pageCount);
@@ -102,6 +102,21 @@ public static class SourceInspector
             Page = page,
             PageCount = pageCount,
         };
+    }
+
+    /// <summary>Image <paramref name="page"/> (from 0, past the first) of a HEIF: past the end is a 404, told by the count of one more open, only on failure.</summary>
+    private static VipsImage LoadHeifPage(string path, int page)
+    {
+        try
+        {
+            return VipsImage.LoadFile("heifload", path, ("page", page), ("access", "sequential"), ("fail_on", "truncated"));
+        }
+        catch (VipsException)
+        {
+            using var first = VipsImage.LoadFile("heifload", path, ("access", "sequential"), ("fail_on", "truncated"));
+            NoSuchPage(page, Math.Max(1, first.PageCount));
+            throw;
+        }
     }
 
     /// <summary>Refuses <paramref name="page"/> (from 0) past the last of <paramref name="count"/> with a 404.</summary>

@@ -75,6 +75,7 @@ public sealed class PageSourceTests(PagesServerFixture server) : IClassFixture<P
     [InlineData("report.pdf;abc", HttpStatusCode.BadRequest)]
     [InlineData("report.pdf;4", HttpStatusCode.NotFound)]
     [InlineData("scans.tif;4", HttpStatusCode.NotFound)]
+    [InlineData("burst.heic;4", HttpStatusCode.NotFound)]
     [InlineData("photo.jxl;2", HttpStatusCode.NotFound)]
     [InlineData("missing.pdf;2", HttpStatusCode.NotFound)]
     public async Task A_page_that_is_not_one_is_refused_by_name(string identifier, HttpStatusCode expected)
