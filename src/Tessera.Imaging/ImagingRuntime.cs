@@ -4,9 +4,9 @@ namespace Tessera.Imaging;
 
 /// <summary>
 /// Starts libvips the one way every Tessera process wants it: once, its own operation cache off (Tessera keeps
-/// bounded caches of its own), the untrusted loaders blocked (ImageMagick, PDF, SVG, FITS, MAT, ...) but JPEG 2000 let
-/// back in on purpose (libvips 8.14 counts OpenJPEG as untrusted, yet JP2 is a master format of the archives Tessera
-/// serves), and a chosen number of libvips worker threads per operation.
+/// bounded caches of its own), the untrusted loaders blocked (ImageMagick, SVG, FITS, MAT, ...) but JPEG 2000, PDF,
+/// JPEG XL and OpenSlide let back in on purpose (libvips 8.14 counts them untrusted, yet they are master formats of the
+/// archives Tessera serves: see <see cref="LetIn"/>), and a chosen number of libvips worker threads per operation.
 /// </summary>
 public static class ImagingRuntime
 {
@@ -20,8 +20,21 @@ public static class ImagingRuntime
         VipsRuntime.Initialize();
         VipsRuntime.BlockUntrustedLoaders();
         VipsRuntime.SetBlocked("VipsForeignLoadJp2k", blocked: false);
+        foreach (var trusted in LetIn)
+        {
+            VipsRuntime.SetBlocked(trusted, blocked: false);
+        }
         VipsRuntime.Concurrency = threadsPerOperation;
     }
+
+    /// <summary>
+    /// The other untrusted operations let back in, each on purpose and each behind the header limits, the render time
+    /// limit and <see cref="Sources.LoaderChoice"/> (which alone decides which loader reads a file): poppler for PDF pages
+    /// (archives digitise to PDF), libjxl both ways (a master format), OpenSlide for whole-slide scans. SVG, ImageMagick,
+    /// FITS, MAT and the rest stay blocked.
+    /// </summary>
+    public static IReadOnlyList<string> LetIn { get; } =
+        ["VipsForeignLoadPdf", "VipsForeignLoadJxl", "VipsForeignSaveJxl", "VipsForeignLoadOpenslide"];
 
     /// <summary>
     /// Why libvips cannot work now, or null when it can: a 1×1 black image made and averaged (a few dozen µs), for

@@ -58,7 +58,7 @@ public sealed class VipsErrorScope : IDisposable
 
     /// <summary>
     /// The family of a loader nickname or of a libvips/libtiff error domain: <c>jpeg</c>, <c>tiff</c>, <c>png</c>,
-    /// <c>jp2k</c>, <c>webp</c>, <c>gif</c>, <c>heif</c>, or empty for the loader-neutral ones (<c>VipsForeignLoad</c>,
+    /// <c>jp2k</c>, <c>webp</c>, <c>gif</c>, <c>heif</c>, <c>jxl</c>, <c>pdf</c>, <c>openslide</c>, or empty for the loader-neutral ones (<c>VipsForeignLoad</c>,
     /// <c>VipsImage</c>, <c>unix error</c>, ...).
     /// </summary>
     public static string FamilyOf(string? name)
@@ -75,7 +75,9 @@ public sealed class VipsErrorScope : IDisposable
             return "tiff";
         }
 
-        foreach (var family in (ReadOnlySpan<string>)["jpeg", "png", "jp2k", "webp", "gif", "heif"])
+        // PDF, JPEG XL and OpenSlide have families of their own: a scope without one fits every line, so one long
+        // PDF render would leave every other failure at that moment without its reason.
+        foreach (var family in (ReadOnlySpan<string>)["jpeg", "png", "jp2k", "webp", "gif", "heif", "jxl", "pdf", "openslide"])
         {
             if (name.Contains(family, StringComparison.OrdinalIgnoreCase))
             {

@@ -21,6 +21,7 @@ internal static class ServeCommand
         var maxArea = new Option<long?>("--max-area") { Description = "Most pixels in one returned image (default 50000000)." };
         var maxSourcePixels = new Option<long?>("--max-source-pixels") { Description = "Most pixels a source may declare; more is refused with 413 (default 16000000000)." };
         var maxDecodeMegabytes = new Option<int?>("--max-decode-megabytes") { Description = "Most MiB a source's decoder may need at once (a progressive JPEG, interlaced PNG or GIF is decoded whole); more is refused with 413 (default 256)." };
+        var pdfDpi = new Option<double?>("--pdf-dpi") { Description = "DPI PDF pages are rendered at, 1..2400: it makes a page's pixel size, which the limits judge (default 150)." };
         var maxStreamedPixels = new Option<long?>("--max-streamed-pixels") { Description = "Most pixels one request may decode from a sequential source (baseline JPEG, PNG, strip TIFF: every row down to the region's bottom); more is refused with 413 (default 512000000)." };
         var rights = new Option<string?>("--rights") { Description = "Rights URI advertised in info.json (Creative Commons or RightsStatements.org)." };
         var cacheMaxAge = new Option<int?>("--cache-max-age") { Description = "Seconds clients and CDNs may keep responses (default 86400; 0 = no-cache)." };
@@ -51,7 +52,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, rights, cacheMaxAge, cache, cacheDir, cacheS3, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, access, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, pdfDpi, rights, cacheMaxAge, cache, cacheDir, cacheS3, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, access, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -81,6 +82,7 @@ internal static class ServeCommand
                 MaxSourcePixels = result.GetValue(maxSourcePixels) ?? options.MaxSourcePixels,
                 MaxDecodeMegabytes = result.GetValue(maxDecodeMegabytes) ?? options.MaxDecodeMegabytes,
                 MaxStreamedPixels = result.GetValue(maxStreamedPixels) ?? options.MaxStreamedPixels,
+                PdfDpi = result.GetValue(pdfDpi) ?? options.PdfDpi,
                 Rights = result.GetValue(rights) ?? options.Rights,
                 CacheMaxAgeSeconds = result.GetValue(cacheMaxAge) ?? options.CacheMaxAgeSeconds,
                 Cache = result.GetValue(cache) ?? options.Cache,

@@ -10,4 +10,10 @@ public enum ImageFormat
     Gif,
     Jp2,
     Avif,
+
+    /// <summary>JPEG XL (ISO/IEC 18181).</summary>
+    Jxl,
+
+    /// <summary>A one-page PDF wrapping the JPEG (the validator's optional <c>format_pdf</c>).</summary>
+    Pdf,
 }

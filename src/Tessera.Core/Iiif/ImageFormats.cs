@@ -8,7 +8,7 @@ public static class ImageFormats
 {
     /// <summary>Every format Tessera can produce, in the order info.json lists them.</summary>
     public static IReadOnlyList<ImageFormat> All { get; } =
-        [ImageFormat.Jpg, ImageFormat.Png, ImageFormat.Webp, ImageFormat.Tif, ImageFormat.Gif, ImageFormat.Jp2, ImageFormat.Avif];
+        [ImageFormat.Jpg, ImageFormat.Png, ImageFormat.Webp, ImageFormat.Tif, ImageFormat.Gif, ImageFormat.Jp2, ImageFormat.Avif, ImageFormat.Jxl, ImageFormat.Pdf];
 
     /// <summary>The URI extension: <c>jpg</c>, <c>png</c>, ...</summary>
     public static string Extension(this ImageFormat format) => format switch
@@ -20,6 +20,8 @@ public static class ImageFormats
         ImageFormat.Gif => "gif",
         ImageFormat.Jp2 => "jp2",
         ImageFormat.Avif => "avif",
+        ImageFormat.Jxl => "jxl",
+        ImageFormat.Pdf => "pdf",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown image format"),
     };
 
@@ -33,6 +35,8 @@ public static class ImageFormats
         ImageFormat.Gif => "image/gif",
         ImageFormat.Jp2 => "image/jp2",
         ImageFormat.Avif => "image/avif",
+        ImageFormat.Jxl => "image/jxl",
+        ImageFormat.Pdf => "application/pdf",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown image format"),
     };
 

@@ -31,6 +31,18 @@ public static class PresentationBuilder
             ["label"] = Text(metadata?.Label ?? obj.Label),
         };
         Describe(manifest, metadata);
+        if (images.FirstOrDefault(i => i.Properties.Count > 0) is { } described)
+        {
+            // The source's own facts (a slide's scanner, resolution) follow what the CSV says of the object.
+            var pairs = manifest["metadata"] as JsonArray ?? [];
+            foreach (var (label, value) in described.Properties)
+            {
+                pairs.Add(Pair(label, value));
+            }
+
+            manifest["metadata"] = pairs;
+        }
+
         if (images.Count > 0)
         {
             manifest["thumbnail"] = new JsonArray(Thumbnail(images[0].Identifier, urls, options));
@@ -107,7 +119,7 @@ public static class PresentationBuilder
         {
             ["id"] = id,
             ["type"] = "Canvas",
-            ["label"] = Text(ObjectGrouping.StripExtension(image.Identifier)),
+            ["label"] = Text(image.Label ?? ObjectGrouping.StripExtension(image.Identifier)),
             ["width"] = image.Width,
             ["height"] = image.Height,
             ["thumbnail"] = new JsonArray(Thumbnail(image.Identifier, urls, options)),

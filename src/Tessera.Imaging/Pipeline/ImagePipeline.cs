@@ -245,11 +245,21 @@ public sealed class ImagePipeline
     private TimeSpan RetryAfter(RenderLane lane) =>
         lane == RenderLane.Cheap || !Budget.HasTimeout ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(Budget.Timeout.TotalSeconds)));
 
-    /// <summary>Forgets everything cached of an identifier: its facts, open levels and derivatives.</summary>
+    /// <summary>Forgets everything cached of an identifier: its facts, open levels and derivatives (of every page, for a source's own identifier).</summary>
     public int Purge(string identifier)
     {
         var purged = Cache?.Purge(identifier) ?? 0;
-        if (Catalog.Resolver.Resolve(identifier).TryGetValue(out var source, out _))
+        var sourceIdentifier = PageIdentifier.Parse(identifier).TryGetValue(out var page, out _) ? page.Base : identifier;
+        if (sourceIdentifier == identifier && Cache is not null && Catalog.Describe(identifier).TryGetValue(out var described, out _))
+        {
+            // Derivatives are keyed by the identifier asked for: the pages' are their own.
+            for (var number = 1; number <= described.PageCount; number++)
+            {
+                purged += Cache.Purge(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{identifier};{number}"));
+            }
+        }
+
+        if (Catalog.Resolver.Resolve(sourceIdentifier).TryGetValue(out var source, out _))
         {
             purged += Catalog.Forget(source.Path) + Renderer.Levels.Forget(source.Path);
         }

@@ -36,7 +36,16 @@ public sealed class PresentationSource(SourceCatalog catalog)
     }
 
     /// <summary>
-    /// The canvases of an object: each readable image with its size. Unreadable images are left out and reported in
+    /// Canvases made of one multi-page source at most: a PDF of 10,000 pages lists its first 100 (each page is
+    /// inspected, a header read by poppler, to size its Canvas: about 50 ms a page in a 10,000-page PDF, as poppler
+    /// reads the document's cross-reference table on each open), and its pages stay addressable past them.
+    /// </summary>
+    public const int MaxPagesPerSource = 100;
+
+    /// <summary>
+    /// The canvases of an object: each readable image with its size, and each page of a multi-page source (PDF, TIFF
+    /// of several images, HEIF of several images) in order as a Canvas of its own, up to
+    /// <see cref="MaxPagesPerSource"/>. Unreadable images are left out and reported in
     /// <paramref name="skipped"/>; an object with none readable is an error (the first image's).
     /// </summary>
     public Outcome<IReadOnlyList<CanvasImage>> Canvases(PresentationObject obj, List<IiifError>? skipped = null)
@@ -48,7 +57,19 @@ public sealed class PresentationSource(SourceCatalog catalog)
         {
             if (catalog.Describe(identifier).TryGetValue(out var source, out var error))
             {
-                canvases.Add(new CanvasImage(identifier, source.Info.Width, source.Info.Height));
+                canvases.Add(Canvas(identifier, source));
+                for (var page = 2; page <= Math.Min(source.PageCount, MaxPagesPerSource); page++)
+                {
+                    var pageIdentifier = PageIdentifier.Of(identifier, page);
+                    if (catalog.Describe(pageIdentifier).TryGetValue(out var pageSource, out var pageError))
+                    {
+                        canvases.Add(Canvas(pageIdentifier, pageSource));
+                    }
+                    else
+                    {
+                        skipped?.Add(pageError);
+                    }
+                }
             }
             else
             {
@@ -58,5 +79,14 @@ public sealed class PresentationSource(SourceCatalog catalog)
         }
 
         return canvases.Count == 0 && first is not null ? first : canvases;
+    }
+
+    /// <summary>A page's Canvas: labelled by its page number when the source has several.</summary>
+    private static CanvasImage Canvas(string identifier, SourceDescription source)
+    {
+        var name = ObjectGrouping.StripExtension(identifier[..(identifier.Length - (source.Page > 0 ? $";{source.Page + 1}".Length : 0))]);
+        var label = source.PageCount > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}, page {source.Page + 1}")
+            : null;
+        return new CanvasImage(identifier, source.Info.Width, source.Info.Height) { Label = label, Properties = source.Properties };
     }
 }

@@ -128,6 +128,7 @@ public sealed class DerivativeRenderer(ImagePipeline pipeline)
         "gifload" => ImageFormat.Gif,
         "jp2kload" => ImageFormat.Jp2,
         "heifload" => ImageFormat.Avif,
+        "jxlload" => ImageFormat.Jxl,
         _ => ImageFormat.Jpg,
     };
 }

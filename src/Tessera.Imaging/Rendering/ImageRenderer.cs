@@ -300,7 +300,7 @@ public sealed class ImageRenderer
         // Arbitrary angles leave corners outside the picture: transparent where the format can say so, else black, the
         // colour the IIIF validator compares with (libvips' default background; the spec leaves it unspecified).
         double[] background;
-        if (format is ImageFormat.Jpg or ImageFormat.Jp2)
+        if (format is ImageFormat.Jpg or ImageFormat.Jp2 or ImageFormat.Pdf)
         {
             background = new double[chain.Current.Bands];
         }
@@ -324,7 +324,7 @@ public sealed class ImageRenderer
     private byte[] Encode(VipsChain chain, ImageFormat format, byte[]? embed)
     {
         var image = chain.Current;
-        if (format == ImageFormat.Jpg && image.HasAlpha)
+        if (format is ImageFormat.Jpg or ImageFormat.Pdf && image.HasAlpha)
         {
             chain.Then(image.Call("flatten", ("background", White[..(image.Bands - 1 >= 3 ? 3 : 1)])));
             image = chain.Current;

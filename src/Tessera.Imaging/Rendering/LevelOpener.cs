@@ -41,8 +41,9 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
         (long)(2.5 * (1 + (level.Width / level.TileWidth))) * level.TileWidth * level.TileHeight * 4;
 
     /// <summary>Whether <see cref="Open"/> gives an image that can be read in any order (else it streams top to bottom once).</summary>
+    /// <remarks>PDF pages (poppler renders any region asked for) and slides (OpenSlide reads tiles) are.</remarks>
     public static bool IsRandomAccess(SourceDescription source, PyramidLevel level) =>
-        source.Loader == SourceLoader.Jpeg2000 || (source.Loader == SourceLoader.Tiff && level.IsTiled);
+        source.Loader is SourceLoader.Jpeg2000 or SourceLoader.Pdf or SourceLoader.Slide || (source.Loader == SourceLoader.Tiff && level.IsTiled);
 
     /// <summary>
     /// Whether <see cref="Open"/> gives the level decoded in memory (small levels of a pyramid, what thumbnails read). A
@@ -61,12 +62,11 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
 
         // The loader chosen when the source was inspected (Sources/LoaderChoice.cs), never a fresh sniff of libvips'.
         var loader = source.LoaderName;
-
         // libvips reads the very file the request checked, through a descriptor of its own, never the path looked up
         // again (ResolvedSource.Load).
         VipsImage Load(params ReadOnlySpan<VipsArg> options) => source.Source.Load(loader, options);
 
-        var key = $"{path}\n{source.Source.Version}\n{level.Index}";
+        var key = $"{path}\n{source.Source.Version}\n{level.Index}\n{source.Page}";
         var pixels = (long)level.Width * level.Height;
         return source.Loader switch
         {
@@ -93,6 +93,16 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             // Strips, JPEG, PNG, ... decode top to bottom: a fresh sequential read streams without holding the image.
             SourceLoader.Tiff => Load(("page", level.Index), ("access", "sequential"), ("fail_on", strict)),
             SourceLoader.Jpeg => Load(("shrink", 1 << level.Index), ("access", "sequential"), ("fail_on", strict)),
+
+            // A PDF level is the page rendered at a fraction of the DPI (poppler draws it that size, region by region);
+            // opened per request, as poppler keeps no rendered pixels to share.
+            SourceLoader.Pdf => PageSources.LoadPdf(path, source.Page, source.Dpi / (1 << level.Index)),
+
+            // OpenSlide's open reads the slide's whole directory: a level is opened once and kept, as a TIFF level is.
+            SourceLoader.Slide => OpenImages.Lease(key, () => PageSources.LoadSlide(path, level.Index), OpenImageCache.FileBackedBytes),
+
+            // A HEIF's later images are pages; a GIF's or WebP's frames are not (the first frame is the image).
+            _ when source.Page > 0 => Load(("page", source.Page), ("access", "sequential"), ("fail_on", strict)),
             _ => Load(("access", "sequential"), ("fail_on", strict)),
         };
     }

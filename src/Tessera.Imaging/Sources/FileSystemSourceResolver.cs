@@ -13,7 +13,8 @@ public sealed class FileSystemSourceResolver : ISourceResolver
 {
     private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".tif", ".tiff", ".ptif", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".jp2", ".j2k", ".jpx", ".jph", ".heic", ".heif", ".avif",
+        ".tif", ".tiff", ".ptif", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".jp2", ".j2k", ".jpx", ".jph", ".heic", ".heif", ".avif", ".jxl", ".pdf",
+        ".svs", ".ndpi", ".mrxs", ".scn", ".vms", ".vmu", ".bif", ".svslide",
     };
 
     private readonly string _root;

@@ -7,8 +7,9 @@ namespace Tessera.Imaging.Sources;
 /// Reads a source's declared size and coding from its first bytes, in managed code and without libvips, so that limits
 /// are judged before libjpeg, libpng or libtiff allocate for what a header claims (they allocate on the claim: a
 /// 544-byte progressive JPEG declaring 65000×65000 made libjpeg take gigabytes). Knows JPEG (SOF), PNG (IHDR), GIF
-/// (logical screen), TIFF (first IFD), WebP (VP8/VP8L/VP8X), JPEG 2000 (SIZ, in a JP2 box or bare) and HEIF/AVIF
-/// (<c>ispe</c>); anything else, or a header it cannot follow, is <see cref="SourceHeader.Unknown"/> and left to libvips.
+/// (logical screen), TIFF (first IFD), WebP (VP8/VP8L/VP8X), JPEG 2000 (SIZ, in a JP2 box or bare), HEIF/AVIF
+/// (<c>ispe</c>) and JPEG XL (the SizeHeader, bare or in <c>jxlc</c>/<c>jxlp</c>); a PDF page's size is poppler's to read
+/// (see <see cref="PageSources"/>); anything else, or a header it cannot follow, is <see cref="SourceHeader.Unknown"/> and left to libvips.
 /// JPEG segments and the TIFF directory are reached by seeking where the structure points (metadata of any size before
 /// a JPEG frame header cannot hide it); the other formats from the first bytes. Every read is bounded (at most
 /// <see cref="MaxHeaderBytes"/>, a fixed number of segments, boxes and entries), so a hostile header can neither loop
@@ -116,6 +117,16 @@ public static class HeaderProbe
         if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("ftyp"u8))
         {
             return Heif(data, out wantsMore);
+        }
+
+        if (data.Length >= 2 && data[0] == 0xFF && data[1] == 0x0A)
+        {
+            return JxlCodestream(data[2..]);
+        }
+
+        if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("JXL "u8))
+        {
+            return JxlContainer(data, out wantsMore);
         }
 
         return SourceHeader.Unknown;
@@ -506,6 +517,100 @@ public static class HeaderProbe
         // libheif decodes the whole primary image (every grid tile) before libvips sees a row.
         var format = brand.StartsWith("avi", StringComparison.Ordinal) ? "AVIF" : "HEIF";
         return new SourceHeader(format, width, height, SourceDecoding.Whole, Multiply(width, height, 4));
+    }
+
+    /// <summary>
+    /// A JPEG XL codestream's SizeHeader (ISO/IEC 18181-1 §D.2), right after the <c>FF 0A</c> signature: bits read from
+    /// the least significant of each byte; a height (in eighths when small), then a width given outright or as one of
+    /// seven ratios to the height.
+    /// </summary>
+    private static SourceHeader JxlCodestream(ReadOnlySpan<byte> data)
+    {
+        var bits = new JxlBits(data);
+        var small = bits.Read(1) == 1;
+        static long Dimension(ref JxlBits bits, bool small) => small ? (bits.Read(5) + 1) * 8 : bits.U32(9, 13, 18, 30) + 1;
+        var height = Dimension(ref bits, small);
+        var ratio = bits.Read(3);
+        var width = ratio switch
+        {
+            0 => Dimension(ref bits, small),
+            1 => height,
+            2 => height * 12 / 10,
+            3 => height * 4 / 3,
+            4 => height * 3 / 2,
+            5 => height * 16 / 9,
+            6 => height * 5 / 4,
+            _ => height * 2,
+        };
+        if (bits.Overrun)
+        {
+            return SourceHeader.Unknown;
+        }
+
+        // libjxl decodes the whole frame into one buffer before libvips sees a row (RGBA, 8 bits a sample at least).
+        return new SourceHeader("JPEG XL", width, height, SourceDecoding.Whole, Multiply(width, height, 4));
+    }
+
+    /// <summary>A JPEG XL container: the codestream in <c>jxlc</c>, or its first part in <c>jxlp</c> (after a 4-byte index).</summary>
+    private static SourceHeader JxlContainer(ReadOnlySpan<byte> data, out bool wantsMore)
+    {
+        wantsMore = false;
+        var at = 0L;
+        for (var i = 0; i < MaxBoxes && at + 8 <= data.Length; i++)
+        {
+            var (type, start, end) = Box(data, at);
+            if (type is "jxlc" or "jxlp")
+            {
+                var codestream = start + (type == "jxlp" ? 4 : 0);
+                if (codestream + 16 > data.Length)
+                {
+                    wantsMore = true;
+                    return SourceHeader.Unknown;
+                }
+
+                var content = data[(int)codestream..];
+                return content[0] == 0xFF && content[1] == 0x0A ? JxlCodestream(content[2..]) : SourceHeader.Unknown;
+            }
+
+            if (end <= at)
+            {
+                break;
+            }
+
+            at = end;
+        }
+
+        wantsMore = at + 8 > data.Length;
+        return SourceHeader.Unknown;
+    }
+
+    /// <summary>JPEG XL's bit reader: least significant bit of each byte first; reading past the end gives zeros and sets <see cref="Overrun"/>.</summary>
+    private ref struct JxlBits(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public bool Overrun { get; private set; }
+
+        public long Read(int count)
+        {
+            long value = 0;
+            for (var i = 0; i < count; i++, _position++)
+            {
+                if (_position >> 3 >= _data.Length)
+                {
+                    Overrun = true;
+                    return value;
+                }
+
+                value |= (long)((_data[_position >> 3] >> (_position & 7)) & 1) << i;
+            }
+
+            return value;
+        }
+
+        /// <summary>U32 of four bit counts: two bits choose which, then that many bits.</summary>
+        public long U32(int d0, int d1, int d2, int d3) => Read((int)Read(2) switch { 0 => d0, 1 => d1, 2 => d2, _ => d3 });
     }
 
     /// <summary>An ISO box at <paramref name="at"/>: its type, where its content starts and where it ends (past the data for a box cut off).</summary>

@@ -12,10 +12,21 @@ namespace Tessera.Imaging.Sources;
 /// </summary>
 public static class LoaderChoice
 {
-    /// <summary>The libvips loaders whose kinds Tessera serves (JPEG 2000 is let back in from the untrusted ones on purpose).</summary>
+    /// <summary>The libvips loaders whose kinds Tessera serves (JPEG 2000, JPEG XL, PDF and OpenSlide are let back in from the untrusted ones on purpose: <see cref="ImagingRuntime.LetIn"/>).</summary>
     public static readonly IReadOnlySet<string> Served = new HashSet<string>(StringComparer.Ordinal)
     {
-        "jpegload", "pngload", "tiffload", "jp2kload", "webpload", "gifload", "heifload", "jxlload",
+        "jpegload", "pngload", "tiffload", "jp2kload", "webpload", "gifload", "heifload", "jxlload", "pdfload", "openslideload",
+    };
+
+    /// <summary>
+    /// The extensions of whole-slide formats, read by OpenSlide: most are TIFFs underneath (an Aperio .svs, a
+    /// Hamamatsu .ndpi, a Leica .scn), and only the name says they are a slide with associated images and vendor
+    /// properties; a MIRAX .mrxs is an index beside a folder of data. A generic tiled TIFF (.tif) stays with libtiff,
+    /// whose pyramid path (stored tiles sent as they are) serves it better than OpenSlide would.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SlideExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ".svs", ".ndpi", ".mrxs", ".scn", ".vms", ".vmu", ".bif", ".svslide",
     };
 
     /// <summary>The loader for <paramref name="path"/>.</summary>
@@ -37,6 +48,10 @@ public static class LoaderChoice
     public static string Choose(string path, Microsoft.Win32.SafeHandles.SafeFileHandle file)
     {
         ArgumentNullException.ThrowIfNull(file);
+        if (SlideExtensions.Contains(Path.GetExtension(path)))
+        {
+            return "openslideload";
+        }
 
         // The magic bytes win over libvips' answer: a damaged TIFF must be read (and refused) by libtiff.
         if (Sniff(file) is { } sniffed)
@@ -61,7 +76,7 @@ public static class LoaderChoice
 
         var length = RandomAccess.GetLength(file);
         var promised = Promised(Path.GetExtension(path));
-        var what = length == 0 ? "the file is empty" : "its content is none of JPEG, PNG, TIFF, JPEG 2000, WebP, GIF, HEIF or JPEG XL";
+        var what = length == 0 ? "the file is empty" : "its content is none of JPEG, PNG, TIFF, JPEG 2000, WebP, GIF, HEIF, JPEG XL or PDF";
         throw new VipsException(promised is null
             ? $"not a readable image of the kinds served: {what}"
             : $"not a readable image of the kinds served: {what}, though its extension promised {promised}");
@@ -95,6 +110,18 @@ public static class LoaderChoice
             return "jp2kload";
         }
 
+        // A bare JPEG XL codestream, or the ISO box container (ISO/IEC 18181-2 §9.1).
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x0A]) || head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, (byte)'J', (byte)'X', (byte)'L', (byte)' ', 0x0D, 0x0A, 0x87, 0x0A]))
+        {
+            return "jxlload";
+        }
+
+        // "%PDF-" (ISO 32000-1 §7.5.2); readers accept it anywhere in the first 1024 bytes, Tessera only at the start.
+        if (head.StartsWith("%PDF-"u8))
+        {
+            return "pdfload";
+        }
+
         return null;
     }
 
@@ -109,6 +136,7 @@ public static class LoaderChoice
         ".gif" => "GIF",
         ".heic" or ".heif" or ".avif" => "HEIF",
         ".jxl" => "JPEG XL",
+        ".pdf" => "PDF",
         _ => null,
     };
 }

@@ -26,16 +26,25 @@ public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity
     /// was read, twice in a row. Facts are kept only when the file is still the version resolved once they are read, so
     /// they never mix two versions.
     /// </summary>
+    /// <remarks>
+    /// The identifier may name a page, <c>{id};{n}</c> (<see cref="PageIdentifier"/>): 400 for a suffix that is no page
+    /// number, 404 for a page past the end. Each page is described and cached on its own.
+    /// </remarks>
     public Outcome<SourceDescription> Describe(string identifier)
     {
+        if (!PageIdentifier.Parse(identifier).TryGetValue(out var page, out var pageError))
+        {
+            return pageError;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
-            if (!Resolver.Resolve(identifier).TryGetValue(out var source, out var error))
+            if (!Resolver.Resolve(page.Base).TryGetValue(out var source, out var error))
             {
-                return error;
+                return page.Suffixed && error.Status == 404 ? IiifError.NotFound("identifier", $"No image with identifier \"{identifier}\"") : error;
             }
 
-            var key = $"{source.Path}\n{source.Version}";
+            var key = $"{source.Path}\n{source.Version}\n{page.Number}";
             if (_descriptions.TryGet(key, out var description))
             {
                 return description;
@@ -87,7 +96,18 @@ public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity
 
             try
             {
-                description = SourceInspector.Inspect(source) with { Header = header };
+                description = SourceInspector.Inspect(source, page.Index, Limits);
+
+                // PDF pages and slides are judged by the inspector, from what poppler and OpenSlide read of their headers.
+                description = description.Header == SourceHeader.Unknown ? description with { Header = header } : description;
+            }
+            catch (SourceRefusedException e) when (e.Status == 413)
+            {
+                return TooLarge(identifier, e.Message);
+            }
+            catch (SourceRefusedException e)
+            {
+                return IiifError.NotFound("identifier", $"No page {page.Number} in the image \"{page.Base}\": {e.Message}");
             }
             catch (Exception e) when (IsDamage(e) && source.IsChanging(Settle))
             {
@@ -146,7 +166,7 @@ public sealed partial class SourceCatalog(ISourceResolver resolver, int capacity
     public static bool IsChanging(IiifError error) =>
         error is { Status: 503, Parameter: "identifier" } && error.Message.Contains("changed while it was read", StringComparison.Ordinal);
 
-    /// <summary>Forgets what was read of the file at <paramref name="path"/> (a purge).</summary>
+    /// <summary>Forgets what was read of the file at <paramref name="path"/>, every page (a purge).</summary>
     public int Forget(string path) => _descriptions.RemoveWhere(k => k.StartsWith(path + "\n", StringComparison.Ordinal));
 
     /// <summary>The failures that mean the source cannot be read (damaged, truncated, unreadable), as opposed to bugs.</summary>

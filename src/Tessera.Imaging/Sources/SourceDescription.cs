@@ -37,6 +37,24 @@ public sealed record SourceDescription(ResolvedSource Source, SourceInfo Info, S
     /// <summary>What the file's first bytes declare (read before libvips opened it): what <see cref="SourceLimits"/> judge.</summary>
     public SourceHeader Header { get; init; } = SourceHeader.Unknown;
 
+    /// <summary>
+    /// The page of a multi-page source this description is of, from 0 (see <see cref="PageIdentifier"/>): libvips'
+    /// <c>page</c> for PDF and HEIF, the index of the image among a TIFF's (its levels name their own directories).
+    /// </summary>
+    public int Page { get; init; }
+
+    /// <summary>How many pages the source has (1 for most images); known from the header alone, never by rendering.</summary>
+    public int PageCount { get; init; } = 1;
+
+    /// <summary>For a PDF: the DPI its pages are rendered at (which made <see cref="Info"/>'s size).</summary>
+    public double Dpi { get; init; }
+
+    /// <summary>
+    /// Facts worth showing people, from the source's own metadata (a slide's vendor, microns per pixel, objective
+    /// power, size): a bounded, chosen set, for the manifest's <c>metadata</c>. Empty for most sources.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Properties { get; init; } = [];
+
     /// <summary>Why a JPEG 2000 source has no <see cref="Jpeg2000"/> decoder (subsampled, signed, sYCC, ...); null otherwise.</summary>
     public string? Jpeg2000Refusal { get; init; }
 }

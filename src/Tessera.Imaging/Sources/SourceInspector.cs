@@ -7,15 +7,22 @@ namespace Tessera.Imaging.Sources;
 
 /// <summary>
 /// Reads the facts of a source from its header (no pixels are decoded): size, EXIF orientation, alpha, and the
-/// directly readable resolutions: TIFF pyramid pages, JPEG shrink-on-load factors, JPEG 2000 reductions.
+/// directly readable resolutions: TIFF pyramid pages, JPEG shrink-on-load factors, JPEG 2000 reductions, a slide's
+/// levels. A multi-page source (PDF, TIFF of several images, HEIF of several images, a slide with associated images)
+/// is inspected a page at a time (<see cref="PageIdentifier"/>); PDF and slides in <see cref="PageSources"/>.
 /// </summary>
 public static class SourceInspector
 {
     private const int MaxLevels = 24;
 
+    /// <summary>The facts of page <paramref name="page"/> (from 0) of the source, its header judged against <paramref name="limits"/> where only the loader can read it.</summary>
     /// <exception cref="VipsException">The file is not an image of the kinds served, its header is corrupt or its data incomplete (<see cref="SourceIntegrity"/>).</exception>
-    public static SourceDescription Inspect(ResolvedSource source)
+    /// <exception cref="SourceRefusedException">No such page (404), or the page's header declares more than <paramref name="limits"/> allow (413).</exception>
+    public static SourceDescription Inspect(ResolvedSource source, int page = 0, SourceLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegative(page);
+        limits ??= SourceLimits.Default;
         // Every read below is of the file the request checked: managed readers share this handle (positioned reads),
         // each libvips load gets a descriptor of its own (ResolvedSource.Load), OpenJPEG checks its own open.
         using var file = source.OpenVerified();
@@ -26,28 +33,61 @@ public static class SourceInspector
             "tiffload" => SourceLoader.Tiff,
             "jpegload" => SourceLoader.Jpeg,
             "jp2kload" => SourceLoader.Jpeg2000,
+            "pdfload" => SourceLoader.Pdf,
+            "openslideload" => SourceLoader.Slide,
             _ => SourceLoader.Other,
         };
 
-        using var image = source.Load(loaderName, ("access", "sequential"), ("fail_on", "truncated"));
+        return loader switch
+        {
+            SourceLoader.Pdf => PageSources.InspectPdf(source, page, limits),
+            SourceLoader.Slide => PageSources.InspectSlide(source, page, limits),
+            _ => InspectImage(source, file, loaderName, loader, page, limits),
+        };
+    }
+
+    private static SourceDescription InspectImage(ResolvedSource source, Microsoft.Win32.SafeHandles.SafeFileHandle file, string loaderName, SourceLoader loader, int page, SourceLimits limits)
+    {
+        // A TIFF's pages are its images, each with its own reduced levels: the directories say where each begins.
+        var directories = loader == SourceLoader.Tiff ? ReadDirectories(file) : [];
+        var tiffPages = loader == SourceLoader.Tiff ? PageSources.TiffPages(directories) : [0];
+        var first = 0;
+        if (loader == SourceLoader.Tiff)
+        {
+            NoSuchPage(page, tiffPages.Count);
+            first = tiffPages[page];
+            if (page > 0 && limits.Refuse(PageSources.TiffHeader(directories.First(d => d.Page == first))) is { } reason)
+            {
+                throw new SourceRefusedException(413, reason);
+            }
+        }
+
+        // Only a HEIF's images are pages: the frames of an animated GIF or WebP are not.
+        using var image = loader == SourceLoader.Tiff
+            ? source.Load(loaderName, ("page", first), ("access", "sequential"), ("fail_on", "truncated"))
+            : loaderName == "heifload" && page > 0
+                ? LoadHeifPage(source, page)
+                : source.Load(loaderName, ("access", "sequential"), ("fail_on", "truncated"));
+        var pageCount = loader == SourceLoader.Tiff ? tiffPages.Count : loaderName == "heifload" ? Math.Max(1, image.PageCount) : 1;
+        NoSuchPage(page, pageCount);
         var width = image.Width;
         var height = image.Height;
         if (loader == SourceLoader.Other && image.PageCount > 1 && image.GetInt("page-height") is { } pageHeight && pageHeight > 0)
         {
-            // Animated GIF/WebP and multi-image HEIF: the first frame is the image.
+            // Animated GIF/WebP and multi-image HEIF: the first frame (or the page asked for) is the image.
             height = Math.Min(height, pageHeight);
         }
 
         var orientation = image.GetInt("orientation") is { } o and >= 1 and <= 8 ? o : 1;
-        var directories = loader == SourceLoader.Tiff ? ReadDirectories(file) : [];
         if (SourceIntegrity.Check(file, loaderName, directories) is { } damage)
         {
             throw new VipsException(damage);
         }
 
+        var last = page + 1 < tiffPages.Count ? tiffPages[page + 1] : int.MaxValue;
         var levels = loader switch
         {
-            SourceLoader.Tiff => TiffLevels(source, width, height, image.PageCount, directories),
+            SourceLoader.Tiff => TiffLevels(source, first, Math.Min(last, image.PageCount), width, height, directories),
             SourceLoader.Jpeg => ShrinkLevels(width, height, 3),
             SourceLoader.Jpeg2000 => Jpeg2000Levels(source, width, height),
             _ => [new PyramidLevel(0, width, height)],
@@ -62,7 +102,35 @@ public static class SourceInspector
             Jpeg2000 = jpeg2000,
             Jpeg2000Refusal = refusal,
             Profile = image.GetBlob("icc-profile-data") is { } profile ? IccProfile.TryParse(profile) : null,
+            Page = page,
+            PageCount = pageCount,
         };
+    }
+
+    /// <summary>Image <paramref name="page"/> (from 0, past the first) of a HEIF: past the end is a 404, told by the count of one more open, only on failure.</summary>
+    private static VipsImage LoadHeifPage(ResolvedSource source, int page)
+    {
+        try
+        {
+            return source.Load("heifload", ("page", page), ("access", "sequential"), ("fail_on", "truncated"));
+        }
+        catch (VipsException)
+        {
+            using var first = source.Load("heifload", ("access", "sequential"), ("fail_on", "truncated"));
+            NoSuchPage(page, Math.Max(1, first.PageCount));
+            throw;
+        }
+    }
+
+    /// <summary>Refuses <paramref name="page"/> (from 0) past the last of <paramref name="count"/> with a 404.</summary>
+    internal static void NoSuchPage(int page, int count)
+    {
+        if (page >= count)
+        {
+            throw new SourceRefusedException(404, count == 1
+                ? $"it has one page, not {page + 1}"
+                : $"it has {count} pages, not {page + 1}");
+        }
     }
 
     private static List<PyramidLevel> ShrinkLevels(int width, int height, int count)
@@ -95,12 +163,13 @@ public static class SourceInspector
         }
     }
 
-    private static List<PyramidLevel> TiffLevels(ResolvedSource source, int width, int height, int pages, IReadOnlyList<TiffDirectory> directories)
+    /// <summary>The levels of the TIFF image whose full resolution is directory <paramref name="first"/>: it and the smaller copies that follow, before <paramref name="end"/>.</summary>
+    private static List<PyramidLevel> TiffLevels(ResolvedSource source, int first, int end, int width, int height, IReadOnlyList<TiffDirectory> directories)
     {
         var tiles = directories.Where(d => d.IsTiled).ToDictionary(d => d.Page, d => (Width: d.TileWidth, Height: d.TileLength));
-        var levels = new List<PyramidLevel> { new(0, width, height, tiles.GetValueOrDefault(0).Width, tiles.GetValueOrDefault(0).Height) };
+        var levels = new List<PyramidLevel> { new(first, width, height, tiles.GetValueOrDefault(first).Width, tiles.GetValueOrDefault(first).Height) };
         var previousWidth = width;
-        for (var page = 1; page < Math.Min(pages, MaxLevels); page++)
+        for (var page = first + 1; page < Math.Min(end, first + MaxLevels); page++)
         {
             // A page not smaller than the one before ends the pyramid unopened: its header may be a bomb's (libtiff
             // allocates on the claim), and only the first page's was judged against the limits.

@@ -43,6 +43,12 @@ public sealed record SourceLimits
     /// </summary>
     public long MaxStreamedPixels { get; init; } = 512_000_000;
 
+    /// <summary>
+    /// The resolution PDF pages are rendered at, in dots per inch: it makes a page's pixel size (an A4 page at 150 is
+    /// 1240×1754), which the limits above judge before poppler renders anything. Default 150; 72 is one pixel a point.
+    /// </summary>
+    public double PdfDpi { get; init; } = 150;
+
     /// <summary>Every problem with these limits (empty when they are valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -60,6 +66,11 @@ public sealed record SourceLimits
         if (MaxStreamedPixels < 1)
         {
             errors.Add($"Expected a positive integer for MaxStreamedPixels but received {MaxStreamedPixels}");
+        }
+
+        if (!(PdfDpi is >= 1 and <= 2400))
+        {
+            errors.Add($"Expected 1..2400 for PdfDpi but received {PdfDpi.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return errors;

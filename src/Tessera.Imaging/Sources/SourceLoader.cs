@@ -12,6 +12,12 @@ public enum SourceLoader
     /// <summary>JPEG 2000: levels are resolution reductions.</summary>
     Jpeg2000,
 
-    /// <summary>Everything else (PNG, WebP, GIF, HEIF/AVIF): one level.</summary>
+    /// <summary>Everything else (PNG, WebP, GIF, HEIF/AVIF, JPEG XL): one level; a HEIF's images are pages.</summary>
     Other,
+
+    /// <summary>PDF through poppler: each page rendered at <see cref="SourceLimits.PdfDpi"/>, one level.</summary>
+    Pdf,
+
+    /// <summary>A whole slide through OpenSlide: its levels are the slide's own (its associated images are not served: see <see cref="PageSources.InspectSlide"/>).</summary>
+    Slide,
 }

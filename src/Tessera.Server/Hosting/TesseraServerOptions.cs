@@ -89,8 +89,14 @@ public sealed record TesseraServerOptions
     /// </summary>
     public long MaxStreamedPixels { get; init; } = SourceLimits.Default.MaxStreamedPixels;
 
+    /// <summary>
+    /// The DPI PDF pages are rendered at (1..2400): it makes a page's pixel size, judged by the limits above before poppler
+    /// renders. Default 150 (an A4 page is 1240×1754).
+    /// </summary>
+    public double PdfDpi { get; init; } = SourceLimits.Default.PdfDpi;
+
     /// <summary>The source limits these options set.</summary>
-    public SourceLimits SourceLimits => new() { MaxSourcePixels = MaxSourcePixels, MaxDecodeMegabytes = MaxDecodeMegabytes, MaxStreamedPixels = MaxStreamedPixels };
+    public SourceLimits SourceLimits => new() { MaxSourcePixels = MaxSourcePixels, MaxDecodeMegabytes = MaxDecodeMegabytes, MaxStreamedPixels = MaxStreamedPixels, PdfDpi = PdfDpi };
 
     /// <summary>A rights URI (Creative Commons or RightsStatements.org) advertised in info.json.</summary>
     public string? Rights { get; init; }

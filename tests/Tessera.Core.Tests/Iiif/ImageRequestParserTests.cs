@@ -41,7 +41,7 @@ public class ImageRequestParserTests
     [InlineData("default.", "format")]
     [InlineData("default.jpeg", "format")]
     [InlineData("default.JPG", "format")]
-    [InlineData("default.pdf", "format")]
+    [InlineData("default.svg", "format")]
     [InlineData("default.bmp", "format")]
     [InlineData("default.jpg.png", "quality")]
     [InlineData("", "quality")]

@@ -26,7 +26,7 @@ public class InfoDocumentTests
         Assert.Equal((10_000, 10_000, 50_000_000L), ((int)info["maxWidth"]!, (int)info["maxHeight"]!, (long)info["maxArea"]!));
         Assert.Equal("[[375,250],[750,500],[1500,1000],[3000,2000],[6000,4000]]", SizesText(info));
         Assert.Equal("""[{"width":512,"scaleFactors":[1,2,4,8,16]}]""", info["tiles"]!.ToJsonString());
-        Assert.Equal(["webp", "tif", "gif", "jp2", "avif"], Strings(info["extraFormats"]));
+        Assert.Equal(["webp", "tif", "gif", "jp2", "avif", "jxl", "pdf"], Strings(info["extraFormats"]));
         Assert.Equal(["color", "gray", "bitonal"], Strings(info["extraQualities"]));
         Assert.Equal(["canonicalLinkHeader", "mirroring", "profileLinkHeader", "rotationArbitrary", "sizeUpscaling"], Strings(info["extraFeatures"]));
         Assert.Null(info["rights"]);
@@ -46,7 +46,7 @@ public class InfoDocumentTests
         var profile = info["profile"]!.AsArray();
         Assert.Equal("http://iiif.io/api/image/2/level2.json", (string?)profile[0]);
         var description = profile[1]!.AsObject();
-        Assert.Equal(["jpg", "png", "webp", "tif", "gif", "jp2", "avif"], Strings(description["formats"]));
+        Assert.Equal(["jpg", "png", "webp", "tif", "gif", "jp2", "avif", "jxl", "pdf"], Strings(description["formats"]));
         Assert.Equal(["default", "color", "gray", "bitonal"], Strings(description["qualities"]));
         Assert.Equal(["canonicalLinkHeader", "mirroring", "profileLinkHeader", "regionSquare", "rotationArbitrary", "sizeAboveFull"], Strings(description["supports"]));
         Assert.Equal(10_000, (int)description["maxWidth"]!);

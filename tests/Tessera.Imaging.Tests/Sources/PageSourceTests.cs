@@ -1,0 +1,128 @@
+using Tessera.Imaging.Batch;
+using Tessera.Imaging.Sources;
+using Tessera.Testing;
+using Tessera.Vips;
+
+namespace Tessera.Imaging.Tests.Sources;
+
+/// <summary>
+/// Page identifiers, the JPEG XL header, and the catalog's pages of real files: PDF, multi-image TIFF and HEIF,
+/// a generic slide, and the limits judged per page.
+/// </summary>
+public sealed class PageSourceTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("tessera-pagesrc-").FullName;
+
+    public PageSourceTests()
+    {
+        BatchPipeline.ConfigureVips(1);
+        ImagingRuntime.Start();
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Theory]
+    [InlineData("a.pdf", "a.pdf", 1, false)]
+    [InlineData("a.pdf;1", "a.pdf", 1, true)]
+    [InlineData("dir/a.pdf;12", "dir/a.pdf", 12, true)]
+    [InlineData("a;b.jpg", "a;b.jpg", 1, false)]
+    [InlineData("a;b/c.tif", "a;b/c.tif", 1, false)]
+    public void A_page_suffix_is_split_from_the_identifier(string identifier, string expectedBase, int number, bool suffixed)
+    {
+        Assert.True(PageIdentifier.Parse(identifier).TryGetValue(out var page, out _));
+        Assert.Equal((identifier, expectedBase, number, suffixed), (page.Identifier, page.Base, page.Number, page.Suffixed));
+    }
+
+    [Theory]
+    [InlineData("a.pdf;0")]
+    [InlineData("a.pdf;-1")]
+    [InlineData("a.pdf;abc")]
+    [InlineData("a.pdf;")]
+    [InlineData("a.pdf; 2")]
+    [InlineData(";2")]
+    public void A_suffix_that_is_no_page_number_is_a_400_naming_it(string identifier)
+    {
+        Assert.False(PageIdentifier.Parse(identifier).TryGetValue(out _, out var error));
+        Assert.Equal(400, error.Status);
+        Assert.Contains("Expected a page number from 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(640)]
+    [InlineData(333)]
+    [InlineData(17)]
+    public void The_jpeg_xl_header_gives_the_size_libjxl_reads(int width)
+    {
+        var path = PageFiles.Jxl(_root, $"w{width}.jxl", width);
+        using var image = VipsImage.LoadFile("jxlload", path);
+        var header = HeaderProbe.Read(path);
+        Assert.Equal("JPEG XL", header.Format);
+        Assert.Equal((image.Width, image.Height), ((int)header.Width, (int)header.Height));
+        Assert.Equal("jxlload", LoaderChoice.Choose(path));
+    }
+
+    [Fact]
+    public void A_jpeg_xl_declaring_65535_squared_is_refused_from_its_header()
+    {
+        var header = HeaderProbe.Read(PageFiles.JxlBomb(_root));
+        Assert.Equal((65535L, 65535L), (header.Width, header.Height));
+        Assert.Contains("MaxDecodeMegabytes", SourceLimits.Default.Refuse(header), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_multi_image_tiff_has_one_page_per_image_and_a_pyramid_has_one()
+    {
+        PageFiles.MultiPageTiff(_root, "scans.tif", 3);
+        PageFiles.GenericSlide(_root, "pyramid.tif");
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("scans.tif;3").TryGetValue(out var third, out var error), error?.Message);
+        Assert.Equal((3, 2, 2), (third.PageCount, third.Page, third.Info.Levels[0].Index));
+        Assert.True(catalog.Describe("pyramid.tif").TryGetValue(out var pyramid, out error), error?.Message);
+        Assert.Equal(1, pyramid.PageCount);
+        Assert.True(pyramid.Info.Levels.Count >= 4);
+        Assert.False(catalog.Describe("pyramid.tif;2").TryGetValue(out _, out error));
+        Assert.Equal(404, error.Status);
+    }
+
+    [Fact]
+    public void Pdf_pages_are_sized_at_the_dpi_with_halved_levels_and_a_huge_mediabox_is_413()
+    {
+        PageFiles.Pdf(_root, "doc.pdf", 2, 595, 842);
+        PageFiles.HugePagePdf(_root);
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root), limits: SourceLimits.Default with { PdfDpi = 150 });
+        Assert.True(catalog.Describe("doc.pdf;2").TryGetValue(out var page, out var error), error?.Message);
+        Assert.Equal((1240, 1754, 2), (page.Info.Width, page.Info.Height, page.PageCount));
+        Assert.Equal(new[] { 1240, 620, 310 }, page.Info.Levels.Select(l => l.Width));
+        Assert.False(catalog.Describe("huge-page.pdf").TryGetValue(out _, out error));
+        Assert.Equal(413, error.Status);
+        Assert.Contains("MaxSourcePixels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_slide_has_openslides_levels_and_chosen_properties()
+    {
+        PageFiles.GenericSlide(_root, "slide.svs");
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("slide.svs").TryGetValue(out var slide, out var error), error?.Message);
+        Assert.Equal(SourceLoader.Slide, slide.Loader);
+        Assert.Equal(new[] { 2000, 1000, 500, 250 }, slide.Info.Levels.Take(4).Select(l => l.Width));
+        Assert.Contains(slide.Properties, p => p.Key == "Scanner vendor" && p.Value == "generic-tiff");
+        Assert.False(slide.Info.HasAlpha);
+    }
+
+    [Fact]
+    public void An_aperio_slide_gives_its_vendor_facts_and_no_associated_page_that_would_crash_libvips()
+    {
+        PageFiles.AperioSlide(_root);
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("aperio.svs").TryGetValue(out var slide, out var error), error?.Message);
+        var facts = slide.Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("aperio", facts["Scanner vendor"]);
+        Assert.Equal("20", facts["Objective power"]);
+        Assert.Equal("0.499", facts["Microns per pixel (x)"]);
+        Assert.Equal("label, macro", facts["Associated images"]);
+        Assert.Equal(1, slide.PageCount);
+        Assert.False(catalog.Describe("aperio.svs;2").TryGetValue(out _, out error));
+        Assert.Equal(404, error.Status);
+    }
+}
