@@ -49,7 +49,8 @@ public static class AccessMiddleware
             return;
         }
 
-        if (view.Status != 200 && !target.IsInfo)
+        // The viewer page holds no pixels: it must open for a 401 or 403 so its script can run the auth flow.
+        if (view.Status != 200 && !target.IsInfo && target.Route != Route.View)
         {
             if (view.Status == 401)
             {

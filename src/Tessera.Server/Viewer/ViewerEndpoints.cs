@@ -14,7 +14,9 @@ namespace Tessera.Server.Viewer;
 
 /// <summary>
 /// The pages people open: <c>/</c> lists the objects and images under the root (searchable, with thumbnails),
-/// <c>/view/{identifier}</c> deep-zooms one image in OpenSeadragon (its IIIF 3.0 info.json as tile source), and
+/// <c>/view/{identifier}</c> deep-zooms one image in OpenSeadragon (its IIIF 3.0 info.json as tile source; for a protected
+/// image the page runs the IIIF Auth 2.0 client flow, <c>view.js</c>, so it is served to everyone who may know the image
+/// exists and shows no pixels itself), and
 /// <c>/mirador/{object}</c> opens an object's Manifest in Mirador. Their scripts are served from <c>/viewer/</c>.
 /// </summary>
 public static class ViewerEndpoints
@@ -100,7 +102,9 @@ public static class ViewerEndpoints
 
         var html = new StringBuilder();
         Head(html, context, identifier);
-        html.Append("<div class=\"frame\"><nav><a href=\"").Append(Root(context)).Append("\">Tessera</a><strong>").Append(WebUtility.HtmlEncode(identifier)).Append("</strong></nav>")
+        html.Append("<div class=\"frame\"><nav><a href=\"").Append(Root(context)).Append("\">Tessera</a><strong>").Append(WebUtility.HtmlEncode(identifier)).Append("</strong>")
+            .Append("<button type=\"button\" id=\"logout\" hidden>Log out</button></nav>")
+            .Append("<section id=\"auth\" class=\"auth\" aria-live=\"polite\" hidden></section>")
             .Append("<div class=\"stage\" id=\"viewer\" data-images=\"").Append(Root(context)).Append("viewer/openseadragon/images/\" data-info=\"")
             .Append(Root(context)).Append("iiif/3/").Append(Uri.EscapeDataString(identifier)).Append("/info.json\"></div></div>")
             .Append("<script src=\"").Append(Root(context)).Append("viewer/openseadragon/openseadragon.min.js\"></script>")
