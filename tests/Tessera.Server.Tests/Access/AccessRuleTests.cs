@@ -20,6 +20,9 @@ public sealed class AccessRuleTests(AccessServerFixture server)
         "/view/{0}",
     };
 
+    /// <summary>The routes that show pixels or facts: the viewer page of a login image is served (it shows none, and runs the Auth flow).</summary>
+    public static readonly TheoryData<string> PixelRoutes = [.. ImageRoutes.Select(row => row.Data).Where(route => !route.StartsWith("/view/", StringComparison.Ordinal))];
+
     private static string Route(string template, string identifier) =>
         string.Format(System.Globalization.CultureInfo.InvariantCulture, template, template.StartsWith("/iiif/", StringComparison.Ordinal) ? Uri.EscapeDataString(identifier) : identifier);
 
@@ -33,7 +36,7 @@ public sealed class AccessRuleTests(AccessServerFixture server)
     }
 
     [Theory]
-    [MemberData(nameof(ImageRoutes))]
+    [MemberData(nameof(PixelRoutes))]
     public async Task A_login_image_is_401_without_a_user_and_served_privately_with_one(string template)
     {
         using var anonymous = await server.GetAsync(Route(template, "restricted/r.jpg"));
@@ -49,7 +52,7 @@ public sealed class AccessRuleTests(AccessServerFixture server)
     }
 
     [Theory]
-    [MemberData(nameof(ImageRoutes))]
+    [MemberData(nameof(PixelRoutes))]
     public async Task A_login_image_with_roles_is_403_for_a_user_without_one(string template)
     {
         using var without = await server.GetAsync(Route(template, "staff/s.jpg"), user: "bob:reader");
@@ -58,6 +61,14 @@ public sealed class AccessRuleTests(AccessServerFixture server)
         Assert.Equal(HttpStatusCode.OK, with.StatusCode);
         using var admin = await server.GetAsync(Route(template, "staff/s.jpg"), user: "root:admin");
         Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_viewer_page_of_a_login_image_is_served_without_a_user_to_run_the_auth_flow()
+    {
+        using var response = await server.GetAsync(Route("/view/{0}", "staff/s.jpg"), user: null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"auth\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -88,7 +88,7 @@ public sealed class AuthBrowserTests(AuthViewerServerFixture server, BrowserFixt
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private static Task LogInAsync(IPage window) => window.ClickAsync(TestLogin.SubmitSelector);
+    private static Task LogInAsync(IPage window) => TestLogin.SignInAsync(window);
 
     private static void AssertShowsAPicture(byte[] png, string name)
     {
@@ -180,7 +180,7 @@ public sealed class AuthBrowserTests(AuthViewerServerFixture server, BrowserFixt
         await using var owned = context;
         var login = await context.NewPageAsync();
         await login.GotoAsync(server.BaseAddress + "auth/login?returnUrl=%2Fauth%2Fdone");
-        await login.ClickAsync(TestLogin.SubmitSelector); // signed in: the token service would answer anyone who frames it
+        await TestLogin.SignInAsync(login); // signed in: the token service would answer anyone who frames it
 
         var other = server.OtherAddress.GetLeftPart(UriPartial.Authority);
         async Task<JsonElement> FrameAsync(string claimedOrigin, string messageId)

@@ -13,7 +13,7 @@ namespace Tessera.Server.Tests.Viewer;
 
 /// <summary>
 /// A server with access rules (one image <c>login</c>, one <c>degraded</c> to <see cref="MaxSize"/> px, one public) and a
-/// cookie login (<see cref="TestLogin"/>), and beside it a second Kestrel on another port: another origin, whose pages
+/// Tessera's login page with one reader (<see cref="TestLogin"/>), and beside it a second Kestrel on another port: another origin, whose pages
 /// try to get tokens from the first server's token service.
 /// </summary>
 public sealed class AuthViewerServerFixture : IAsyncLifetime
@@ -60,8 +60,8 @@ public sealed class AuthViewerServerFixture : IAsyncLifetime
             ]}
             """);
 
-        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, Access = rules }, ["http://127.0.0.1:0"], TestLogin.AddScheme);
-        TestLogin.MapPage(_app);
+        var users = TestLogin.WriteUsers(Root + "-users.json");
+        _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, Access = rules, Users = users }, ["http://127.0.0.1:0"]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -115,6 +115,7 @@ public sealed class AuthViewerServerFixture : IAsyncLifetime
         if (_rules is not null)
         {
             File.Delete(_rules);
+            File.Delete(Root + "-users.json");
         }
     }
 }
