@@ -96,7 +96,7 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
 
             // A PDF level is the page rendered at a fraction of the DPI (poppler draws it that size, region by region);
             // opened per request, as poppler keeps no rendered pixels to share.
-            SourceLoader.Pdf => PageSources.LoadPdf(path, source.Page, source.Dpi / (1 << level.Index)),
+            SourceLoader.Pdf => PageSources.LoadPdf(source.Source, source.Page, source.Dpi / (1 << level.Index)),
 
             // OpenSlide's open reads the slide's whole directory: a level is opened once and kept, as a TIFF level is.
             SourceLoader.Slide => OpenImages.Lease(key, () => PageSources.LoadSlide(path, level.Index), OpenImageCache.FileBackedBytes),

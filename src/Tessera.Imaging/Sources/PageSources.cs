@@ -97,12 +97,12 @@ internal static class PageSources
         VipsImage image;
         try
         {
-            image = LoadPdf(source.Path, page, dpi);
+            image = LoadPdf(source, page, dpi);
         }
         catch (VipsException) when (page > 0)
         {
             // Past the end, or damage: the document's count tells which (one more open, only on failure).
-            using var first = LoadPdf(source.Path, 0, dpi);
+            using var first = LoadPdf(source, 0, dpi);
             SourceInspector.NoSuchPage(page, PdfPageCount(first));
             throw;
         }
@@ -123,7 +123,7 @@ internal static class PageSources
         for (var level = 1; level < MaxPdfLevels && Math.Max(levels[^1].Width, levels[^1].Height) > 512; level++)
         {
             // The size poppler gives at that DPI, read rather than computed, so a level is exactly what it renders.
-            using var smaller = LoadPdf(source.Path, page, dpi / (1 << level));
+            using var smaller = LoadPdf(source, page, dpi / (1 << level));
             levels.Add(new PyramidLevel(level, smaller.Width, smaller.Height));
         }
 
@@ -135,8 +135,8 @@ internal static class PageSources
     private static int PdfPageCount(VipsImage image) => Math.Max(1, image.GetInt("pdf-n_pages") ?? image.PageCount);
 
     /// <summary>One PDF page, header only until its pixels are asked for.</summary>
-    public static VipsImage LoadPdf(string path, int page, double dpi) =>
-        VipsImage.LoadFile("pdfload", path, ("page", page), ("dpi", dpi), ("fail_on", "truncated"));
+    public static VipsImage LoadPdf(ResolvedSource source, int page, double dpi) =>
+        source.Load("pdfload", ("page", page), ("dpi", dpi), ("fail_on", "truncated"));
 
     /// <summary>
     /// A whole slide: one page, with OpenSlide's levels as its pyramid; the manifest's facts are a chosen few of
@@ -178,7 +178,12 @@ internal static class PageSources
         return new SourceDescription(source, info, SourceLoader.Slide, "openslideload") { Header = header, Properties = properties };
     }
 
-    /// <summary>A slide's level as RGB (OpenSlide gives premultiplied RGBA over a transparent background where nothing was scanned).</summary>
+    /// <summary>
+    /// A slide's level as RGB (OpenSlide gives premultiplied RGBA over a transparent background where nothing was scanned).
+    /// The one source read by path: OpenSlide opens its files by name (a MIRAX slide is a folder of them) and reopens
+    /// them as it reads, so it cannot be handed a checked descriptor; what it read is still thrown away when the path
+    /// is no longer the version checked (the pipeline's check after every read).
+    /// </summary>
     public static VipsImage LoadSlide(string path, int level) =>
         VipsImage.LoadFile("openslideload", path, ("level", level), ("rgb", true), ("fail_on", "truncated"));
 
