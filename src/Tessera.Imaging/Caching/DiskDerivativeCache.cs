@@ -39,9 +39,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     private readonly Channel<(string Key, RenderedImage Image)> _writes;
     private readonly Task _writer;
     private readonly Action<string>? _warn;
-    private readonly Lock _warnLock = new();
-    private long _nextWarning;
-    private int _suppressedWarnings;
+    private readonly WarningThrottle _warnings = new();
     private long _nextSizing;
     private int _pending;
     private long _hits;
@@ -362,24 +360,9 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     /// <summary>Reports a failure, at most once per <see cref="WarningInterval"/>; those in between are counted into the next.</summary>
     private void Warn(string message)
     {
-        if (_warn is null)
+        if (_warn is null || !_warnings.TryTake(WarningInterval, out var suppressed))
         {
             return;
-        }
-
-        int suppressed;
-        lock (_warnLock)
-        {
-            var now = Environment.TickCount64;
-            if (now < _nextWarning)
-            {
-                _suppressedWarnings++;
-                return;
-            }
-
-            suppressed = _suppressedWarnings;
-            _suppressedWarnings = 0;
-            _nextWarning = now + (long)WarningInterval.TotalMilliseconds;
         }
 
         _warn(suppressed == 0 ? message : $"{message} ({suppressed} more disk cache failures since the last report)");

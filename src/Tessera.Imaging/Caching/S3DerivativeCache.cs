@@ -45,9 +45,7 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
     private readonly Task _writer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, long> _purgedAt = new(StringComparer.Ordinal);
-    private readonly Lock _warnLock = new();
-    private long _nextWarning;
-    private int _suppressedWarnings;
+    private readonly WarningThrottle _warnings = new();
     private long _unavailableUntil;
     private int _pending;
     private long _hits;
@@ -360,24 +358,9 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
     {
         Interlocked.Increment(ref _failures);
         Volatile.Write(ref _unavailableUntil, Environment.TickCount64 + (long)RetryInterval.TotalMilliseconds);
-        if (_warn is null)
+        if (_warn is null || !_warnings.TryTake(WarningInterval, out var suppressed))
         {
             return;
-        }
-
-        int suppressed;
-        lock (_warnLock)
-        {
-            var now = Environment.TickCount64;
-            if (now < _nextWarning)
-            {
-                _suppressedWarnings++;
-                return;
-            }
-
-            suppressed = _suppressedWarnings;
-            _suppressedWarnings = 0;
-            _nextWarning = now + (long)WarningInterval.TotalMilliseconds;
         }
 
         var reason = e is OperationCanceledException ? $"no answer within {Timeout.TotalSeconds:0.###} s" : Describe(e);

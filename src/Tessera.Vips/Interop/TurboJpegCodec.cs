@@ -30,18 +30,9 @@ internal static unsafe class TurboJpegCodec
             fixed (byte* source = jpeg)
             fixed (byte* target = destination)
             {
-                int w, h, subsampling, colorspace;
-                if (TurboJpegNative.tjDecompressHeader3(handle, source, (nuint)jpeg.Length, &w, &h, &subsampling, &colorspace) != 0)
-                {
-                    throw new JpegException($"Not a readable JPEG: {TurboJpegNative.Error(handle)}");
-                }
-
                 // TurboJPEG scales a larger stream down to fit the size given: a stream of another size than the
                 // caller expects is damage, not something to resample.
-                if (w != width || h != height)
-                {
-                    throw new JpegException($"The JPEG is {w}x{h}, not the {width}x{height} expected");
-                }
+                CheckHeader(handle, source, jpeg.Length, width, height);
 
                 var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
                 if (TurboJpegNative.tjDecompress2(handle, source, (nuint)jpeg.Length, target, width, pitch, height, format, TurboJpegNative.FlagAccurateDct | TurboJpegNative.FlagStopOnWarning | TurboJpegNative.FlagLimitScans) != 0)
@@ -80,16 +71,7 @@ internal static unsafe class TurboJpegCodec
             fixed (byte* source = jpeg)
             fixed (byte* target = scratch)
             {
-                int w, h, subsampling, colorspace;
-                if (TurboJpegNative.tjDecompressHeader3(handle, source, (nuint)jpeg.Length, &w, &h, &subsampling, &colorspace) != 0)
-                {
-                    throw new JpegException($"Not a readable JPEG: {TurboJpegNative.Error(handle)}");
-                }
-
-                if (w != width || h != height)
-                {
-                    throw new JpegException($"The JPEG is {w}x{h}, not the {width}x{height} expected");
-                }
+                CheckHeader(handle, source, jpeg.Length, width, height);
 
                 // TurboJPEG picks the largest scaling factor that fits the size asked for: 1/8 for these.
                 var format = bands == 1 ? TurboJpegNative.PixelGray : TurboJpegNative.PixelRgb;
@@ -133,6 +115,21 @@ internal static unsafe class TurboJpegCodec
         {
             Return(Compressors, handle);
             Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - start);
+        }
+    }
+
+    /// <summary>Reads the stream's header and refuses one that is unreadable or of another size than expected.</summary>
+    private static void CheckHeader(TurboJpegHandle handle, byte* source, int length, int width, int height)
+    {
+        int w, h, subsampling, colorspace;
+        if (TurboJpegNative.tjDecompressHeader3(handle, source, (nuint)length, &w, &h, &subsampling, &colorspace) != 0)
+        {
+            throw new JpegException($"Not a readable JPEG: {TurboJpegNative.Error(handle)}");
+        }
+
+        if (w != width || h != height)
+        {
+            throw new JpegException($"The JPEG is {w}x{h}, not the {width}x{height} expected");
         }
     }
 
