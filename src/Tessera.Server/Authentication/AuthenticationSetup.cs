@@ -102,6 +102,14 @@ public static partial class AuthenticationSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetRequiredService<UserStore>();
+        var options = app.Services.GetRequiredService<TesseraServerOptions>();
+        if (string.IsNullOrEmpty(options.Users) && string.IsNullOrEmpty(options.Oidc.Authority) && string.IsNullOrEmpty(options.TrustedProxy.Header) && options.Access is null)
+        {
+            // Nobody can sign in and nothing asks who is signed in: every request (a stored tile among thousands a
+            // second) is spared the authentication middleware; /auth/me answers anonymous.
+            return app;
+        }
+
         var proxy = app.Services.GetRequiredService<TrustedProxy>();
         app.Use((context, next) =>
         {
