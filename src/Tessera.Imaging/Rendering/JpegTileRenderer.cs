@@ -106,6 +106,36 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         // reach libtiff's JPEG codec).
     }
 
+    /// <summary>Where the level's tiles are read: by ranged reads for a remote TIFF read in place, else from the checked open file.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; callers treat a handle closed under them as a miss.")]
+    private TiffByteSource ReaderOf(SourceDescription source, CancellationToken cancellationToken) =>
+        source.Source.Remote is { InPlace: true } remote
+            ? TiffByteSource.From(remote.Bytes, cancellationToken)
+            : TiffByteSource.From(levels.OpenFile(source.Source));
+
+    /// <summary>
+    /// Where tile <paramref name="index"/> is stored, when its bytes can make a standalone JPEG: listed, at least a few
+    /// bytes, at most <see cref="JpegTilePassthrough.MaxTileBytes"/>, inside a file of <paramref name="fileLength"/> bytes.
+    /// </summary>
+    private static bool TryTileExtent(TiffDirectory directory, int index, long fileLength, out long offset, out int count)
+    {
+        offset = 0;
+        count = 0;
+        if (index >= directory.TileOffsets.Length || index >= directory.TileByteCounts.Length)
+        {
+            return false;
+        }
+
+        long at = directory.TileOffsets[index], bytes = directory.TileByteCounts[index];
+        if (bytes < 4 || bytes > JpegTilePassthrough.MaxTileBytes || at < 0 || at + bytes > fileLength)
+        {
+            return false;
+        }
+
+        (offset, count) = (at, (int)bytes);
+        return true;
+    }
+
     /// <summary>The tiles known to decode cleanly, per file version (<see cref="VerifyTiles"/>).</summary>
     public VerifiedTiles Verified { get; } = new();
 
@@ -118,7 +148,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     /// (CMYK, 16-bit) is not checked.
     /// </summary>
     /// <exception cref="JpegException">A tile's data is corrupt or short: damage, an error for the request.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; a handle closed under this read ends the check.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it through Release in the finally, which keeps or frees them.")]
     public void VerifyTiles(SourceDescription source, TiffDirectory directory, PixelRect window, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -142,17 +172,14 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 for (var column = firstColumn; column <= lastColumn; column++)
                 {
                     var index = (row * directory.TilesAcross) + column;
-                    if (VerifiedTiles.IsVerified(bits, index) || index >= directory.TileOffsets.Length || index >= directory.TileByteCounts.Length)
+                    if (VerifiedTiles.IsVerified(bits, index))
                     {
                         continue;
                     }
 
                     cancellationToken.ThrowIfCancellationRequested();
-                    reader ??= source.Source.Remote is { InPlace: true } remote
-                        ? TiffByteSource.From(remote.Bytes, cancellationToken)
-                        : TiffByteSource.From(levels.OpenFile(source.Source));
-                    long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
-                    if (count < 4 || count > JpegTilePassthrough.MaxTileBytes || offset < 0 || offset + count > reader.Length)
+                    reader ??= ReaderOf(source, cancellationToken);
+                    if (!TryTileExtent(directory, index, reader.Length, out var offset, out var count))
                     {
                         continue;
                     }
@@ -161,11 +188,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                     {
                         Release(ref stored);
                         Release(ref jpeg);
-                        stored = buffers.Rent((int)count);
-                        jpeg = buffers.Rent((int)count + directory.JpegTables.Length + 64);
+                        stored = buffers.Rent(count);
+                        jpeg = buffers.Rent(count + directory.JpegTables.Length + 64);
                     }
 
-                    var tile = stored.Span[..(int)count];
+                    var tile = stored.Span[..count];
                     reader.ReadExactly(offset, tile);
                     if (!JpegTileAssembler.TryAssemble(directory.JpegTables.Span, tile, rgb, bands, tileWidth, tileHeight, tileHeight, jpeg!.Span, out var length, out _, out _))
                     {
@@ -230,7 +257,6 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         // A TiffFormatException (the tile's bytes lie past the end of the file) goes up: a tile read short is damage.
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the level opener's open-file cache (levels). It disposes the handle when it evicts or forgets it; callers treat a handle closed under them as a miss.")]
     private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, ColourStep step, out RenderedImage image, CancellationToken cancellationToken)
     {
         image = null!;
@@ -249,22 +275,13 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         // Every tile must be stored and inside the file (a sparse one shows what libvips decides); the largest sizes
         // the buffers a tile is read and made a standalone JPEG in.
         // A remote TIFF read in place: one ranged GET per tile under the window, and no others.
-        var reader = source.Source.Remote is { InPlace: true } remote
-            ? TiffByteSource.From(remote.Bytes, cancellationToken)
-            : TiffByteSource.From(levels.OpenFile(source.Source));
+        var reader = ReaderOf(source, cancellationToken);
         long largest = 0;
         for (var row = firstRow; row <= lastRow; row++)
         {
             for (var column = firstColumn; column <= lastColumn; column++)
             {
-                var index = (row * directory.TilesAcross) + column;
-                if (index >= directory.TileOffsets.Length || index >= directory.TileByteCounts.Length)
-                {
-                    return false;
-                }
-
-                long offset = directory.TileOffsets[index], count = directory.TileByteCounts[index];
-                if (count < 4 || count > JpegTilePassthrough.MaxTileBytes || offset < 0 || offset + count > reader.Length)
+                if (!TryTileExtent(directory, (row * directory.TilesAcross) + column, reader.Length, out _, out var count))
                 {
                     return false;
                 }
