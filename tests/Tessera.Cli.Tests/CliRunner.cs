@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Tessera.Cli.Commands;
 
 namespace Tessera.Cli.Tests;
@@ -26,5 +28,48 @@ internal static class CliRunner
         }
 
         return Process.Start(start)!;
+    }
+
+    /// <summary>A TCP port free on 127.0.0.1 at the time of asking, for a child <c>tessera serve</c>.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Waits until a child <c>tessera serve</c> answers <c>/readyz</c> with 200 (at most 60 s), failing the test if
+    /// the child exits first. Readiness is asked of the server, not read from its output: the banner and the
+    /// log's "Started" line may come in either order.
+    /// </summary>
+    public static async Task WaitUntilReadyAsync(Process child, int port)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(child.HasExited, $"tessera serve exited with {(child.HasExited ? child.ExitCode : 0)} before it was ready");
+            try
+            {
+                using var response = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                // A request timed out while the child was starting.
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail("tessera serve was not ready within 60 s");
     }
 }

@@ -22,10 +22,10 @@ public sealed class ServeOperationsTests : IDisposable
     [Fact]
     public async Task Json_logs_are_one_object_per_line_with_the_fields_of_a_request_when_the_access_log_is_on()
     {
-        var port = FreePort();
+        var port = CliRunner.FreePort();
         using var child = CliRunner.Start("serve", "--root", _masters.Root, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cache", "memory", "--log-format", "json", "--access-log");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync(child, client);
+        await CliRunner.WaitUntilReadyAsync(child, port);
         using (var response = await client.GetAsync("/iiif/3/photo.jpg/full/200,/0/default.jpg", TestContext.Current.CancellationToken))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -46,11 +46,11 @@ public sealed class ServeOperationsTests : IDisposable
     [Fact]
     public async Task SIGTERM_under_load_finishes_what_was_accepted_refuses_the_rest_and_exits_0_with_no_access_log_by_default()
     {
-        var port = FreePort();
+        var port = CliRunner.FreePort();
         var cache = _masters.Out("cache");
         using var child = CliRunner.Start("serve", "--root", _masters.Root, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cache-dir", cache, "--log-format", "json", "--shutdown-timeout", "20");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync(child, client);
+        await CliRunner.WaitUntilReadyAsync(child, port);
 
         // Eight clients asking for renders of distinct sizes (none cached) for about 3 s; SIGTERM lands after 1.5 s.
         var ok = 0;
@@ -136,32 +136,6 @@ public sealed class ServeOperationsTests : IDisposable
             return document.RootElement.Clone();
         })];
 
-    private static async Task WaitUntilReadyAsync(Process child, HttpClient client)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (watch.Elapsed < TimeSpan.FromSeconds(30) && !child.HasExited)
-            {
-                // Not listening yet.
-            }
-
-            if (child.HasExited)
-            {
-                Assert.Fail($"tessera serve exited with {child.ExitCode}: {await child.StandardError.ReadToEndAsync()}");
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
 
     /// <summary>Sends SIGTERM (unless sent already), waits for the exit and returns standard output's lines.</summary>
     private static async Task<string[]> StopAsync(Process child, bool alreadyStopping = false)
@@ -181,10 +155,4 @@ public sealed class ServeOperationsTests : IDisposable
         return (await output).Split('\n');
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

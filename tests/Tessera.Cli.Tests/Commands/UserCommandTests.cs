@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Tessera.Cli.Commands;
 
@@ -78,11 +77,11 @@ public sealed partial class UserCommandTests : IDisposable
     public async Task Serve_with_the_file_the_command_wrote_signs_alice_in_and_refuses_a_bad_file_with_its_line()
     {
         await RunAsync("correct horse battery\n", "user", "add", UsersFile, "alice", "--role", "staff");
-        var port = FreePort();
+        var port = CliRunner.FreePort();
         using var server = Process.Start(ServeStart("--root", _folder, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--users", UsersFile, "--cache", "none"))!;
         try
         {
-            Assert.StartsWith("Tessera serving", await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)), StringComparison.Ordinal);
+            await CliRunner.WaitUntilReadyAsync(server, port);
             using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
             using var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             var page = await client.GetStringAsync("/auth/login");
@@ -100,7 +99,7 @@ public sealed partial class UserCommandTests : IDisposable
         }
 
         await File.WriteAllTextAsync(UsersFile, "{\"users\": [\n  {\"name\": \"alice\", \"roles\": [\"staff\"]}\n]}\n");
-        using var refused = Process.Start(ServeStart("--root", _folder, "--port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--users", UsersFile))!;
+        using var refused = Process.Start(ServeStart("--root", _folder, "--port", CliRunner.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--users", UsersFile))!;
         var error = await refused.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await refused.WaitForExitAsync();
 
@@ -121,12 +120,6 @@ public sealed partial class UserCommandTests : IDisposable
         return start;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Tessera.Testing;
 
 namespace Tessera.Cli.Tests.Serving;
@@ -37,14 +36,14 @@ public sealed class HostileSourceServerTests : IDisposable
         HostileFiles.Empty(root);
         _files.Photo("normal.jpg", 1500);
 
-        var port = FreePort();
+        var port = CliRunner.FreePort();
         using var server = CliRunner.Start("serve", "--root", root, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cache", "none");
         var output = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var errors = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/iiif/3/"), Timeout = TimeSpan.FromSeconds(60) };
-            await WaitUntilServing(http, server);
+            await CliRunner.WaitUntilReadyAsync(server, port);
 
             // What an ordinary request costs: the reference for the bound.
             Assert.Equal(HttpStatusCode.OK, (await Get(http, "normal.jpg/full/max/0/default.jpg")).Status);
@@ -110,35 +109,7 @@ public sealed class HostileSourceServerTests : IDisposable
         return (response.StatusCode, body);
     }
 
-    private static async Task WaitUntilServing(HttpClient http, Process server)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(server.HasExited, "tessera serve exited before serving");
-            try
-            {
-                if ((await http.GetAsync("normal.jpg/info.json", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
 
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail("tessera serve did not answer within 60 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>VmHWM (the high-water mark of resident memory) of a running process, in bytes.</summary>
     private static long PeakRss(int pid)
