@@ -136,6 +136,9 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         return true;
     }
 
+    /// <summary>Right-edge stored tiles as cut for sending, per file version (<see cref="ReadStoredTile"/>).</summary>
+    public CroppedEdgeTiles CroppedEdges { get; } = new();
+
     /// <summary>The tiles known to decode cleanly, per file version (<see cref="VerifyTiles"/>).</summary>
     public VerifiedTiles Verified { get; } = new();
 
@@ -235,17 +238,28 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     {
         try
         {
-            // A remote TIFF read in place: one ranged GET of exactly this tile's bytes.
-            var tile = source.Source.Remote is { InPlace: true } remote
-                ? JpegTilePassthrough.ReadTile(remote.Bytes, directory, column, row)
-                : JpegTilePassthrough.ReadTile(levels.OpenFile(source.Source), directory, column, row);
-            if (!tile.IsEligible)
+            // A right-edge tile is cut once per file version and kept (CroppedEdgeTiles); any other is read each time.
+            var edgeKey = CroppedEdgeTiles.KeyOf(source.Source, directory, column, row);
+            if (edgeKey is null || !CroppedEdges.TryGet(edgeKey, out var stored))
             {
-                return null;
+                // A remote TIFF read in place: one ranged GET of exactly this tile's bytes.
+                var tile = source.Source.Remote is { InPlace: true } remote
+                    ? JpegTilePassthrough.ReadTile(remote.Bytes, directory, column, row)
+                    : JpegTilePassthrough.ReadTile(levels.OpenFile(source.Source), directory, column, row);
+                if (!tile.IsEligible)
+                {
+                    return null;
+                }
+
+                stored = tile.Jpeg!;
+                if (edgeKey is not null)
+                {
+                    CroppedEdges.Add(edgeKey, stored);
+                }
             }
 
             // Embedding: the stored pixels with the source's profile, as iipsrv sends them.
-            var jpeg = colour == ColourHandling.Embed && source.Profile is { } profile ? JpegIccMarkers.Embed(tile.Jpeg!, profile.Data.Span) : tile.Jpeg!;
+            var jpeg = colour == ColourHandling.Embed && source.Profile is { } profile ? JpegIccMarkers.Embed(stored, profile.Data.Span) : stored;
             return new RenderedImage(jpeg, "image/jpeg", plan.Width, plan.Height) { Origin = RenderOrigin.StoredTile };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException && e is not RemoteStoreException)
