@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Tessera.Imaging.Colour;
 
 /// <summary>
@@ -29,11 +33,12 @@ public sealed class MatrixShaper
     private const int Fraction = 4;
 
     /// <summary>
-    /// What each input code adds to each output channel, in 1/16 steps of the encoding table: nine 256-entry tables
-    /// (output channel × input channel), so a pixel is nine lookups, three sums and three encodings, with no
-    /// multiplication and no floating point.
+    /// What each input code adds to the three output channels, in 1/16 steps of the encoding table: for each input
+    /// channel 256 vectors (red, green, blue, 0), so a pixel is three vector lookups, two vector sums, one rounding and
+    /// clip for all three channels at once, and three encodings, with no multiplication, no floating point and no
+    /// branch (a scalar version, nine lookups and three clamps a pixel, took about twice as long).
     /// </summary>
-    private readonly int[] _contributions = new int[9 * 256];
+    private readonly Vector128<int>[] _contributions = new Vector128<int>[3 * 256];
 
     internal MatrixShaper(double[] red, double[] green, double[] blue, Func<double, double> redCurve, Func<double, double> greenCurve, Func<double, double> blueCurve)
     {
@@ -54,7 +59,8 @@ public sealed class MatrixShaper
                 for (var code = 0; code < 256; code++)
                 {
                     var linear = Math.Clamp(curves[input](code / 255.0), 0, 1);
-                    _contributions[(((output * 3) + input) * 256) + code] = (int)Math.Round(coefficient * linear * Steps * (1 << Fraction));
+                    ref var slot = ref _contributions[(input * 256) + code];
+                    slot = slot.WithElement(output, (int)Math.Round(coefficient * linear * Steps * (1 << Fraction)));
                 }
             }
         }
@@ -77,30 +83,34 @@ public sealed class MatrixShaper
             throw new ArgumentException($"Expected buffers of {rows} rows of {width} pixels of {bands} bytes");
         }
 
-        var c = _contributions.AsSpan();
-        ReadOnlySpan<int> rr = c[..256], rg = c[256..512], rb = c[512..768], gr = c[768..1024], gg = c[1024..1280], gb = c[1280..1536], br = c[1536..1792], bg = c[1792..2048], bb = c[2048..2304];
-        ReadOnlySpan<byte> encode = Encode;
+        // Unchecked reads: the lengths were checked above, a code indexes 256 entries, an index is clipped to the table.
+        ref var red = ref MemoryMarshal.GetArrayDataReference(_contributions);
+        ref var green = ref Unsafe.Add(ref red, 256);
+        ref var blue = ref Unsafe.Add(ref red, 512);
+        ref var encode = ref MemoryMarshal.GetArrayDataReference(Encode);
+        var half = Vector128.Create(1 << (Fraction - 1));
+        var last = Vector128.Create(Steps);
         for (var y = 0; y < rows; y++)
         {
-            var input = source.Slice(y * sourceStride, width * bands);
-            var output = destination.Slice(y * destinationStride, width * bands);
-            for (var i = 0; i + 2 < input.Length; i += bands)
+            ref var input = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), y * sourceStride);
+            ref var output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), y * destinationStride);
+            for (var i = 0; i < width * bands; i += bands)
             {
-                int r = input[i], g = input[i + 1], b = input[i + 2];
-                var alpha = bands == 4 ? input[i + 3] : (byte)0;
-                output[i] = encode[Index(rr[r] + rg[g] + rb[b])];
-                output[i + 1] = encode[Index(gr[r] + gg[g] + gb[b])];
-                output[i + 2] = encode[Index(br[r] + bg[g] + bb[b])];
+                var sum = Unsafe.Add(ref red, Unsafe.Add(ref input, i)) + Unsafe.Add(ref green, Unsafe.Add(ref input, i + 1)) + Unsafe.Add(ref blue, Unsafe.Add(ref input, i + 2));
+
+                // Rounded, and clipped to the table (out of sRGB's gamut), the three channels at once.
+                var index = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(sum + half, Fraction), Vector128<int>.Zero), last);
                 if (bands == 4)
                 {
-                    output[i + 3] = alpha;
+                    Unsafe.Add(ref output, i + 3) = Unsafe.Add(ref input, i + 3);
                 }
+
+                Unsafe.Add(ref output, i) = Unsafe.Add(ref encode, index.GetElement(0));
+                Unsafe.Add(ref output, i + 1) = Unsafe.Add(ref encode, index.GetElement(1));
+                Unsafe.Add(ref output, i + 2) = Unsafe.Add(ref encode, index.GetElement(2));
             }
         }
     }
-
-    /// <summary>A sum of contributions as an index of the encoding table: rounded, clipped (out of sRGB's gamut).</summary>
-    private static int Index(int sum) => Math.Clamp((sum + (1 << (Fraction - 1))) >> Fraction, 0, Steps);
 
     private static byte[] BuildEncode()
     {
