@@ -22,6 +22,7 @@ REPO = HERE.parent
 DURATION = os.environ.get("DURATION", "15s")
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
+WARMUP = os.environ.get("WARMUP", "4s")
 ID = "mosaic.tif"
 PORTS = {"tessera": 8200, "tessera-cached": 8203, "iipsrv": 8201, "nginx": 8202, "tessera-embed": 8204}
 
@@ -218,6 +219,11 @@ def main():
             contenders.append(("iipsrv", PORTS["iipsrv"], lambda: pids_of("iipsrv.fcgi")))
             for urls, _ in LISTS:
                 listed = f"{source['key']}/{urls}"
+                # A short unmeasured pass per server first: .NET compiles its hot code again, optimised, in the first
+                # seconds of a new kind of work (longer on a busy machine), and iipsrv fills its tile cache; a server
+                # in service has done both long before.
+                for server, port, _ in contenders:
+                    wrk(port, prefix_for(server, source["id"]), listed, duration=WARMUP)
                 for _ in range(ROUNDS):
                     for server, port, pids in contenders:
                         results.setdefault((source["key"], server, urls), []).append(measure(server, port, listed, pids, source["id"]))
