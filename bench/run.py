@@ -298,7 +298,7 @@ def write_table(results, paths, seeding, floor):
         f"# Tessera vs iipsrv: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}), {mem} GiB; Debian 12, libvips 8.14, iipsrv 1.1 ({os.cpu_count()} FastCGI processes behind lighttpd), nginx 1.22.",
-        f"wrk -t2 -c{CONNECTIONS}, {DURATION} a run, A B alternating, best of {ROUNDS} rounds, uncached unless said. Lists per file: every tile "
+        f"wrk -t2 -c{CONNECTIONS}, {DURATION} a run, A B alternating after a {WARMUP} unmeasured pass each, best of {ROUNDS} rounds, uncached unless said. Lists per file: every tile "
         "of the grid Tessera advertises at every scale factor, 2000 regions of 500..3000 px scaled to !1024,1024, 2000 thumbnails !N,N "
         "with N in 150..1200. Paths: which path answered the first 200 requests of each list (X-Tessera-Origin), asked after the runs.",
         "",
