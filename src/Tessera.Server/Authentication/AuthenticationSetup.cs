@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Tessera.Server.Access;
@@ -94,8 +95,24 @@ public static partial class AuthenticationSetup
             builder.AddOpenIdConnect(OidcScheme, oidc => ConfigureOidc(oidc, options, secure));
         }
 
+        if (!IsNeeded(options))
+        {
+            // Data protection's hosted service reads the key ring at start (writing a key under ~/.aspnet the first
+            // time), which loads its XML and crypto code: about 8 MB of a server nobody can sign in to. The login page,
+            // the only user of a key then, makes the ring on first use.
+            var warmUp = services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService");
+            if (warmUp is not null)
+            {
+                services.Remove(warmUp);
+            }
+        }
+
         return services;
     }
+
+    /// <summary>Whether anyone can sign in or anything asks who is signed in (users file, OIDC, trusted proxy or access rules).</summary>
+    private static bool IsNeeded(TesseraServerOptions options) =>
+        !string.IsNullOrEmpty(options.Users) || !string.IsNullOrEmpty(options.Oidc.Authority) || !string.IsNullOrEmpty(options.TrustedProxy.Header) || options.Access is not null;
 
     /// <summary>
     /// Establishes <c>HttpContext.User</c> for every later middleware and endpoint; strips a proxy header that did not
@@ -106,7 +123,7 @@ public static partial class AuthenticationSetup
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetRequiredService<UserStore>();
         var options = app.Services.GetRequiredService<TesseraServerOptions>();
-        if (string.IsNullOrEmpty(options.Users) && string.IsNullOrEmpty(options.Oidc.Authority) && string.IsNullOrEmpty(options.TrustedProxy.Header) && options.Access is null)
+        if (!IsNeeded(options))
         {
             // Nobody can sign in and nothing asks who is signed in: every request (a stored tile among thousands a
             // second) is spared the authentication middleware; /auth/me answers anonymous. WebApplication adds that
