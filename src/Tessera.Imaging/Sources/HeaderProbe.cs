@@ -26,8 +26,6 @@ public static class HeaderProbe
     /// <summary>Segments walked before the frame header: 65536 APPn segments of 64 KiB are 4 GiB of metadata.</summary>
     private const int MaxJpegSegments = 65536;
 
-    private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
     /// <summary>The header of the file at <paramref name="path"/>; <see cref="SourceHeader.Unknown"/> for what it cannot read.</summary>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static SourceHeader Read(string path)
@@ -44,7 +42,8 @@ public static class HeaderProbe
         var size = (int)Math.Min(length, FirstRead);
         Span<byte> start = stackalloc byte[8];
         var started = RandomAccess.Read(file, start, 0);
-        if ((started == 8 && IsTiff(start)) || (started >= 3 && IsJpeg(start)))
+        var signature = MagicBytes.Of(start[..started]);
+        if ((started == 8 && signature == ImageSignature.Tiff) || signature == ImageSignature.Jpeg)
         {
             // libtiff writes the first directory after the pixels, and JPEG metadata may fill megabytes before the frame
             // header: both are read by seeking where the structure points, a few bytes at a time.
@@ -54,7 +53,7 @@ public static class HeaderProbe
                 return bytes.AsSpan(0, RandomAccess.Read(file, bytes, offset)).ToArray();
             }
 
-            return IsTiff(start) ? Tiff(ReadAt) : Jpeg(ReadAt);
+            return signature == ImageSignature.Tiff ? Tiff(ReadAt) : Jpeg(ReadAt);
         }
 
         while (true)
@@ -77,59 +76,48 @@ public static class HeaderProbe
     private static SourceHeader Parse(ReadOnlySpan<byte> data, out bool wantsMore)
     {
         wantsMore = false;
-        if (IsJpeg(data) || IsTiff(data))
+        var signature = MagicBytes.Of(data);
+        switch (signature)
         {
-            var bytes = data.ToArray();
-            byte[] ReadAt(long offset, int count) =>
-                offset >= bytes.Length ? [] : bytes.AsSpan((int)offset, (int)Math.Min(count, bytes.Length - offset)).ToArray();
-            return IsTiff(data) ? Tiff(ReadAt) : Jpeg(ReadAt);
+            case ImageSignature.Jpeg:
+            case ImageSignature.Tiff when data.Length >= 8:
+                var bytes = data.ToArray();
+                byte[] ReadAt(long offset, int count) =>
+                    offset >= bytes.Length ? [] : bytes.AsSpan((int)offset, (int)Math.Min(count, bytes.Length - offset)).ToArray();
+                return signature == ImageSignature.Tiff ? Tiff(ReadAt) : Jpeg(ReadAt);
+
+            case ImageSignature.Png:
+                return Png(data);
+
+            case ImageSignature.Gif when data.Length >= 10:
+                long width = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
+                long height = BinaryPrimitives.ReadUInt16LittleEndian(data[8..]);
+
+                // libnsgif decodes every frame into a whole RGBA canvas.
+                return new SourceHeader("GIF", width, height, SourceDecoding.Whole, Multiply(width, height, 4));
+
+            case ImageSignature.WebP when data.Length >= 16:
+                return WebP(data);
+
+            case ImageSignature.Jpeg2000Codestream:
+                return Jpeg2000Codestream(data);
+
+            case ImageSignature.Jp2:
+                return Jp2(data, out wantsMore);
+
+            case ImageSignature.Heif when data.Length >= 12:
+                return Heif(data, out wantsMore);
+
+            case ImageSignature.JxlCodestream:
+                return JxlCodestream(data[2..]);
+
+            case ImageSignature.JxlContainer:
+                return JxlContainer(data, out wantsMore);
+
+            default:
+                // PDF (poppler reads a page's size) and anything unknown: left to libvips.
+                return SourceHeader.Unknown;
         }
-
-        if (data.Length >= 8 && data[..8].SequenceEqual(PngSignature))
-        {
-            return Png(data);
-        }
-
-        if (data.Length >= 10 && (data[..6].SequenceEqual("GIF87a"u8) || data[..6].SequenceEqual("GIF89a"u8)))
-        {
-            long width = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
-            long height = BinaryPrimitives.ReadUInt16LittleEndian(data[8..]);
-
-            // libnsgif decodes every frame into a whole RGBA canvas.
-            return new SourceHeader("GIF", width, height, SourceDecoding.Whole, Multiply(width, height, 4));
-        }
-
-        if (data.Length >= 16 && data[..4].SequenceEqual("RIFF"u8) && data.Slice(8, 4).SequenceEqual("WEBP"u8))
-        {
-            return WebP(data);
-        }
-
-        if (data.Length >= 4 && data[0] == 0xFF && data[1] == 0x4F && data[2] == 0xFF && data[3] == 0x51)
-        {
-            return Jpeg2000Codestream(data);
-        }
-
-        if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("jP  "u8))
-        {
-            return Jp2(data, out wantsMore);
-        }
-
-        if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("ftyp"u8))
-        {
-            return Heif(data, out wantsMore);
-        }
-
-        if (data.Length >= 2 && data[0] == 0xFF && data[1] == 0x0A)
-        {
-            return JxlCodestream(data[2..]);
-        }
-
-        if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("JXL "u8))
-        {
-            return JxlContainer(data, out wantsMore);
-        }
-
-        return SourceHeader.Unknown;
     }
 
     /// <summary><paramref name="a"/> × <paramref name="b"/> × <paramref name="c"/>, or <see cref="long.MaxValue"/> when that overflows (a claim beyond any limit).</summary>
@@ -140,8 +128,6 @@ public static class HeaderProbe
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
-
-    private static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
 
     /// <summary>
     /// Walks the marker segments after SOI (as libjpeg does, fill bytes skipped) to the frame header, reading only each
@@ -291,9 +277,6 @@ public static class HeaderProbe
         // libwebp decodes the whole canvas into one buffer.
         return new SourceHeader("WebP", width, height, SourceDecoding.Whole, Multiply(width, height, bands));
     }
-
-    private static bool IsTiff(ReadOnlySpan<byte> data) =>
-        data.Length >= 8 && ((data[0] == 'I' && data[1] == 'I') || (data[0] == 'M' && data[1] == 'M'));
 
     /// <summary>The first IFD, read through <paramref name="readAt"/> (offset, count: at most count bytes there).</summary>
     private static SourceHeader Tiff(Func<long, int, byte[]> readAt)

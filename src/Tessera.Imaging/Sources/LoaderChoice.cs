@@ -82,47 +82,25 @@ public static class LoaderChoice
             : $"not a readable image of the kinds served: {what}, though its extension promised {promised}");
     }
 
-    /// <summary>The loader the first bytes of the file name, or null.</summary>
+    /// <summary>The loader the first bytes of the file name (<see cref="MagicBytes"/>), or null.</summary>
     private static string? Sniff(Microsoft.Win32.SafeHandles.SafeFileHandle file)
     {
-        Span<byte> head = stackalloc byte[16];
+        Span<byte> head = stackalloc byte[MagicBytes.Length];
         var n = RandomAccess.Read(file, head, 0);
-
-        head = head[..n];
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+        return MagicBytes.Of(head[..n]) switch
         {
-            return "jpegload";
-        }
+            ImageSignature.Jpeg => "jpegload",
+            ImageSignature.Png => "pngload",
 
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
-        {
-            return "pngload";
-        }
+            // Classic and BigTIFF, either byte order: a damaged IFD must still reach libtiff.
+            ImageSignature.Tiff => "tiffload",
+            ImageSignature.Jp2 or ImageSignature.Jpeg2000Codestream => "jp2kload",
+            ImageSignature.JxlCodestream or ImageSignature.JxlContainer => "jxlload",
+            ImageSignature.Pdf => "pdfload",
 
-        // Classic (42) and BigTIFF (43), little- and big-endian: a damaged IFD must still reach libtiff.
-        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8) || head.StartsWith("II+\0"u8) || head.StartsWith("MM\0+"u8))
-        {
-            return "tiffload";
-        }
-
-        if (head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A]) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x4F, 0xFF, 0x51]))
-        {
-            return "jp2kload";
-        }
-
-        // A bare JPEG XL codestream, or the ISO box container (ISO/IEC 18181-2 §9.1).
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x0A]) || head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, (byte)'J', (byte)'X', (byte)'L', (byte)' ', 0x0D, 0x0A, 0x87, 0x0A]))
-        {
-            return "jxlload";
-        }
-
-        // "%PDF-" (ISO 32000-1 §7.5.2); readers accept it anywhere in the first 1024 bytes, Tessera only at the start.
-        if (head.StartsWith("%PDF-"u8))
-        {
-            return "pdfload";
-        }
-
-        return null;
+            // GIF, WebP and HEIF are named by libvips' own check, as they always were.
+            _ => null,
+        };
     }
 
     /// <summary>The kind an extension promises, for the message.</summary>

@@ -114,6 +114,13 @@ public static partial class AuthenticationSetup
     private static bool IsNeeded(TesseraServerOptions options) =>
         !string.IsNullOrEmpty(options.Users) || !string.IsNullOrEmpty(options.Oidc.Authority) || !string.IsNullOrEmpty(options.TrustedProxy.Header) || options.Access is not null;
 
+    /// <summary>The start-up warning of a server where people sign in with no <c>Login:KeysDirectory</c>.</summary>
+    internal const string NoKeysDirectoryWarning =
+        "Sign-in is on (Users or Oidc:Authority) but Login:KeysDirectory is not set: the keys that encrypt session cookies "
+        + "are kept in ASP.NET Core's default place (~/.aspnet/DataProtection-Keys, or memory when that cannot be written), "
+        + "so sessions end when the server restarts and servers behind one load balancer refuse each other's. Set "
+        + "Login:KeysDirectory (Tessera__Login__KeysDirectory) to a persistent folder every server shares (docs/deploy.md).";
+
     /// <summary>
     /// Establishes <c>HttpContext.User</c> for every later middleware and endpoint; strips a proxy header that did not
     /// come from the proxy. Reads the users file now, so a bad one stops the start.
@@ -123,6 +130,13 @@ public static partial class AuthenticationSetup
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetRequiredService<UserStore>();
         var options = app.Services.GetRequiredService<TesseraServerOptions>();
+        if ((!string.IsNullOrEmpty(options.Users) || options.Oidc.Enabled) && string.IsNullOrWhiteSpace(options.Login.KeysDirectory))
+        {
+            // Said once, at start: the default key folder is inside the container or the user's home, so the failure it
+            // causes (sessions lost at every restart, or refused by the other replicas) would show only later, as logins.
+            app.Services.GetRequiredService<StartupWarnings>().Warn(NoKeysDirectoryWarning);
+        }
+
         if (!IsNeeded(options))
         {
             // Nobody can sign in and nothing asks who is signed in: every request (a stored tile among thousands a

@@ -103,20 +103,7 @@ public static partial class ImageEndpoints
             return ErrorResults.From(error);
         }
 
-        var origin = image.Origin switch
-        {
-            RenderOrigin.StoredTile => "stored-tile",
-            RenderOrigin.Cache => "cache",
-            RenderOrigin.JpegTiles => "jpeg-tiles",
-            RenderOrigin.OpenJpeg => "openjpeg",
-            _ => "rendered",
-        };
-        response.Headers["X-Tessera-Origin"] = origin;
-        if (image.Tier is { } tier)
-        {
-            response.Headers[MetricLabels.CacheTierHeader] = MetricLabels.Tier(tier);
-        }
-
+        var origin = MetricLabels.SetOrigin(response, image);
         metrics.Rendered(image, renderStart);
         RenderPathChosen(logger, context.Request.Path.Value ?? "", origin, image.Path, image.Reason);
         return Results.Bytes(image.Data, image.MediaType);

@@ -10,6 +10,7 @@ using Tessera.Imaging.Sources;
 using Tessera.Server.Access;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
+using Tessera.Server.Operations.Metrics;
 
 namespace Tessera.Server.Legacy;
 
@@ -34,7 +35,7 @@ internal static class IipEndpoints
     public static void Map(IEndpointRouteBuilder endpoints, string path) =>
         endpoints.MapMethods(path, ["GET", "HEAD"], Answer);
 
-    private static async Task<IResult> Answer(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options)
+    private static async Task<IResult> Answer(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, TesseraMetrics metrics)
     {
         IiifHeaders.Cors(context.Response);
         string? identifier = null;
@@ -136,7 +137,7 @@ internal static class IipEndpoints
 
                     // A tile of the grid OBJ answers describe: what anyone may render (a CVT view is not).
                     RenderAdmission.MarkListed(context);
-                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, identifier!, tile, ErrorResults.Iip);
+                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, metrics, identifier!, tile, ErrorResults.Iip);
 
                 case "cvt":
                     if (source is null)
@@ -148,7 +149,7 @@ internal static class IipEndpoints
                     var view = Geometry(source).View(left, top, width, height, requestedWidth, requestedHeight, Math.Min(IipGeometry.DefaultMaxCvt, Math.Max(pipeline.Limits.MaxWidth, pipeline.Limits.MaxHeight)));
                     var name = Path.GetFileNameWithoutExtension(identifier!.Split('/')[^1]);
                     context.Response.Headers.ContentDisposition = $"inline;filename=\"{Uri.EscapeDataString(name)}.jpg\"";
-                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, identifier, view, ErrorResults.Iip);
+                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, metrics, identifier, view, ErrorResults.Iip);
 
                 default:
                     // iipsrv ignores commands it does not know.

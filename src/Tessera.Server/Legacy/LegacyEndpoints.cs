@@ -10,6 +10,7 @@ using Tessera.Imaging.Sources;
 using Tessera.Server.Access;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
+using Tessera.Server.Operations.Metrics;
 
 namespace Tessera.Server.Legacy;
 
@@ -33,7 +34,7 @@ public static class LegacyEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> DeepZoom(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options)
+    private static async Task<IResult> DeepZoom(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, TesseraMetrics metrics)
     {
         IiifHeaders.Cors(context.Response);
         var path = string.Join('/', RawRequestPath.Segments(context, "/deepzoom/") ?? []);
@@ -78,10 +79,10 @@ public static class LegacyEndpoints
 
         // A tile of the descriptor (.dzi, ImageProperties.xml) the viewer follows: what anyone may render.
         RenderAdmission.MarkListed(context);
-        return await RenderAsync(context, pipeline, options, id, tile);
+        return await RenderAsync(context, pipeline, options, metrics, id, tile);
     }
 
-    private static async Task<IResult> Zoomify(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options)
+    private static async Task<IResult> Zoomify(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, TesseraMetrics metrics)
     {
         IiifHeaders.Cors(context.Response);
         var segments = RawRequestPath.Segments(context, "/zoomify/") ?? [];
@@ -123,11 +124,14 @@ public static class LegacyEndpoints
 
         // A tile of the descriptor (.dzi, ImageProperties.xml) the viewer follows: what anyone may render.
         RenderAdmission.MarkListed(context);
-        return await RenderAsync(context, pipeline, options, id, tile);
+        return await RenderAsync(context, pipeline, options, metrics, id, tile);
     }
 
-    /// <summary>Renders a legacy tile as the IIIF request it is; errors become responses through <paramref name="errors"/>.</summary>
-    internal static async Task<IResult> RenderAsync(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, string identifier, LegacyTile tile, Func<IiifError, IResult>? errors = null)
+    /// <summary>
+    /// Renders a legacy tile as the IIIF request it is; errors become responses through <paramref name="errors"/>. The
+    /// answer says where its bytes came from and its render time is recorded, as the Image API's are.
+    /// </summary>
+    internal static async Task<IResult> RenderAsync(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, TesseraMetrics metrics, string identifier, LegacyTile tile, Func<IiifError, IResult>? errors = null)
     {
         errors ??= ErrorResults.From;
         // An ordinary IIIF 3.0 request: parsed, planned and rendered by the one pipeline the Image API uses.
@@ -137,18 +141,21 @@ public static class LegacyEndpoints
             return errors(error);
         }
 
+        var renderStart = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
         {
             if (SourceCatalog.IsChanging(error) && context.Items.TryAdd(typeof(SourceCatalog), null))
             {
                 // The source was replaced while it was read: once more, planned against the new version.
-                return await RenderAsync(context, pipeline, options, identifier, tile, errors);
+                return await RenderAsync(context, pipeline, options, metrics, identifier, tile, errors);
             }
 
             return errors(error);
         }
 
         Cache(context.Response, options);
+        MetricLabels.SetOrigin(context.Response, image);
+        metrics.Rendered(image, renderStart);
         return Results.Bytes(image.Data, image.MediaType);
     }
 

@@ -42,7 +42,7 @@ public static partial class AccessLog
     {
         var route = RequestRoute.Of(context);
         var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-        var origin = context.Response.Headers["X-Tessera-Origin"].ToString();
+        var origin = context.Response.Headers[Metrics.MetricLabels.OriginHeader].ToString();
         var duration = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 1);
         string path = context.Request.Path;
         string? originOrNull = origin.Length == 0 ? null : origin;

@@ -21,6 +21,7 @@ namespace Tessera.Cli.Tests.Docs;
 public sealed class DeploymentFilesTests
 {
     private const string Entrypoint = "tessera";
+    private const string KeysVariable = "Tessera__Login__KeysDirectory";
 
     [Fact]
     public void The_images_environment_binds_to_settings_that_validate()
@@ -125,12 +126,51 @@ public sealed class DeploymentFilesTests
             if (args.FirstOrDefault() == "serve")
             {
                 written.Add(env.GetValueOrDefault("Tessera__CacheDirectory") ?? DeploymentFiles.DockerfileEnvironment()["Tessera__CacheDirectory"]);
+                written.Add(env.GetValueOrDefault(KeysVariable) ?? DeploymentFiles.DockerfileEnvironment()[KeysVariable]);
             }
 
             foreach (var path in written)
             {
                 Assert.True(mounts.Any(m => !m.ReadOnly && Under(path, m.Path)), $"{name} writes to {path} on a read-only root, but no writable volume holds it");
             }
+        }
+    }
+
+    [Fact]
+    public void Every_server_keeps_its_session_keys_on_a_volume_that_outlives_it_and_its_replicas_share()
+    {
+        // The image: the setting, on a VOLUME (not the container's own layer, lost when it is replaced).
+        var image = DeploymentFiles.DockerfileEnvironment();
+        Assert.True(image.TryGetValue(KeysVariable, out var imageKeys), $"deploy/Dockerfile sets no {KeysVariable}: session keys would go to ~/.aspnet inside the container");
+        Assert.Contains(imageKeys, DeploymentFiles.ExecForm(DeploymentFiles.Dockerfile("VOLUME")));
+
+        // Compose: a named volume of the file, mounted writable where the service keeps its keys.
+        var service = ComposeService();
+        var composeKeys = DeploymentFiles.Map(service, "environment").Children
+            .Where(kv => ((YamlScalarNode)kv.Key).Value == KeysVariable).Select(kv => ((YamlScalarNode)kv.Value).Value).SingleOrDefault() ?? imageKeys;
+        var named = DeploymentFiles.Map(DeploymentFiles.Yaml("compose.yaml").Single(), "volumes").Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value!).ToHashSet(StringComparer.Ordinal);
+        var mounts = DeploymentFiles.Sequence(service, "volumes").Cast<YamlScalarNode>().Select(v => v.Value!.Split(':')).ToList();
+        Assert.True(
+            mounts.Any(m => m.Length == 2 && m[1] == composeKeys && named.Contains(m[0])),
+            $"deploy/compose.yaml keeps session keys in {composeKeys}, which no writable named volume holds");
+
+        // Kubernetes: every server container's keys on a writable mount of a ReadWriteMany claim, which all replicas share.
+        var claims = DeploymentFiles.KubernetesObjects().Where(o => DeploymentFiles.Text(o, "kind") == "PersistentVolumeClaim")
+            .ToDictionary(o => DeploymentFiles.Text(DeploymentFiles.Map(o, "metadata"), "name")!, o => o, StringComparer.Ordinal);
+        var servers = Containers().Where(c => DeploymentFiles.Sequence(c.Container, "args").Cast<YamlScalarNode>().FirstOrDefault()?.Value == "serve").ToList();
+        Assert.NotEmpty(servers);
+        foreach (var (name, container, pod, _) in servers)
+        {
+            var keys = DeploymentFiles.Sequence(container, "env").Cast<YamlMappingNode>()
+                .Where(v => DeploymentFiles.Text(v, "name") == KeysVariable).Select(v => DeploymentFiles.Text(v, "value")).SingleOrDefault() ?? imageKeys;
+            var mount = DeploymentFiles.Sequence(container, "volumeMounts").Cast<YamlMappingNode>()
+                .SingleOrDefault(m => Under(keys, DeploymentFiles.Text(m, "mountPath")!) && DeploymentFiles.Text(m, "readOnly") != "true");
+            Assert.True(mount is not null, $"{name} keeps session keys in {keys}, which no writable volume holds");
+            var volume = DeploymentFiles.Sequence(pod, "volumes").Cast<YamlMappingNode>().Single(v => DeploymentFiles.Text(v, "name") == DeploymentFiles.Text(mount, "name"));
+            var claim = DeploymentFiles.OptionalMap(volume, "persistentVolumeClaim") is { } pvc ? DeploymentFiles.Text(pvc, "claimName") : null;
+            Assert.True(claim is not null && claims.ContainsKey(claim), $"{name} keeps session keys on volume {DeploymentFiles.Text(volume, "name")}, which is not a claim of deploy/k8s: each replica (and each restart) would have keys of its own");
+            var modes = DeploymentFiles.Sequence(DeploymentFiles.Map(claims[claim], "spec"), "accessModes").Cast<YamlScalarNode>().Select(m => m.Value);
+            Assert.True(modes.Contains("ReadWriteMany"), $"{name}'s session keys claim {claim} is not ReadWriteMany: replicas on other nodes cannot share it");
         }
     }
 

@@ -48,7 +48,8 @@ public sealed class OperationsServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<OperationsServer> StartAsync()
+    /// <summary>Starts a server; <paramref name="configure"/> may change its options, <paramref name="builder"/> add to it.</summary>
+    public static async Task<OperationsServer> StartAsync(Func<TesseraServerOptions, TesseraServerOptions>? configure = null, Action<WebApplicationBuilder>? builder = null)
     {
         var root = Directory.CreateTempSubdirectory("tessera-ops-root-").FullName;
         var cache = Directory.CreateTempSubdirectory("tessera-ops-cache-").FullName;
@@ -64,7 +65,7 @@ public sealed class OperationsServer : IAsyncDisposable
 
         var metricsPort = FreePort();
         var options = new TesseraServerOptions { Root = root, CacheDirectory = cache, Cache = CacheMode.Both, MetricsPort = metricsPort, AdminToken = AdminToken };
-        var app = TesseraServer.Build(options, ["http://127.0.0.1:0"]);
+        var app = TesseraServer.Build(configure?.Invoke(options) ?? options, ["http://127.0.0.1:0"], builder);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new OperationsServer(app, root, cache, metricsPort);
     }

@@ -10,7 +10,10 @@ namespace Tessera.Server.Operations.Metrics;
 /// </summary>
 internal static class MetricLabels
 {
-    /// <summary>The response header the image endpoint names the cache tier in, beside <c>X-Tessera-Origin: cache</c>.</summary>
+    /// <summary>The response header that says where an image's bytes came from (see <see cref="SetOrigin"/>).</summary>
+    public const string OriginHeader = "X-Tessera-Origin";
+
+    /// <summary>The response header that names the cache tier, beside <c>X-Tessera-Origin: cache</c>.</summary>
     public const string CacheTierHeader = "X-Tessera-Cache";
 
     private static readonly string[] Statuses = [.. Enumerable.Range(0, 600).Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))];
@@ -18,14 +21,38 @@ internal static class MetricLabels
     public static string Status(int status) => status is >= 100 and < 600 ? Statuses[status] : "other";
 
     /// <summary>
-    /// Where the bytes came from, from the headers the image endpoint set: <c>stored-tile</c>, <c>jpeg-tiles</c>,
+    /// Says where an image answer's bytes came from, in the headers that <see cref="Origin"/>, the access log and clients
+    /// read: every route that answers an image (the Image API, Deep Zoom, Zoomify, IIP) sets them here, so all are
+    /// labelled alike. Returns the header's value.
+    /// </summary>
+    public static string SetOrigin(HttpResponse response, RenderedImage image)
+    {
+        var origin = image.Origin switch
+        {
+            RenderOrigin.StoredTile => "stored-tile",
+            RenderOrigin.Cache => "cache",
+            RenderOrigin.JpegTiles => "jpeg-tiles",
+            RenderOrigin.OpenJpeg => "openjpeg",
+            _ => "rendered",
+        };
+        response.Headers[OriginHeader] = origin;
+        if (image.Tier is { } tier)
+        {
+            response.Headers[CacheTierHeader] = Tier(tier);
+        }
+
+        return origin;
+    }
+
+    /// <summary>
+    /// Where the bytes came from, from the headers <see cref="SetOrigin"/> set: <c>stored-tile</c>, <c>jpeg-tiles</c>,
     /// <c>openjpeg</c>, <c>rendered</c>, <c>cache-memory</c>, <c>cache-disk</c>, <c>cache</c> (a tier that does not say
-    /// which), or <c>none</c> (not an image, or a legacy tile).
+    /// which), or <c>none</c> (not an image).
     /// </summary>
     public static string Origin(HttpResponse response)
     {
         var headers = response.Headers;
-        if (!headers.TryGetValue("X-Tessera-Origin", out var origin))
+        if (!headers.TryGetValue(OriginHeader, out var origin))
         {
             return "none";
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,54 +78,9 @@ public static class MetricsRegistration
             app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == Path);
         }
 
-        app.Use((context, next) =>
-        {
-            var start = Stopwatch.GetTimestamp();
-            Task task;
-            try
-            {
-                task = next(context);
-            }
-            catch
-            {
-                Record(context, failed: true, start, metrics, window);
-                throw;
-            }
-
-            // Most answers complete synchronously: counted without an async state machine.
-            if (task.IsCompletedSuccessfully)
-            {
-                Record(context, failed: false, start, metrics, window);
-                return Task.CompletedTask;
-            }
-
-            return Awaited(task, context, start, metrics, window);
-        });
+        var counting = new RequestCounting(metrics, window);
+        app.Use(counting.InvokeAsync);
         return app;
-    }
-
-    private static async Task Awaited(Task task, HttpContext context, long start, TesseraMetrics metrics, RequestWindow? window)
-    {
-        var failed = true;
-        try
-        {
-            await task.ConfigureAwait(false);
-            failed = false;
-        }
-        finally
-        {
-            Record(context, failed, start, metrics, window);
-        }
-    }
-
-    private static void Record(HttpContext context, bool failed, long start, TesseraMetrics metrics, RequestWindow? window)
-    {
-        var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-        metrics.Request(context, status, start);
-        if (window is not null && RequestRoute.Of(context).Identifier is { } identifier)
-        {
-            window.Add(identifier, status, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
     }
 
     private static Task NotFound(HttpContext context)

@@ -35,7 +35,7 @@ public sealed class TesseraMetrics : IDisposable
         _requests = Meter.CreateCounter<long>("tessera_requests", description: "Requests answered, by route kind (image, info, base, presentation, legacy, viewer, health, admin, other), status and origin of the bytes");
         _requestDuration = Meter.CreateHistogram("tessera_request_duration", "s", "Time from the request's arrival to its last byte handed to the server, by route kind and origin", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
         _renderDuration = Meter.CreateHistogram("tessera_render_duration", "s", "Time to produce an image's bytes (cache hits excluded), by the path that produced them: stored-tile, jpeg-tiles, openjpeg, libvips", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RenderBuckets });
-        _responseBytes = Meter.CreateCounter<long>("tessera_response", "By", "Response body bytes sent (as declared by Content-Length), by route kind");
+        _responseBytes = Meter.CreateCounter<long>("tessera_response", "By", "Response body bytes written (HEAD, 304 and 204 answers count none), by route kind");
 
         var tiers = CacheTiers.Of(pipeline.Cache);
         Meter.CreateObservableCounter("tessera_cache_hits", () => PerTier(tiers, m => m.Hits, d => d.Hits), description: "Derivative cache lookups answered, by tier (memory, disk)");
@@ -68,16 +68,20 @@ public sealed class TesseraMetrics : IDisposable
     /// <summary>This server's meter.</summary>
     public Meter Meter { get; }
 
-    /// <summary>Counts one answered request; <paramref name="start"/> is its <see cref="Stopwatch.GetTimestamp"/> at arrival.</summary>
-    public void Request(HttpContext context, int status, long start)
+    /// <summary>
+    /// Counts one answered request of route kind <paramref name="route"/> (<see cref="RequestRoute.KindOf"/>) that wrote
+    /// <paramref name="bodyBytes"/> of body; <paramref name="start"/> is its <see cref="Stopwatch.GetTimestamp"/> at arrival.
+    /// </summary>
+    public void Request(HttpContext context, string route, int status, long start, long bodyBytes)
     {
-        var route = new KeyValuePair<string, object?>("route", RequestRoute.KindOf(context));
+        ArgumentNullException.ThrowIfNull(context);
+        var routeLabel = new KeyValuePair<string, object?>("route", route);
         var origin = new KeyValuePair<string, object?>("origin", MetricLabels.Origin(context.Response));
-        _requests.Add(1, route, new KeyValuePair<string, object?>("status", MetricLabels.Status(status)), origin);
-        _requestDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, route, origin);
-        if (context.Response.ContentLength is { } length and > 0)
+        _requests.Add(1, routeLabel, new KeyValuePair<string, object?>("status", MetricLabels.Status(status)), origin);
+        _requestDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, routeLabel, origin);
+        if (bodyBytes > 0)
         {
-            _responseBytes.Add(length, route);
+            _responseBytes.Add(bodyBytes, routeLabel);
         }
     }
 
