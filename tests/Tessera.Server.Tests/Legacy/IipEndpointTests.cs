@@ -184,6 +184,7 @@ public sealed class IipEndpointTests(ServerFixture server)
         var servers = await server.Client.GetByteArrayAsync($"{Path}?FIF={TestImages.Pyramid}&QLT=90&JTL={top},{index}");
         var iiif = await server.Client.GetByteArrayAsync($"/iiif/3/{TestImages.Pyramid}/{tile.Region}/{tile.Size}/0/default.jpg");
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"JTL {top},{index}: {low.Length} bytes at QLT=20, {plain.Length} stored");
         Assert.Equal(iiif, plain);
         Assert.Equal(iiif, servers); // QLT at the server's own quality (90) changes nothing
         Assert.True(low.Length < plain.Length * 0.6, $"QLT=20 tile of {low.Length} bytes against {plain.Length} without QLT");

@@ -95,6 +95,8 @@ public sealed class IipsrvComparisonTests(ServerFixture server, IipsrvFixture ii
         var low = await SizesAsync(20);
         var high = await SizesAsync(95);
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"{command}: QLT=20 iipsrv {low.Theirs} Tessera {low.Ours}; QLT=95 iipsrv {high.Theirs} Tessera {high.Ours}");
+
         // Both libjpeg at the same quality: the same order and nearly the same sizes (the encoders' settings differ a little).
         Assert.True(low.Theirs < high.Theirs * 0.6 && low.Ours < high.Ours * 0.6, $"QLT=20 against 95: iipsrv {low.Theirs}/{high.Theirs}, Tessera {low.Ours}/{high.Ours}");
         Assert.InRange((double)low.Ours / low.Theirs, 0.6, 1.6);
