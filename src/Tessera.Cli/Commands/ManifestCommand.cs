@@ -74,8 +74,9 @@ internal static class ManifestCommand
                 }
                 else
                 {
-                    var (rows, errors) = MetadataCsv.Parse(await File.ReadAllTextAsync(csvFile.FullName, cancellationToken));
-                    problems.AddRange(errors.Select(e => $"{csvFile.Name}: {e}"));
+                    // The server's ManifestCsv reads it the same way (one reader, one mapping in PresentationBuilder).
+                    var (rows, errors) = MetadataCsvFile.Read(csvFile.FullName, "--csv");
+                    problems.AddRange(errors);
                     metadata = rows;
                 }
             }

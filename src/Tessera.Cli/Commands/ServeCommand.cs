@@ -38,6 +38,7 @@ internal static class ServeCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve /metrics (Prometheus text format) on this port only, instead of the main port; it answers nothing else." };
         var users = new Option<string?>("--users") { Description = "Users file of the login page (tessera user add writes it): names, roles, password hashes." };
         var access = new Option<string?>("--access") { Description = "A JSON file of access rules (public, login, degraded, hidden by identifier glob; see docs/access.md and deploy/access.sample.json). Enables the IIIF Authorization Flow services." };
+        var manifestCsv = new Option<string?>("--manifest-csv") { Description = "A CSV of descriptive metadata, as tessera manifest --csv takes: the on-the-fly Manifests get its labels and metadata; read again when it changes." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (see appsettings.sample.json). Environment variables like Tessera__Root also apply; flags win." };
 
         var command = new Command(
@@ -52,7 +53,7 @@ internal static class ServeCommand
               curl http://127.0.0.1:8182/iiif/3/photo.jpg/info.json
             """)
         {
-            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, pdfDpi, rights, cacheMaxAge, cache, cacheDir, cacheS3, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, access, config,
+            root, port, host, baseUrl, trustForwarded, maxWidth, maxHeight, maxArea, maxSourcePixels, maxDecodeMegabytes, maxStreamedPixels, pdfDpi, rights, cacheMaxAge, cache, cacheDir, cacheS3, kernel, colour, logFormat, accessLog, shutdownTimeout, rendering, renderRateLimit, metricsPort, users, access, manifestCsv, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -98,6 +99,7 @@ internal static class ServeCommand
                 MetricsPort = result.GetValue(metricsPort) ?? options.MetricsPort,
                 Users = result.GetValue(users) ?? options.Users,
                 Access = result.GetValue(access) is { } accessFile ? Path.GetFullPath(accessFile) : options.Access,
+                ManifestCsv = result.GetValue(manifestCsv) is { } csvFile ? Path.GetFullPath(csvFile) : options.ManifestCsv,
             };
 
             var errors = options.Validate();

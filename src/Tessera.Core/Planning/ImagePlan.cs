@@ -33,6 +33,13 @@ public sealed record ImagePlan(
     /// <summary>The limits the plan was made under; <c>max</c> in a canonical path means "fitted to these".</summary>
     public ServerLimits Limits { get; init; } = ServerLimits.Default;
 
+    /// <summary>
+    /// A JPEG quality (1..100) asked for by the request rather than the server's, or null (every IIIF request): IIP's
+    /// <c>QLT</c>, which iipsrv honours for every JPEG it sends. Set, it keeps a stored tile from being sent as it is
+    /// (the tile is decoded and encoded at this quality) and is part of <see cref="CacheKey"/>.
+    /// </summary>
+    public int? JpegQuality { get; init; }
+
     /// <summary>True when the output is larger than the region on either axis.</summary>
     public bool IsUpscaled => Width > Region.Width || Height > Region.Height;
 
@@ -55,7 +62,9 @@ public sealed record ImagePlan(
     /// than knowing the source's colour model here, and the cost is one duplicate derivative at most.
     /// The identifier is not part of it; the cache prefixes it.
     /// </summary>
-    public string CacheKey => $"{CanonicalRegion}/{Width},{Height}/{CanonicalRotation}/{Quality.Name()}.{Format.Extension()}";
+    public string CacheKey => JpegQuality is { } q
+        ? $"{CanonicalRegion}/{Width},{Height}/{CanonicalRotation}/{Quality.Name()}.{Format.Extension()};q={q}"
+        : $"{CanonicalRegion}/{Width},{Height}/{CanonicalRotation}/{Quality.Name()}.{Format.Extension()}";
 
     private string CanonicalRegion => IsFullRegion ? "full" : Region.ToString();
 

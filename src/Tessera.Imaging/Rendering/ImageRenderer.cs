@@ -133,7 +133,7 @@ public sealed class ImageRenderer
         }
 
         Rotate(chain, plan.Rotation, plan.Format);
-        var bytes = Encode(chain, plan.Format, embed);
+        var bytes = Encode(chain, plan.Format, embed, plan.JpegQuality);
         return new RenderedImage(bytes, plan.Format.MediaType(), chain.Current.Width, chain.Current.Height) { Origin = openJpeg ? RenderOrigin.OpenJpeg : RenderOrigin.Rendered };
     }
 
@@ -321,7 +321,8 @@ public sealed class ImageRenderer
     /// <param name="chain">The output-sized image.</param>
     /// <param name="format">The output format.</param>
     /// <param name="embed">An ICC profile to attach (<see cref="ColourPolicy.Embed"/>), or null.</param>
-    private byte[] Encode(VipsChain chain, ImageFormat format, byte[]? embed)
+    /// <param name="jpegQuality">The plan's own JPEG quality (<see cref="ImagePlan.JpegQuality"/>), or null for the options'.</param>
+    private byte[] Encode(VipsChain chain, ImageFormat format, byte[]? embed, int? jpegQuality)
     {
         var image = chain.Current;
         if (format is ImageFormat.Jpg or ImageFormat.Pdf && image.HasAlpha)
@@ -330,6 +331,6 @@ public sealed class ImageRenderer
             image = chain.Current;
         }
 
-        return Encoders.Encode(image, format, Options, embed);
+        return Encoders.Encode(image, format, jpegQuality is { } quality ? Options with { JpegQuality = quality } : Options, embed);
     }
 }

@@ -357,7 +357,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                     }
                 }
 
-                image = Encode(pixels.Span[(((window.Y - (firstRow * tileHeight)) * stride) + left)..], width, height, stride, bands, step);
+                image = Encode(pixels.Span[(((window.Y - (firstRow * tileHeight)) * stride) + left)..], width, height, stride, bands, step, plan.JpegQuality ?? options.JpegQuality);
                 return true;
             }
 
@@ -400,7 +400,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 throw new InvalidOperationException($"The tiles under the window made {reduction.NextRow} of {height} rows");
             }
 
-            image = Encode(target.Span, width, height, width * bands, bands, step);
+            image = Encode(target.Span, width, height, width * bands, bands, step, plan.JpegQuality ?? options.JpegQuality);
             return true;
         }
         finally
@@ -423,7 +423,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         int width = plan.Width, height = plan.Height;
         if (width == window.Width && height == window.Height)
         {
-            return Encode(pixels, width, height, stride, bands, step);
+            return Encode(pixels, width, height, stride, bands, step, plan.JpegQuality ?? options.JpegQuality);
         }
 
         var target = buffers.Rent((width * height * bands) + Reducer.Padding);
@@ -432,7 +432,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         {
             scratch = buffers.Rent(Reducer.ScratchBytes(window.Width, height, bands));
             Reducer.Reduce(pixels, window.Width, window.Height, stride, bands, target.Span, width, height, options.Kernel, scratch.Span);
-            return Encode(target.Span, width, height, width * bands, bands, step);
+            return Encode(target.Span, width, height, width * bands, bands, step, plan.JpegQuality ?? options.JpegQuality);
         }
         finally
         {
@@ -446,7 +446,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). Rented buffers go back to it with Return in the finally, which keeps or frees them.")]
-    private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands, ColourStep step)
+    private RenderedImage Encode(ReadOnlySpan<byte> pixels, int width, int height, int stride, int bands, ColourStep step, int quality)
     {
         var output = buffers.Rent(Vips.Jpeg.MaxEncodedBytes(width, height, bands));
         NativeBuffer? converted = null;
@@ -461,7 +461,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 stride = width * bands;
             }
 
-            var length = Vips.Jpeg.Encode(pixels, width, height, stride, bands, options.JpegQuality, output.Span);
+            var length = Vips.Jpeg.Encode(pixels, width, height, stride, bands, quality, output.Span);
             var jpeg = step.Profile is { } profile ? JpegIccMarkers.Embed(output.Span[..length], profile.Span) : output.Span[..length].ToArray();
             return new RenderedImage(jpeg, "image/jpeg", width, height) { Origin = RenderOrigin.JpegTiles };
         }

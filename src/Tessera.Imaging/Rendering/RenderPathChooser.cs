@@ -53,6 +53,12 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
             return decoded;
         }
 
+        if (plan.JpegQuality is not null)
+        {
+            // The stored bytes are at the quality they were written with: another one asked for is a decode and encode.
+            return decoded.Path == RenderPath.JpegTiles ? decoded with { Reason = RenderReason.JpegQuality } : decoded;
+        }
+
         if (colour == ColourHandling.Transform)
         {
             // The stored bytes are the source's colours: a converted tile is decoded, transformed and encoded.

@@ -77,4 +77,7 @@ public enum RenderReason
 
     /// <summary>Libvips: a reduction steeper than <see cref="JpegTileRenderer.MaxReduction"/> on an axis (libvips box-shrinks first).</summary>
     SteepReduction,
+
+    /// <summary>JpegTiles: the plan is exactly one stored tile, but the request asked for its own JPEG quality (IIP's <c>QLT</c>): decoded and encoded at it.</summary>
+    JpegQuality,
 }

@@ -66,6 +66,7 @@ public static class TesseraServer
         services.AddSingleton(new MemoryReleaser(pipeline, TimeSpan.FromMilliseconds(500)));
         services.AddSingleton<PublicUrls>();
         services.AddSingleton(new PresentationSource(pipeline.Catalog));
+        services.AddSingleton(provider => new ManifestMetadata(options.ManifestCsv, provider.GetRequiredService<ILogger<ManifestMetadata>>()));
         services.AddSingleton<ListingReport>();
         var readiness = new Readiness(pipeline, diskCache);
         services.AddSingleton(readiness);

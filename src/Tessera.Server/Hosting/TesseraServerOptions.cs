@@ -245,6 +245,14 @@ public sealed record TesseraServerOptions
     public string IipPath { get; init; } = "/fcgi-bin/iipsrv.fcgi";
 
     /// <summary>
+    /// A CSV of descriptive metadata, as <c>tessera manifest --csv</c> takes (an <c>identifier</c> column, then
+    /// <c>label</c>, <c>summary</c>, <c>rights</c>, <c>requiredStatement</c>, <c>navDate</c> and metadata columns): the
+    /// on-the-fly Manifests and Collection get the labels and metadata the generated ones would. Read again when it
+    /// changes. Unset: labels from folder and file names.
+    /// </summary>
+    public string? ManifestCsv { get; init; }
+
+    /// <summary>
     /// A second port (on the same host) for <c>/metrics</c>, which is then served there only, and that port answers
     /// nothing else: keeps the scrape off a public port. Unset: <c>/metrics</c> is on the main port.
     /// </summary>
@@ -446,6 +454,12 @@ public sealed record TesseraServerOptions
         }
 
         errors.AddRange(AuthenticationValidation.Problems(this));
+
+        if (ManifestCsv is not null)
+        {
+            // A bad file stops the start with its rows' problems (a bad edit later keeps the rows read before).
+            errors.AddRange(Imaging.Presentation.MetadataCsvFile.Read(ManifestCsv, "ManifestCsv (--manifest-csv)").Errors);
+        }
 
         if (Access is not null && Tessera.Server.Access.AccessRules.Load(Access).Problem is { } accessProblem)
         {

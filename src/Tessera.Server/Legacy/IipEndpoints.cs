@@ -20,13 +20,18 @@ namespace Tessera.Server.Legacy;
 /// it); <c>OBJ=IIP,1.0</c>, <c>IIP-server</c>, <c>Max-size</c>, <c>Tile-size</c>, <c>Resolution-number</c> and
 /// <c>Resolutions</c> add lines to a text answer (<c>application/vnd.netfpx</c>, CRLF lines, iipsrv's words);
 /// <c>JTL=r,n</c> answers tile n of resolution r (<see cref="IipGeometry"/>); <c>WID</c>, <c>HEI</c>, <c>RGN</c> and
-/// <c>QLT</c> set the view that <c>CVT=jpeg</c> answers. Every image is an ordinary IIIF request through the shared
-/// pipeline, so limits, caches and source checks are the Image API's.
+/// <c>QLT</c> set the view that <c>CVT=jpeg</c> answers; <c>QLT</c> sets the JPEG quality of what follows it, tiles and
+/// views alike, as in iipsrv. Every image is an ordinary IIIF request through the shared pipeline, so limits, caches and
+/// source checks are the Image API's.
 /// </summary>
 /// <remarks>
-/// Differences from iipsrv, on purpose: <c>QLT</c> is accepted (0..100, as iipsrv clamps it) but the JPEG quality is the
-/// server's <see cref="TesseraServerOptions.JpegQuality"/>, so one view is one cache entry; error bodies never name a
-/// path on the server's disk; values that are not numbers count as 0 rather than whatever C's <c>atoi</c> makes of them.
+/// <c>QLT</c> as iipsrv takes it: a whole number clamped to 0..100 (libjpeg makes 0 into 1; so does this). iipsrv decodes
+/// and encodes every tile, so its tiles are always at the asked quality; here a stored tile is sent as it is unless a
+/// <c>QLT</c> other than the server's <see cref="TesseraServerOptions.JpegQuality"/> asks otherwise (then it is decoded and
+/// encoded at that quality, and cached under its own key). A <c>QLT</c> equal to the server's is no <c>QLT</c>: one image,
+/// one cache entry, stored tiles still sent as they are. IIPMooViewer sends <c>QLT</c> only for its navigation image.
+/// Differences from iipsrv, on purpose: error bodies never name a path on the server's disk; values that are not numbers
+/// count as 0 rather than whatever C's <c>atoi</c> makes of them.
 /// </remarks>
 internal static class IipEndpoints
 {
@@ -44,6 +49,7 @@ internal static class IipEndpoints
         var protocol = false;
         double left = 0, top = 0, width = 1, height = 1;
         int requestedWidth = 0, requestedHeight = 0;
+        int? quality = null;
 
         foreach (var (command, argument) in Commands(context.Request.QueryString.Value))
         {
@@ -112,7 +118,12 @@ internal static class IipEndpoints
                     break;
 
                 case "qlt":
-                    // Accepted, as iipsrv accepts any number (it clamps to 0..100); the server's JPEG quality is used.
+                    // iipsrv ignores an empty QLT; any other value is atoi'd and clamped.
+                    if (argument.Length > 0)
+                    {
+                        quality = Quality(argument, options.JpegQuality);
+                    }
+
                     break;
 
                 case "jtl":
@@ -137,7 +148,7 @@ internal static class IipEndpoints
 
                     // A tile of the grid OBJ answers describe: what anyone may render (a CVT view is not).
                     RenderAdmission.MarkListed(context);
-                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, metrics, identifier!, tile, ErrorResults.Iip);
+                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, metrics, identifier!, tile, ErrorResults.Iip, quality);
 
                 case "cvt":
                     if (source is null)
@@ -149,7 +160,7 @@ internal static class IipEndpoints
                     var view = Geometry(source).View(left, top, width, height, requestedWidth, requestedHeight, Math.Min(IipGeometry.DefaultMaxCvt, Math.Max(pipeline.Limits.MaxWidth, pipeline.Limits.MaxHeight)));
                     var name = Path.GetFileNameWithoutExtension(identifier!.Split('/')[^1]);
                     context.Response.Headers.ContentDisposition = $"inline;filename=\"{Uri.EscapeDataString(name)}.jpg\"";
-                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, metrics, identifier, view, ErrorResults.Iip);
+                    return await LegacyEndpoints.RenderAsync(context, pipeline, options, metrics, identifier, view, ErrorResults.Iip, quality);
 
                 default:
                     // iipsrv ignores commands it does not know.
@@ -200,6 +211,27 @@ internal static class IipEndpoints
         pipeline.Catalog.Resolver.IdentifierProblem(identifier) is { } problem
             ? IiifError.BadRequest("FIF", problem)
             : pipeline.Catalog.Describe(identifier);
+
+    /// <summary>
+    /// The JPEG quality a <c>QLT</c> value asks for: clamped to 0..100 as iipsrv's <c>JPEGCompressor::setQuality</c> does,
+    /// 0 made 1 as libjpeg's <c>jpeg_quality_scaling</c> does; null when it is <paramref name="serverQuality"/> (no change).
+    /// </summary>
+    internal static int? Quality(string argument, int serverQuality)
+    {
+        // C's atoi: an optional sign and the digits that follow it; nothing readable is 0, too many digits saturate.
+        var text = argument.Trim();
+        var sign = text.StartsWith('-') ? -1 : 1;
+        var digits = text.TrimStart('+', '-');
+        var length = 0;
+        while (length < digits.Length && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        var value = length == 0 ? 0 : length > 9 ? int.MaxValue : int.Parse(digits[..length], CultureInfo.InvariantCulture);
+        var quality = Math.Clamp(sign * value, 1, 100);
+        return quality == serverQuality ? null : quality;
+    }
 
     private static int Whole(string text) =>
         int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : 0;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Iiif;
+using Tessera.Core.Planning;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Sources;
 using Tessera.Server.Access;
@@ -130,8 +131,10 @@ public static class LegacyEndpoints
     /// <summary>
     /// Renders a legacy tile as the IIIF request it is; errors become responses through <paramref name="errors"/>. The
     /// answer says where its bytes came from and its render time is recorded, as the Image API's are.
+    /// <paramref name="jpegQuality"/> (IIP's <c>QLT</c>) asks for a JPEG quality other than the server's
+    /// (<see cref="ImagePlan.JpegQuality"/>); null renders as the Image API does.
     /// </summary>
-    internal static async Task<IResult> RenderAsync(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, TesseraMetrics metrics, string identifier, LegacyTile tile, Func<IiifError, IResult>? errors = null)
+    internal static async Task<IResult> RenderAsync(HttpContext context, ImagePipeline pipeline, TesseraServerOptions options, TesseraMetrics metrics, string identifier, LegacyTile tile, Func<IiifError, IResult>? errors = null, int? jpegQuality = null)
     {
         errors ??= ErrorResults.From;
         // An ordinary IIIF 3.0 request: parsed, planned and rendered by the one pipeline the Image API uses.
@@ -142,12 +145,13 @@ public static class LegacyEndpoints
         }
 
         var renderStart = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (!(await pipeline.RenderAsync(planned.Plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
+        var plan = jpegQuality is null ? planned.Plan : planned.Plan with { JpegQuality = jpegQuality };
+        if (!(await pipeline.RenderAsync(plan, planned.Source, context.RequestAborted)).TryGetValue(out var image, out error))
         {
             if (SourceCatalog.IsChanging(error) && context.Items.TryAdd(typeof(SourceCatalog), null))
             {
                 // The source was replaced while it was read: once more, planned against the new version.
-                return await RenderAsync(context, pipeline, options, metrics, identifier, tile, errors);
+                return await RenderAsync(context, pipeline, options, metrics, identifier, tile, errors, jpegQuality);
             }
 
             return errors(error);

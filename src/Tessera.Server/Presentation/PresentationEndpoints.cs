@@ -15,7 +15,7 @@ namespace Tessera.Server.Presentation;
 /// <summary>
 /// Presentation API 3.0 documents built on the fly from the image root: <c>/iiif/presentation/collection.json</c> and
 /// <c>/iiif/presentation/{object path}/manifest.json</c> (see <see cref="PresentationUrls"/>), with CORS and the JSON-LD
-/// media type when asked for.
+/// media type when asked for; labels and metadata from <see cref="ManifestMetadata"/> (<c>ManifestCsv</c>) when set.
 /// </summary>
 public static class PresentationEndpoints
 {
@@ -43,7 +43,7 @@ public static class PresentationEndpoints
         CollectionLabel = PresentationSource.CollectionLabel(options.Root),
     };
 
-    private static IResult Handle(HttpContext context, ImagePipeline pipeline, PresentationSource source, PublicUrls urls, TesseraServerOptions options)
+    private static IResult Handle(HttpContext context, ImagePipeline pipeline, PresentationSource source, PublicUrls urls, TesseraServerOptions options, ManifestMetadata metadata)
     {
         IiifHeaders.Cors(context.Response);
         var segments = RawRequestPath.Segments(context, Prefix) ?? [];
@@ -53,7 +53,7 @@ public static class PresentationEndpoints
         {
             var listing = Access.AccessPolicy.Visible(context, source.List(context.RequestAborted));
             ListingReport.Report(context, listing);
-            document = PresentationBuilder.Collection(PresentationSource.Objects(listing), presentation);
+            document = PresentationBuilder.Collection(PresentationSource.Objects(listing), presentation, metadata.Current);
         }
         else if (segments.Length >= 2 && segments[^1] == "manifest.json")
         {
@@ -69,7 +69,7 @@ public static class PresentationEndpoints
                 return ErrorResults.From(error);
             }
 
-            document = PresentationBuilder.Manifest(obj, canvases, presentation);
+            document = PresentationBuilder.Manifest(obj, canvases, presentation, metadata.Current.GetValueOrDefault(obj.Id));
         }
         else
         {

@@ -63,6 +63,21 @@ public sealed class RenderPathChooserTests
     }
 
     [Theory]
+    [InlineData("0,0,256,256", "256,256")]
+    [InlineData("768,512,232,188", "232,188")] // an edge tile
+    public void A_stored_tile_asked_at_its_own_jpeg_quality_is_decoded_and_encoded(string region, string size)
+    {
+        var source = Pyramid();
+        var request = ImageRequestParser.Parse(ApiVersion.V3, "p", region, size, "0", "default.jpg").Value;
+        var plan = ImagePlanner.Plan(request, source.Info, ServerLimits.Default).Value;
+        var chooser = new RenderPathChooser(RenderOptions.Default, libjpegTurbo: true, lcms: true);
+
+        Assert.Equal(RenderPath.StoredTile, chooser.Choose(plan, source).Path);
+        Assert.Equal((RenderPath.JpegTiles, RenderReason.JpegQuality), (chooser.Choose(plan with { JpegQuality = 40 }, source).Path, chooser.Choose(plan with { JpegQuality = 40 }, source).Reason));
+        Assert.NotEqual(plan.CacheKey, (plan with { JpegQuality = 40 }).CacheKey);
+    }
+
+    [Theory]
     [InlineData(ColourPolicy.Convert, true, "0,0,256,256", "256,256", RenderPath.JpegTiles, RenderReason.ColourTransform, ColourHandling.Transform)]
     [InlineData(ColourPolicy.Convert, true, "100,100,600,500", "!300,300", RenderPath.JpegTiles, RenderReason.NotOneTile, ColourHandling.Transform)]
     [InlineData(ColourPolicy.Convert, false, "0,0,256,256", "256,256", RenderPath.JpegTiles, RenderReason.ColourTransform, ColourHandling.Transform)] // matrix/TRC: managed, no LittleCMS needed

@@ -6,8 +6,8 @@ namespace Tessera.Server.Tests.Fixtures;
 
 /// <summary>
 /// One iipsrv 1.1 (Debian's <c>iipimage-server</c>) under lighttpd's FastCGI, as the benchmark runs it, started on first
-/// use for a root and stopped with its FastCGI processes at the end of the class. Tests using it are skipped when iipsrv
-/// or lighttpd is not installed.
+/// use for a root and stopped with its FastCGI processes at the end of the class, with <c>CORS=*</c> as a site whose
+/// viewer page lives on another host sets it. Tests using it are skipped when iipsrv or lighttpd is not installed.
 /// </summary>
 public sealed class IipsrvFixture : IDisposable
 {
@@ -58,7 +58,7 @@ public sealed class IipsrvFixture : IDisposable
                 "check-local" => "disable",
                 "max-procs" => 1,
                 "bin-path" => "{{Binary}}",
-                "bin-environment" => ( "FILESYSTEM_PREFIX" => "{{root}}/", "JPEG_QUALITY" => "90", "VERBOSITY" => "0" )
+                "bin-environment" => ( "FILESYSTEM_PREFIX" => "{{root}}/", "JPEG_QUALITY" => "90", "VERBOSITY" => "0", "CORS" => "*" )
             )))
             """);
         _lighttpd = Process.Start(new ProcessStartInfo(Lighttpd, ["-D", "-f", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;

@@ -166,6 +166,63 @@ public sealed class IipEndpointTests(ServerFixture server)
         Assert.DoesNotContain(server.Root, body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)] // an interior tile: its stored bytes are sent as they are
+    [InlineData(true)] // an edge tile: cropped from its stored frame, and cached
+    public async Task Qlt_sets_a_tiles_quality_and_without_it_the_stored_tile_is_sent(bool edge)
+    {
+        var geometry = await GeometryAsync(TestImages.Pyramid);
+        var top = geometry.ResolutionCount - 1;
+        var (columns, rows) = geometry.TileCount(top);
+        var index = edge ? (columns * rows) - 1 : 0;
+        var tile = geometry.Tile(top, index)!.Value;
+        var jtl = $"{Path}?FIF={TestImages.Pyramid}&JTL={top},{index}";
+
+        // Asked at a low quality first, so a cache that kept it under the plain tile's key would show below.
+        var low = await server.Client.GetByteArrayAsync($"{Path}?FIF={TestImages.Pyramid}&QLT=20&JTL={top},{index}");
+        var plain = await server.Client.GetByteArrayAsync(jtl);
+        var servers = await server.Client.GetByteArrayAsync($"{Path}?FIF={TestImages.Pyramid}&QLT=90&JTL={top},{index}");
+        var iiif = await server.Client.GetByteArrayAsync($"/iiif/3/{TestImages.Pyramid}/{tile.Region}/{tile.Size}/0/default.jpg");
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"JTL {top},{index}: {low.Length} bytes at QLT=20, {plain.Length} stored");
+        Assert.Equal(iiif, plain);
+        Assert.Equal(iiif, servers); // QLT at the server's own quality (90) changes nothing
+        Assert.True(low.Length < plain.Length * 0.6, $"QLT=20 tile of {low.Length} bytes against {plain.Length} without QLT");
+        using var lowImage = VipsImage.NewFromBuffer(low);
+        using var plainImage = VipsImage.NewFromBuffer(plain);
+        Assert.Equal((plainImage.Width, plainImage.Height), (lowImage.Width, lowImage.Height));
+        Assert.InRange(PixelMeasures.Psnr(lowImage, plainImage), 24, 40);
+    }
+
+    [Fact]
+    public async Task Qlt_sets_a_views_quality()
+    {
+        async Task<byte[]> View(string qlt) => await server.Client.GetByteArrayAsync($"{Path}?FIF={TestImages.Pyramid}&WID=500{qlt}&CVT=jpeg");
+
+        var low = await View("&QLT=30");
+        var plain = await View(string.Empty);
+        var high = await View("&QLT=98");
+
+        Assert.Equal(plain, await View("&QLT=90"));
+        Assert.True(low.Length < plain.Length && plain.Length < high.Length, $"sizes at QLT=30, none, 98: {low.Length}, {plain.Length}, {high.Length}");
+        using var lowImage = VipsImage.NewFromBuffer(low);
+        using var highImage = VipsImage.NewFromBuffer(high);
+        Assert.Equal((500, highImage.Height), (lowImage.Width, lowImage.Height));
+    }
+
+    [Theory]
+    [InlineData("50", 50)]
+    [InlineData("75abc", 75)] // atoi reads the leading digits
+    [InlineData(" 60 ", 60)]
+    [InlineData("0", 1)] // libjpeg's floor
+    [InlineData("-5", 1)]
+    [InlineData("150", 100)]
+    [InlineData("99999999999999", 100)]
+    [InlineData("abc", 1)] // atoi: 0
+    [InlineData("90", null)] // the server's own quality
+    public void Qlt_values_are_read_and_clamped_as_iipsrv_reads_them(string argument, int? expected) =>
+        Assert.Equal(expected, Tessera.Server.Legacy.IipEndpoints.Quality(argument, serverQuality: 90));
+
     [Fact]
     public void Query_commands_keep_their_order_and_decode_their_values() =>
         Assert.Equal(

@@ -81,6 +81,28 @@ public sealed class IipsrvComparisonTests(ServerFixture server, IipsrvFixture ii
         Assert.InRange(ours.Height - theirs.Height, -1, 1);
     }
 
+    [Theory]
+    [InlineData("JTL=2,1")]
+    [InlineData("WID=400&CVT=jpeg")]
+    public async Task Qlt_changes_sizes_as_it_does_in_iipsrv(string command)
+    {
+        async Task<(int Ours, int Theirs)> SizesAsync(int quality)
+        {
+            var query = $"FIF={TestImages.Pyramid}&QLT={quality}&{command}";
+            return ((await GetAsync(server.Client, query)).Body.Length, (await GetAsync(Iipsrv, query)).Body.Length);
+        }
+
+        var low = await SizesAsync(20);
+        var high = await SizesAsync(95);
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{command}: QLT=20 iipsrv {low.Theirs} Tessera {low.Ours}; QLT=95 iipsrv {high.Theirs} Tessera {high.Ours}");
+
+        // Both libjpeg at the same quality: the same order and nearly the same sizes (the encoders' settings differ a little).
+        Assert.True(low.Theirs < high.Theirs * 0.6 && low.Ours < high.Ours * 0.6, $"QLT=20 against 95: iipsrv {low.Theirs}/{high.Theirs}, Tessera {low.Ours}/{high.Ours}");
+        Assert.InRange((double)low.Ours / low.Theirs, 0.6, 1.6);
+        Assert.InRange((double)high.Ours / high.Theirs, 0.6, 1.6);
+    }
+
     private static async Task<(int Status, string? Type, byte[] Body)> GetAsync(HttpClient client, string query)
     {
         using var response = await client.GetAsync($"{Path}?{query}");
