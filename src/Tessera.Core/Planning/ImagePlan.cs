@@ -40,6 +40,13 @@ public sealed record ImagePlan(
     /// </summary>
     public int? JpegQuality { get; init; }
 
+    /// <summary>
+    /// Rectangles to black out before any scaling (an access rule's <c>redact</c>), in full-resolution displayed pixels,
+    /// clipped to the image: the whole image's boxes, not only those in <see cref="Region"/>, so every derivative of an
+    /// image is keyed by the same redaction. Empty (the default) for images without.
+    /// </summary>
+    public IReadOnlyList<PixelRect> Redactions { get; init; } = [];
+
     /// <summary>True when the output is larger than the region on either axis.</summary>
     public bool IsUpscaled => Width > Region.Width || Height > Region.Height;
 

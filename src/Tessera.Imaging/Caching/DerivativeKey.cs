@@ -18,10 +18,17 @@ public static class DerivativeKey
     /// The server's colour policy: for a source whose profile is not sRGB, embedding and converting give other bytes,
     /// so a cache kept across a change of policy never answers with the other one.
     /// </param>
-    public static string Of(ImagePlan plan, SourceDescription source, ColourPolicy colour = ColourPolicy.Convert) =>
-        colour == ColourPolicy.Embed && !source.IsSrgb
+    /// <remarks>
+    /// A plan with redactions (<see cref="ImagePlan.Redactions"/>) has them in its key: derivatives cached before a box
+    /// was added to the access rules (in a disk or shared cache that outlives the server) are never served after it.
+    /// </remarks>
+    public static string Of(ImagePlan plan, SourceDescription source, ColourPolicy colour = ColourPolicy.Convert)
+    {
+        var key = colour == ColourPolicy.Embed && !source.IsSrgb
             ? $"{plan.Identifier}\n{source.Source.Version}\n{plan.CacheKey}\nembed"
             : $"{plan.Identifier}\n{source.Source.Version}\n{plan.CacheKey}";
+        return plan.Redactions.Count == 0 ? key : key + "\nredact=" + string.Join(';', plan.Redactions);
+    }
 
     /// <summary>The identifier a key belongs to.</summary>
     public static string IdentifierOf(string key) => key[..key.IndexOf('\n', StringComparison.Ordinal)];

@@ -83,8 +83,20 @@ public sealed class ImagePipeline
             return SourceCatalog.TooLarge(request.Identifier, reason);
         }
 
+        if (Redactions?.Invoke(request.Identifier) is { Count: > 0 } boxes)
+        {
+            plan = plan with { Redactions = [.. boxes.Select(b => b.Resolve(source.Info.Width, source.Info.Height)).OfType<PixelRect>()] };
+        }
+
         return (plan, source);
     }
+
+    /// <summary>
+    /// The redaction boxes of an identifier (the server's access rules), drawn black on every image planned here before
+    /// any scaling, on every render path, and part of the derivative key. Null (the default, batch work, and a server
+    /// whose rules redact nothing): nothing is asked. Set once, at start.
+    /// </summary>
+    public Func<string, IReadOnlyList<RedactionBox>>? Redactions { get; set; }
 
     /// <summary>
     /// The image of a plan, by the path <see cref="RenderPathChooser"/> chooses (reported on the image with its reason):

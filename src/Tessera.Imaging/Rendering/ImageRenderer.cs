@@ -102,7 +102,15 @@ public sealed class ImageRenderer
         // once the image is output-sized.
         var swap = info.SwapsAxes;
         var opened = chain.First;
-        var top = whole ? Crop(chain, Orientation.ToStored(plan.Region, info), swap ? info.Height : info.Width, swap ? info.Width : info.Height, plan.IsFullRegion) : path.Window.Y;
+        int fullWidth = swap ? info.Height : info.Width, fullHeight = swap ? info.Width : info.Height;
+        var top = whole ? Crop(chain, Orientation.ToStored(plan.Region, info), fullWidth, fullHeight, plan.IsFullRegion) : path.Window.Y;
+        if (plan.Redactions.Count > 0)
+        {
+            // Black boxes on the level's pixels, before anything scales them (docs/access.md, "Redaction").
+            var window = whole ? LevelWindow.Of(Orientation.ToStored(plan.Region, info), opened.Width, opened.Height, fullWidth, fullHeight, plan.IsFullRegion) : path.Window;
+            Redactor.Draw(chain, Redactor.InWindow(plan, source, whole ? opened.Width : plan.Level.Width, whole ? opened.Height : plan.Level.Height, window));
+        }
+
         if (top > 0 && !LevelOpener.IsRandomAccess(source, plan.Level))
         {
             // A streaming read must decode the rows above the region anyway; walking it down to them in steps keeps

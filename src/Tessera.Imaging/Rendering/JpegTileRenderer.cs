@@ -74,6 +74,8 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             return false;
         }
 
+        // The plan's redactions in the window's pixels: drawn black on the decoded tiles before any reduction.
+        var boxes = Redactor.InWindow(plan, source, directory.ImageWidth, directory.ImageLength, window);
         try
         {
             if (held is not null)
@@ -87,11 +89,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 VerifyTiles(source, directory, window, cancellationToken);
                 var stride = held.Width * bands;
                 var pixels = held.MemoryPixels[((window.Y * stride) + (window.X * bands))..];
-                image = Finish(plan, pixels, window, stride, bands, step);
+                image = boxes.Count == 0 ? Finish(plan, pixels, window, stride, bands, step) : FinishRedacted(plan, pixels, window, stride, bands, step, boxes);
                 return true;
             }
 
-            return TryDecodeTiles(plan, source, directory, window, step, out image, cancellationToken);
+            return TryDecodeTiles(plan, source, directory, window, step, boxes, out image, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException && e is not RemoteStoreException)
         {
@@ -271,7 +273,7 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
         // A TiffFormatException (the tile's bytes lie past the end of the file) goes up: a tile read short is damage.
     }
 
-    private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, ColourStep step, out RenderedImage image, CancellationToken cancellationToken)
+    private bool TryDecodeTiles(ImagePlan plan, SourceDescription source, TiffDirectory directory, PixelRect window, ColourStep step, IReadOnlyList<PixelRect> boxes, out RenderedImage image, CancellationToken cancellationToken)
     {
         image = null!;
         int tileWidth = directory.TileWidth, tileHeight = directory.TileLength, bands = directory.SamplesPerPixel;
@@ -357,7 +359,9 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                     }
                 }
 
-                image = Encode(pixels.Span[(((window.Y - (firstRow * tileHeight)) * stride) + left)..], width, height, stride, bands, step, plan.JpegQuality ?? options.JpegQuality);
+                var windowPixels = pixels.Span[(((window.Y - (firstRow * tileHeight)) * stride) + left)..];
+                Redactor.Blacken(windowPixels, stride, bands, 0, 0, window.Width, window.Height, boxes);
+                image = Encode(windowPixels, width, height, stride, bands, step, plan.JpegQuality ?? options.JpegQuality);
                 return true;
             }
 
@@ -392,7 +396,11 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
                 // The window's rows in the band.
                 var top = Math.Max(bandTop, 0);
                 var bottom = Math.Min(bandTop + bandRows, window.Height);
-                reduction.Feed(pixels.Span[(((top - bandTop) * stride) + left)..], top, bottom - top, stride, target.Span, scratch.Span);
+                var bandPixels = pixels.Span[(((top - bandTop) * stride) + left)..];
+
+                // Rows kept from the tile row before were blackened then; again costs nothing where no box is.
+                Redactor.Blacken(bandPixels, stride, bands, 0, top, window.Width, bottom - top, boxes);
+                reduction.Feed(bandPixels, top, bottom - top, stride, target.Span, scratch.Span);
             }
 
             if (!reduction.IsComplete)
@@ -442,6 +450,28 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
             }
 
             buffers.Return(target);
+        }
+    }
+
+    /// <summary>As <see cref="Finish"/>, for a window of a level held decoded (shared, never written) with boxes to black out: on a copy of the window.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Owner: the buffer pool (buffers). The rented copy goes back to it with Return in the finally.")]
+    private RenderedImage FinishRedacted(ImagePlan plan, ReadOnlySpan<byte> pixels, PixelRect window, int stride, int bands, ColourStep step, IReadOnlyList<PixelRect> boxes)
+    {
+        var rowBytes = window.Width * bands;
+        var copy = buffers.Rent(rowBytes * window.Height);
+        try
+        {
+            for (var row = 0; row < window.Height; row++)
+            {
+                pixels.Slice(row * stride, rowBytes).CopyTo(copy.Span[(row * rowBytes)..]);
+            }
+
+            Redactor.Blacken(copy.Span, rowBytes, bands, 0, 0, window.Width, window.Height, boxes);
+            return Finish(plan, copy.Span, window, rowBytes, bands, step);
+        }
+        finally
+        {
+            buffers.Return(copy);
         }
     }
 

@@ -20,6 +20,7 @@ namespace Tessera.Imaging.Rendering;
 /// <see cref="JpegTileRenderer.MaxRegionPixels"/> (decoded whole here, streamed by libvips), go to libvips.</item>
 /// <item><see cref="RenderPath.Libvips"/>: everything else, with the first condition that ruled the others out.</item>
 /// </list>
+/// A stored tile that a redaction box reaches (<see cref="ImagePlan.Redactions"/>) is decoded instead, so the box is drawn.
 /// Both JPEG tile paths need jpg out, default or colour quality, no rotation or mirroring, an upright source whose
 /// colours can be handled on the way (<see cref="ColourFor"/>), and a tiled level of 8-bit grey, RGB or YCbCr JPEG
 /// tiles. What can only be known from the bytes (a damaged or sparse tile) is not decided here: those paths decline
@@ -57,6 +58,12 @@ public sealed class RenderPathChooser(RenderOptions options, bool? libjpegTurbo 
         {
             // The stored bytes are at the quality they were written with: another one asked for is a decode and encode.
             return decoded.Path == RenderPath.JpegTiles ? decoded with { Reason = RenderReason.JpegQuality } : decoded;
+        }
+
+        if (plan.Redactions.Count > 0 && Redactor.InWindow(plan, source, directory.ImageWidth, directory.ImageLength, LevelWindow.Of(plan.Region, directory.ImageWidth, directory.ImageLength, source.Info.Width, source.Info.Height, plan.IsFullRegion)).Count > 0)
+        {
+            // The stored bytes show what a redaction box hides: the tile is decoded and the box drawn (tiles clear of every box still pass through).
+            return decoded.Path == RenderPath.JpegTiles ? decoded with { Reason = RenderReason.Redacted } : decoded;
         }
 
         if (colour == ColourHandling.Transform)

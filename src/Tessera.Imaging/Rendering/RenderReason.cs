@@ -51,6 +51,9 @@ public enum RenderReason
     /// <summary>JpegTiles: the plan is exactly one stored tile, but its colours are transformed to sRGB (<see cref="Colour.ColourPolicy.Convert"/>).</summary>
     ColourTransform,
 
+    /// <summary>JpegTiles: the plan is exactly one stored tile, but a redaction box reaches it: decoded, the box drawn black, encoded.</summary>
+    Redacted,
+
     /// <summary>Libvips: the level is stored in strips, not tiles.</summary>
     NotTiled,
 

@@ -21,7 +21,8 @@ public static class AccessMiddleware
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         // A CORS preflight carries no credentials by design and shows nothing: it is answered as for any image.
-        if (HttpMethods.IsOptions(context.Request.Method) || context.RequestServices.GetService<AccessPolicy>() is not { } policy || Target(context) is not { } target)
+        // No rules (only the auth services of Rendering: authorised): nothing to decide.
+        if (HttpMethods.IsOptions(context.Request.Method) || context.RequestServices.GetService<AccessPolicy>() is not { Rules.Rules.Count: > 0 } policy || Target(context) is not { } target)
         {
             await next(context).ConfigureAwait(false);
             return;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Tessera.Core.Planning;
 using Tessera.Imaging.Rendering;
 
 namespace Tessera.Server.Access;
@@ -31,6 +32,12 @@ public sealed record AccessRule
     public string Heading { get; init; } = "Please log in";
 
     public string Note { get; init; } = "This image is available to authorised users; log in to see it.";
+
+    /// <summary>
+    /// Boxes blacked out of the image for everyone, administrators included, before any scaling (docs/access.md,
+    /// "Redaction"); empty for none. Any kind of rule may carry them.
+    /// </summary>
+    public IReadOnlyList<RedactionBox> Redact { get; init; } = [];
 
     /// <summary>The line of the rules file the rule starts on, for messages.</summary>
     public int Line { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tessera.Core.Planning;
 using Tessera.Imaging.Rendering;
 
 namespace Tessera.Server.Access;
@@ -12,7 +13,7 @@ namespace Tessera.Server.Access;
 /// </summary>
 public sealed class AccessRules
 {
-    private static readonly string[] RuleKeys = ["match", "access", "roles", "maxSize", "watermark", "profile", "label", "heading", "note"];
+    private static readonly string[] RuleKeys = ["match", "access", "roles", "maxSize", "watermark", "profile", "label", "heading", "note", "redact"];
     private static readonly string[] WatermarkKeys = ["text", "image", "position", "opacity", "size"];
 
     public AccessRules(IReadOnlyList<AccessRule> rules, string adminRole = "admin")
@@ -20,7 +21,14 @@ public sealed class AccessRules
         ArgumentNullException.ThrowIfNull(rules);
         Rules = rules;
         AdminRole = adminRole;
+        HasRedactions = rules.Any(r => r.Redact.Count > 0);
     }
+
+    /// <summary>Whether any rule redacts: else the pipeline is given no redaction lookup, and asks nothing per request.</summary>
+    public bool HasRedactions { get; }
+
+    /// <summary>The redaction boxes of <paramref name="identifier"/>: those of the rule that decides it (everyone's, administrators' too).</summary>
+    public IReadOnlyList<RedactionBox> RedactionsOf(string identifier) => Find(identifier).Redact;
 
     public IReadOnlyList<AccessRule> Rules { get; }
 
@@ -188,6 +196,18 @@ public sealed class AccessRules
             return (null, "Expected active, kiosk or external for profile but received " + Shown(rule["profile"]));
         }
 
+        var redact = new List<RedactionBox>();
+        if (rule["redact"] is { } redactNode)
+        {
+            var (boxes, problem) = ParseRedact(redactNode);
+            if (problem is not null)
+            {
+                return (null, problem);
+            }
+
+            redact.AddRange(boxes!);
+        }
+
         var defaults = AccessRule.PublicDefault;
         return (new AccessRule
         {
@@ -200,8 +220,48 @@ public sealed class AccessRules
             Label = Text(rule, "label") ?? defaults.Label,
             Heading = Text(rule, "heading") ?? defaults.Heading,
             Note = Text(rule, "note") ?? defaults.Note,
+            Redact = redact,
             Line = line,
         }, null);
+    }
+
+    /// <summary>
+    /// <c>redact</c>: an array of boxes, each <c>[x, y, w, h]</c> in full-resolution pixels or a IIIF region string,
+    /// <c>"x,y,w,h"</c> or <c>"pct:x,y,w,h"</c> (percent of the image's width and height).
+    /// </summary>
+    private static (List<RedactionBox>? Boxes, string? Problem) ParseRedact(JsonNode node)
+    {
+        const string Expected = "Expected redact to be an array of boxes, each [x, y, w, h] in full-resolution pixels or \"x,y,w,h\" or \"pct:x,y,w,h\" (x, y at least 0, w, h more than 0),";
+        if (node is not JsonArray array)
+        {
+            return (null, $"{Expected} but received {Shown(node)}");
+        }
+
+        var boxes = new List<RedactionBox>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            RedactionBox? box = null;
+            var entry = array[i];
+            if (entry is JsonArray numbers && numbers.Count == 4 && numbers.All(n => n is JsonValue v && v.TryGetValue<double>(out _)))
+            {
+                var n = numbers.Select(v => v!.GetValue<double>()).ToArray();
+                box = new RedactionBox(false, n[0], n[1], n[2], n[3]);
+            }
+            else if (entry is JsonValue text && text.TryGetValue<string>(out var region)
+                && Core.Iiif.RegionSpec.Parse(region).TryGetValue(out var spec, out _) && spec.Kind is Core.Iiif.RegionKind.Pixels or Core.Iiif.RegionKind.Percent)
+            {
+                box = new RedactionBox(spec.Kind == Core.Iiif.RegionKind.Percent, spec.X, spec.Y, spec.Width, spec.Height);
+            }
+
+            if (box is null || box.X < 0 || box.Y < 0 || box.Width <= 0 || box.Height <= 0 || !double.IsFinite(box.X + box.Y + box.Width + box.Height))
+            {
+                return (null, $"{Expected} but box {i + 1} is {Shown(entry)}");
+            }
+
+            boxes.Add(box);
+        }
+
+        return (boxes, null);
     }
 
     private static (Watermark? Mark, string? Problem) ParseWatermark(JsonNode node)

@@ -127,6 +127,7 @@ public sealed class AccessView
         }
 
         info["service"] = AuthServices.For(Rule, baseUrl, identifier);
+        AuthServices.DeclareContext(info);
     }
 
     /// <summary>The whole image's size in the degraded view: scaled down so its long side is at most MaxSize.</summary>

@@ -25,6 +25,34 @@ public static class AuthServices
         return [Probe2(rule, baseUrl, identifier), Login1(rule, baseUrl)];
     }
 
+    /// <summary>
+    /// The services of a public image when new renders are for signed-in users only (<c>Rendering: authorised</c>): the
+    /// Auth 2.0 probe service alone, whose probe answers <c>status</c> 200 (everyone gets what the info.json lists), with
+    /// the access service a client offers for everything else (docs/access.md, "Who may render"). Auth 1.0 is left out:
+    /// it has no probe, and a login service on an image that answers 200 says nothing a 1.0 client acts on.
+    /// </summary>
+    public static JsonArray ForPublic(AccessRule rule, string baseUrl, string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var shown = ReferenceEquals(rule, AccessRule.PublicDefault)
+            ? rule with { Heading = "Log in for other views", Note = "Anyone may see the tiles and sizes this image lists; other regions, sizes and rotations are rendered for signed-in users." }
+            : rule;
+        return [Probe2(shown, baseUrl, identifier)];
+    }
+
+    /// <summary>
+    /// Auth 2.0 §2.1: services embedded in an Image API 3.0 info.json carry no <c>@context</c> of their own; the auth
+    /// context goes in the document's, before the image context. (A 2.1 info.json keeps its single context.)
+    /// </summary>
+    public static void DeclareContext(JsonObject info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info["@context"] is JsonValue value && value.TryGetValue<string>(out var context) && context == Core.Info.InfoDocument.ContextV3)
+        {
+            info["@context"] = new JsonArray(Context2, context);
+        }
+    }
+
     /// <summary>The Auth 2.0 probe service of one image with its access, token and logout services.</summary>
     public static JsonObject Probe2(AccessRule rule, string baseUrl, string identifier)
     {
@@ -58,7 +86,7 @@ public static class AuthServices
             ["id"] = ProbeUrl(baseUrl, identifier),
             ["type"] = "AuthProbeService2",
             ["service"] = new JsonArray(access),
-            ["errorHeading"] = Lang(rule.Access == AccessKind.Degraded ? "Reduced image" : "Log in to see this image"),
+            ["errorHeading"] = Lang(rule.Access switch { AccessKind.Degraded => "Reduced image", AccessKind.Public => rule.Heading, _ => "Log in to see this image" }),
             ["errorNote"] = Lang(rule.Access == AccessKind.Degraded ? "You see a reduced version; log in for the full image." : rule.Note),
         };
     }

@@ -47,6 +47,17 @@ public sealed class RenderAdmission : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether public images advertise the IIIF auth services (a probe answering 200, and the access service): new renders
+    /// are for signed-in users and someone can sign in through an access service (the login page with a users file, or
+    /// OpenID Connect). A client that meets the 401 of an unlisted render finds the login in the info.json.
+    /// </summary>
+    public static bool AdvertisesAccess(TesseraServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Rendering is "authorised" or "authorized" && (!string.IsNullOrEmpty(options.Users) || !string.IsNullOrEmpty(options.Oidc.Authority));
+    }
+
     /// <summary>Whether there is anything to ask (else the pipeline is given no gate at all).</summary>
     public bool IsActive => _authorisedOnly || _rate is not null;
 

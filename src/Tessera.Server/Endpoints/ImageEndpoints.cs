@@ -145,6 +145,12 @@ public static partial class ImageEndpoints
         var view = AccessView.Of(context);
         var document = InfoDocument.Build(version, id, source.Info, view?.LimitsFor(source.Info, pipeline.Limits) ?? pipeline.Limits, infoOptions);
         view?.Decorate(document, source.Info, urls.BaseUrl(context.Request), identifier);
+        if (view is null && RenderAdmission.AdvertisesAccess(options) && context.RequestServices.GetService(typeof(AccessPolicy)) is AccessPolicy policy)
+        {
+            // Unlisted renders of a public image answer 401: its info.json says where to sign in (docs/access.md, "Who may render").
+            document["service"] = AuthServices.ForPublic(policy.Rules.Find(identifier), urls.BaseUrl(context.Request), identifier);
+            AuthServices.DeclareContext(document);
+        }
         var json = document.ToJsonString(Indented);
         var mediaType = IiifHeaders.JsonMediaType(context.Request, version);
         IiifHeaders.ProfileLink(context.Response, version);

@@ -75,13 +75,19 @@ public static class TesseraServer
         services.AddSingleton<RenderAdmission>();
         services.AddTesseraMetrics(options, pipeline, readiness);
         services.AddTesseraAuthentication(options);
-        if (options.Access is not null)
+        if (options.Access is not null || RenderAdmission.AdvertisesAccess(options))
         {
-            // Validate() has loaded the file once already; a file changed since is checked again here.
-            var (rules, problem) = AccessRules.Load(options.Access);
+            // Validate() has loaded the file once already; a file changed since is checked again here. Without a file
+            // but with renders kept for signed-in users, no rules: the IIIF auth services exist so clients find the login.
+            var (rules, problem) = options.Access is null ? (new AccessRules([]), null) : AccessRules.Load(options.Access);
             services.AddSingleton(new AccessTokens(options.AccessTokenKeyBytes, TimeSpan.FromSeconds(options.AccessTokenSeconds)));
             services.AddSingleton(rules ?? throw new InvalidOperationException("Invalid Tessera options:\n  " + problem));
             services.AddSingleton<AccessPolicy>();
+            if (rules.HasRedactions)
+            {
+                // Asked once per plan, and only because some rule redacts (docs/access.md, "Redaction").
+                pipeline.Redactions = rules.RedactionsOf;
+            }
         }
 
         return services;
