@@ -78,8 +78,9 @@ public static partial class AuthenticationSetup
             {
                 cookie.Cookie.Name = CookieName;
                 cookie.Cookie.HttpOnly = true;
-                cookie.Cookie.SameSite = SameSiteMode.Lax;
-                cookie.Cookie.SecurePolicy = secure;
+                // Validated at start; None goes with Secure, or browsers drop the cookie.
+                cookie.Cookie.SameSite = LoginSettings.TryParseSameSite(options.Login.SameSite, out var sameSite) ? sameSite : SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = sameSite == SameSiteMode.None ? CookieSecurePolicy.Always : secure;
                 cookie.ExpireTimeSpan = TimeSpan.FromMinutes(options.Login.SessionMinutes);
                 cookie.SlidingExpiration = true;
                 cookie.LoginPath = LoginPaths.Login;

@@ -33,6 +33,17 @@ public static class AuthenticationValidation
             errors.Add($"Expected 0..60000 ms for Login:FailureDelayMilliseconds but received {login.FailureDelayMilliseconds}");
         }
 
+        if (!LoginSettings.TryParseSameSite(login.SameSite, out var sameSite))
+        {
+            errors.Add($"Expected Lax, Strict or None for Login:SameSite but received \"{login.SameSite}\"");
+        }
+        else if (sameSite == Microsoft.AspNetCore.Http.SameSiteMode.None && !options.TrustForwardedHeaders &&
+            options.BaseUrl?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            errors.Add("Expected an https BaseUrl (or TrustForwardedHeaders, TLS ended at a proxy) for Login:SameSite None, " +
+                $"whose cookie browsers keep only as Secure, over https, but received BaseUrl \"{options.BaseUrl}\"");
+        }
+
         var oidc = options.Oidc;
         if (oidc.Enabled)
         {

@@ -11,7 +11,7 @@ internal static class TestLogin
 {
     public const string UserName = "reader";
 
-    private const string Password = "reader-password-1";
+    public const string Password = "reader-password-1";
 
     /// <summary>Writes a users file holding <see cref="UserName"/> (no roles) for <c>TesseraServerOptions.Users</c>.</summary>
     public static string WriteUsers(string path)
