@@ -179,7 +179,7 @@ internal static class BatchOptions
             var masters = await BatchStorage.Default.ListMastersAsync(root, MasterConverter.IsMasterName, cancellationToken);
             return [.. masters.Select(m => m.RelativeName).Order(NaturalStringComparer.Instance)];
         }
-        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or Imaging.InvalidOptionsException)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or RemoteStoreException or Imaging.InvalidOptionsException)
         {
             error.WriteLine($"Expected to list the masters under {root} but it failed: {e.Message}");
             return null;

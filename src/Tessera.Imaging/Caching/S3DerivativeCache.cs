@@ -85,6 +85,9 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
     /// <summary>How often failures are reported at most; those in between are counted into the next report. Default 1 minute.</summary>
     public TimeSpan WarningInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Keys asked for per page of a purge's listing (1..1000; S3's own maximum is the default): smaller in tests, to see paging.</summary>
+    public int ListPageSize { get; init; } = S3Listing.MaxPageSize;
+
     /// <summary>The largest derivative stored (bigger ones are rendered each time, as on a cold cache). Default 32 MiB.</summary>
     public long MaxEntryBytes { get; init; } = 32L << 20;
 
@@ -261,23 +264,24 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
     private async Task<int> PurgeAsync(string identifier, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = FolderOf(identifier) };
-        while (true)
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = FolderOf(identifier), MaxKeys = Math.Clamp(ListPageSize, 1, S3Listing.MaxPageSize) };
+        var keys = new List<string>();
+        await foreach (var item in S3Listing.ObjectsAsync(request, _client.ListObjectsV2Async, cancellationToken).ConfigureAwait(false))
         {
-            var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            var keys = (page.S3Objects ?? []).Select(o => o.Key).ToList();
-            if (keys.Count > 0)
+            keys.Add(item.Key);
+            if (keys.Count == S3Listing.MaxPageSize)
             {
                 deleted += await DeleteAsync(keys, cancellationToken).ConfigureAwait(false);
+                keys = [];
             }
-
-            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
-            {
-                return deleted;
-            }
-
-            request.ContinuationToken = page.NextContinuationToken;
         }
+
+        if (keys.Count > 0)
+        {
+            deleted += await DeleteAsync(keys, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
     }
 
     /// <summary>
