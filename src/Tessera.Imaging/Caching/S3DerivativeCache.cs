@@ -110,35 +110,49 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
         return Prefix.Length == 0 ? $"{hash[..2]}/{hash}/" : $"{Prefix}/{hash[..2]}/{hash}/";
     }
 
+    /// <summary>The synchronous read, for callers that cannot await (the pipeline uses <see cref="GetAsync"/>): waits at most <see cref="Timeout"/>.</summary>
     public bool TryGet(string key, out RenderedImage image)
     {
-        image = null!;
+        image = GetAsync(key).AsTask().GetAwaiter().GetResult()!;
+        return image is not null;
+    }
+
+    /// <summary>
+    /// The entry, or null on a miss; awaited without holding a thread, and at most <see cref="Timeout"/>. A failure is a
+    /// miss (counted, reported, and the tier left alone for <see cref="RetryInterval"/>); the caller's own cancellation
+    /// is a plain miss, not the store's failure.
+    /// </summary>
+    public async ValueTask<RenderedImage?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
         if (Unavailable)
         {
-            return false;
+            return null;
         }
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, cancellationToken);
             timeout.CancelAfter(Timeout);
-
-            // The interface is synchronous (memory and disk answer at once); a read waits here at most Timeout.
-            var found = ReadAsync(key, timeout.Token).GetAwaiter().GetResult();
+            var found = await ReadAsync(key, timeout.Token).ConfigureAwait(false);
             if (found is null)
             {
                 Interlocked.Increment(ref _misses);
-                return false;
+            }
+            else
+            {
+                Interlocked.Increment(ref _hits);
             }
 
-            image = found;
-            Interlocked.Increment(ref _hits);
-            return true;
+            return found;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Fail($"reading {ObjectKey(key)}", e);
-            return false;
+            return null;
         }
     }
 
