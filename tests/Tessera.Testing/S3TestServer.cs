@@ -11,7 +11,7 @@ namespace Tessera.Testing;
 /// A real S3-protocol server for tests: s3rver (web/node_modules, run by node) on 127.0.0.1 at a port the system picks,
 /// storing into a temporary folder, with the given buckets made at start. Every request it answers is recorded in
 /// <see cref="Requests"/> (method, path, Range header, status, bytes sent), so tests can count the GETs a response
-/// cost. Disposing kills the process and deletes the folder; node also exits by itself when the test process dies
+/// cost. Listings page for real (continuation tokens; see the node flag below). Disposing kills the process and deletes the folder; node also exits by itself when the test process dies
 /// (it watches its standard input), so no store outlives a crashed run. Usable as an xunit class fixture (its public
 /// constructor makes the buckets in <see cref="DefaultBuckets"/>) or through <see cref="Start"/>.
 /// </summary>
@@ -77,6 +77,10 @@ public sealed class S3TestServer : IDisposable, IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // s3rver makes ListObjectsV2 continuation tokens with DES (crypto.createCipheriv('des', ...)); Node 17+ links
+        // OpenSSL 3, which keeps DES in its legacy provider, so without this flag every truncated listing fails with
+        // "digital envelope routines::unsupported" and paging past one page cannot be tested.
+        start.ArgumentList.Add("--openssl-legacy-provider");
         start.ArgumentList.Add("-e");
         start.ArgumentList.Add(Script);
         start.ArgumentList.Add(module);

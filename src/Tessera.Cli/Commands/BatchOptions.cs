@@ -3,6 +3,7 @@ using Tessera.Imaging.Batch;
 using Tessera.Imaging.Pipeline;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
+using Tessera.Imaging.Storage;
 
 namespace Tessera.Cli.Commands;
 
@@ -75,6 +76,88 @@ internal static class BatchOptions
     }
 
     /// <summary>
+    /// How the batch commands read a bucket or HTTP root: the S3 client from the environment (as for <c>--out</c>), a
+    /// HEAD trusted for 10 minutes (a job reads each master many times: one HEAD per tile would double its requests),
+    /// and a spool of this process's own (a server's spool on the same machine is not cleaned under it), removed by
+    /// <see cref="RemoveSpool"/>. Null when the environment's S3 settings are invalid (the reason written to <paramref name="error"/>).
+    /// </summary>
+    public static RemoteSourceSettings? RemoteSettings(TextWriter error)
+    {
+        try
+        {
+            return RemoteSourceSettings.Default with
+            {
+                S3 = S3Settings.FromEnvironment(),
+                RevalidateSeconds = 600,
+                SpoolDirectory = Path.Combine(Path.GetTempPath(), $"tessera-batch-spool-{Environment.ProcessId}"),
+            };
+        }
+        catch (Imaging.InvalidOptionsException e)
+        {
+            error.WriteLine(e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the spool <see cref="RemoteSettings"/> named, when the command is done with it.</summary>
+    public static void RemoveSpool(RemoteSourceSettings settings)
+    {
+        try
+        {
+            Directory.Delete(settings.SpoolPath, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Never made (nothing was spooled), or held: the system's temp cleaning takes it.
+        }
+    }
+
+    /// <summary>
+    /// The identifiers to work on under a remote <paramref name="root"/> (a bucket or an HTTP origin), after one cheap
+    /// call that the store can be read (a HeadBucket, a HEAD of the origin): those given, else the bucket's images in
+    /// natural order. Null when the root is misspelt, the store cannot be reached, the bucket is missing or its listing
+    /// failed, or an origin was given no identifiers; the reason is written to <paramref name="error"/>.
+    /// </summary>
+    public static string[]? RemoteSourceIdentifiers(string[]? given, string root, RemoteSourceSettings settings, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        if (RemoteSources.RootProblem(root, "--root") is { } spelling)
+        {
+            error.WriteLine(spelling);
+            return null;
+        }
+
+        var resolver = RemoteSources.Create(root, settings, ListingLimits.Batch);
+        if (resolver.RootProblem() is { } problem)
+        {
+            error.WriteLine(problem);
+            return null;
+        }
+
+        if (given is { Length: > 0 })
+        {
+            return given;
+        }
+
+        if (!resolver.Store.CanList)
+        {
+            error.WriteLine($"Expected identifiers under {root} (a web server cannot be listed) but received none");
+            return null;
+        }
+
+        var listing = resolver.List(cancellationToken);
+        // A listing that failed part-way is an error (a job must not quietly do part of its work); one stopped by its
+        // bounds is reported as a folder's is.
+        if (listing.Truncated is { } truncated && truncated.StartsWith("the bucket could not be listed", StringComparison.Ordinal))
+        {
+            error.WriteLine($"Expected to list the images under {root} but {truncated}");
+            return null;
+        }
+
+        Report(listing, error);
+        return [.. listing];
+    }
+
+    /// <summary>
     /// The identifiers given, or every master under a remote root (<c>s3://bucket/prefix</c>) by key, relative to the
     /// prefix; null when the listing failed (the reason written to <paramref name="error"/>).
     /// </summary>
@@ -96,7 +179,7 @@ internal static class BatchOptions
             var masters = await BatchStorage.Default.ListMastersAsync(root, MasterConverter.IsMasterName, cancellationToken);
             return [.. masters.Select(m => m.RelativeName).Order(NaturalStringComparer.Instance)];
         }
-        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or Imaging.InvalidOptionsException)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or RemoteStoreException or Imaging.InvalidOptionsException)
         {
             error.WriteLine($"Expected to list the masters under {root} but it failed: {e.Message}");
             return null;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Rendering;
+using Tessera.Imaging.Storage;
 
 namespace Tessera.Cli.Commands;
 
@@ -10,8 +11,8 @@ internal static class SeedCommand
 {
     public static Command Create()
     {
-        var identifiers = new Argument<string[]>("ID") { Description = "Identifiers to seed (paths relative to --root). None: every image under --root.", Arity = ArgumentArity.ZeroOrMore };
-        var root = new Option<string>("--root") { Description = "Folder of source images.", Required = true };
+        var identifiers = new Argument<string[]>("ID") { Description = "Identifiers to seed (paths relative to --root). None: every image under --root (a web server root needs them).", Arity = ArgumentArity.ZeroOrMore };
+        var root = new Option<string>("--root") { Description = "Folder of source images, s3://bucket/prefix or https://host/prefix/ (read in place as the server reads it: pyramids by ranged GETs).", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Output folder or s3://bucket/prefix: OUT/{id}/info.json and OUT/{id}/{region}/{size}/0/default.jpg.", Required = true };
         var version = new Option<int>("--version") { Description = "IIIF Image API version of the tree: 3 or 2.", DefaultValueFactory = _ => 3 };
         version.AcceptOnlyFromAmong("2", "3");
@@ -37,6 +38,7 @@ internal static class SeedCommand
               tessera seed --root ./serve --out ./static --version 2 --tile-size 512
               tessera seed --root ./serve --out ./static --shard 0/4    # part 0 of 4 workers
               tessera seed --root ./serve --out s3://static-iiif/iiif  # one PUT per file, one listing per image on reruns
+              tessera seed --root s3://masters/maps --out s3://static-iiif/maps   # pyramids read in place from a bucket
               python3 -m http.server -d ./static 8000                   # then open http://localhost:8000/photo.tif/info.json
             """)
         {
@@ -58,9 +60,15 @@ internal static class SeedCommand
             }
 
             var rootFolder = result.GetValue(root)!;
-            if (!Directory.Exists(rootFolder))
+            var remote = RemoteSources.IsRemote(rootFolder) ? BatchOptions.RemoteSettings(error) : null;
+            if (RemoteSources.IsRemote(rootFolder) && remote is null)
             {
-                error.WriteLine($"Expected an existing folder for --root but received \"{rootFolder}\"");
+                return 2;
+            }
+
+            if (remote is null && !Directory.Exists(rootFolder))
+            {
+                error.WriteLine($"Expected an existing folder, s3://bucket/prefix or https://host/prefix/ for --root but received \"{rootFolder}\"");
                 return 2;
             }
 
@@ -71,10 +79,19 @@ internal static class SeedCommand
                 return 2;
             }
 
-            var ids = BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
+            // A store that cannot be read is one clear line and exit code 1, before any work (a job runner retries it).
+            var ids = remote is null
+                ? BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken)
+                : BatchOptions.RemoteSourceIdentifiers(result.GetValue(identifiers), rootFolder, remote, error, cancellationToken);
+            if (ids is null)
+            {
+                return 1;
+            }
+
             var options = new SeedOptions
             {
                 Root = rootFolder,
+                Remote = remote ?? RemoteSourceSettings.Default,
                 Output = result.GetValue(output)!,
                 Version = result.GetValue(version) == 2 ? ApiVersion.V2 : ApiVersion.V3,
                 TileSize = result.GetValue(tileSize),
@@ -92,7 +109,17 @@ internal static class SeedCommand
             }
 
             var seeder = new TileSeeder(options);
-            return await BatchConsole.RunAsync("seed", error, progress => seeder.RunAsync(ids, progress, cancellationToken));
+            try
+            {
+                return await BatchConsole.RunAsync("seed", error, progress => seeder.RunAsync(ids, progress, cancellationToken));
+            }
+            finally
+            {
+                if (remote is not null)
+                {
+                    BatchOptions.RemoveSpool(remote);
+                }
+            }
         });
         return command;
     }

@@ -40,6 +40,9 @@ public sealed class BatchStorage
     /// <summary>Files at least this large go to S3 in parts (<see cref="S3OutputSink.MultipartThreshold"/>). Default 16 MiB.</summary>
     public long MultipartThreshold { get; init; } = 16L << 20;
 
+    /// <summary>Keys asked for per listing page (1..1000; S3's own maximum is the default): smaller in tests, to see paging.</summary>
+    public int ListPageSize { get; init; } = S3Listing.MaxPageSize;
+
     /// <summary>The S3 client (made on first use).</summary>
     public IAmazonS3 S3 => _s3.Value;
 
@@ -52,7 +55,7 @@ public sealed class BatchStorage
             return new FolderOutputSink(output, shard.Tag);
         }
 
-        return new S3OutputSink(S3, S3Location.Parse(output, "--out")) { MultipartThreshold = MultipartThreshold };
+        return new S3OutputSink(S3, S3Location.Parse(output, "--out")) { MultipartThreshold = MultipartThreshold, ListPageSize = ListPageSize };
     }
 
     /// <summary>
@@ -72,26 +75,17 @@ public sealed class BatchStorage
         var root = S3Location.Parse(location, nameof(location));
         var (bucket, prefix) = (root.Bucket, root.Prefix);
         var found = new List<RemoteMaster>();
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
-        while (true)
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = Math.Clamp(ListPageSize, 1, S3Listing.MaxPageSize) };
+        await foreach (var item in S3Listing.ObjectsAsync(request, S3.ListObjectsV2Async, cancellationToken).ConfigureAwait(false))
         {
-            var page = await S3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.S3Objects ?? [])
+            var relative = item.Key == prefix ? item.Key.Split('/')[^1] : item.Key[prefix.Length..].TrimStart('/');
+            if (relative.Length > 0 && !item.Key.EndsWith('/') && (item.Key == prefix || prefix.Length == 0 || prefix.EndsWith('/') || item.Key[prefix.Length] == '/') && isMaster(item.Key))
             {
-                var relative = item.Key == prefix ? item.Key.Split('/')[^1] : item.Key[prefix.Length..].TrimStart('/');
-                if (relative.Length > 0 && !item.Key.EndsWith('/') && (item.Key == prefix || prefix.Length == 0 || prefix.EndsWith('/') || item.Key[prefix.Length] == '/') && isMaster(item.Key))
-                {
-                    found.Add(new RemoteMaster($"s3://{bucket}/{item.Key}", relative, item.LastModified?.ToUniversalTime()));
-                }
+                found.Add(new RemoteMaster($"s3://{bucket}/{item.Key}", relative, item.LastModified?.ToUniversalTime()));
             }
-
-            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
-            {
-                return found;
-            }
-
-            request.ContinuationToken = page.NextContinuationToken;
         }
+
+        return found;
     }
 
     /// <summary>Downloads a master to <paramref name="destination"/> (whole, or not at all) and returns when it was last modified.</summary>

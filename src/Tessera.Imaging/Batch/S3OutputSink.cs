@@ -46,6 +46,9 @@ public sealed class S3OutputSink : IOutputSink
     /// <summary>Files at least this large are uploaded in parts of 8 MiB or more (default 16 MiB, as the SDK's TransferUtility).</summary>
     public long MultipartThreshold { get; init; } = 16L << 20;
 
+    /// <summary>Keys asked for per listing page (1..1000; S3's own maximum is the default): smaller in tests, to see paging.</summary>
+    public int ListPageSize { get; init; } = S3Listing.MaxPageSize;
+
     /// <summary>Requests made to the store so far (listings, PUTs, HEADs, uploads), for tests and reports.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -248,23 +251,19 @@ public sealed class S3OutputSink : IOutputSink
     private async Task ListAsync(string relativeFolder, bool recursive, CancellationToken cancellationToken)
     {
         var keyPrefix = Prefix.Length == 0 ? relativeFolder : $"{Prefix}/{relativeFolder}";
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = keyPrefix, Delimiter = recursive ? null : "/" };
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = keyPrefix, Delimiter = recursive ? null : "/", MaxKeys = Math.Clamp(ListPageSize, 1, S3Listing.MaxPageSize) };
         var strip = Prefix.Length == 0 ? 0 : Prefix.Length + 1;
-        while (true)
+        var objects = S3Listing.ObjectsAsync(
+            request,
+            (page, token) =>
+            {
+                Interlocked.Increment(ref _requests);
+                return _client.ListObjectsV2Async(page, token);
+            },
+            cancellationToken);
+        await foreach (var item in objects.ConfigureAwait(false))
         {
-            Interlocked.Increment(ref _requests);
-            var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.S3Objects ?? [])
-            {
-                _known.TryAdd(item.Key[strip..], new OutputEntry(item.Size ?? 0, item.LastModified?.ToUniversalTime() ?? DateTime.MinValue, item.ETag?.Trim('"')));
-            }
-
-            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
-            {
-                return;
-            }
-
-            request.ContinuationToken = page.NextContinuationToken;
+            _known.TryAdd(item.Key[strip..], new OutputEntry(item.Size ?? 0, item.LastModified?.ToUniversalTime() ?? DateTime.MinValue, item.ETag?.Trim('"')));
         }
     }
 }

@@ -2,14 +2,22 @@ using Tessera.Core.Iiif;
 using Tessera.Imaging.Rendering;
 
 using Tessera.Imaging.Sources;
+using Tessera.Imaging.Storage;
 
 namespace Tessera.Imaging.Batch;
 
 /// <summary>Settings of <c>tessera seed</c>.</summary>
 public sealed record SeedOptions
 {
-    /// <summary>The image folder; identifiers are paths relative to it.</summary>
+    /// <summary>
+    /// The image folder, or a bucket (<c>s3://bucket/prefix</c>) or HTTP origin (<c>https://host/prefix/</c>) read in
+    /// place as the server reads it (pyramids by ranged GETs, other formats through the spool); identifiers are paths
+    /// relative to it.
+    /// </summary>
     public required string Root { get; init; }
+
+    /// <summary>How a bucket or HTTP <see cref="Root"/> is read (S3 client, timeout, spool). Default: <see cref="RemoteSourceSettings.Default"/>.</summary>
+    public RemoteSourceSettings Remote { get; init; } = RemoteSourceSettings.Default;
 
     /// <summary>Where the static tree is written: <c>OUT/{id}/...</c>.</summary>
     public required string Output { get; init; }
@@ -58,6 +66,15 @@ public sealed record SeedOptions
     {
         var errors = new List<string>();
         BatchValidation.Root(errors, Root);
+        if (RemoteSources.IsRemote(Root))
+        {
+            errors.AddRange(Remote.Validate());
+            if (RemoteSources.RootProblem(Root, nameof(Root)) is { } problem)
+            {
+                errors.Add(problem);
+            }
+        }
+
         BatchValidation.Output(errors, Output);
         if (!Enum.IsDefined(Version))
         {

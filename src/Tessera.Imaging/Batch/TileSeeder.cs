@@ -29,7 +29,7 @@ public sealed class TileSeeder(SeedOptions options, BatchStorage? storage = null
     public async Task<BatchSummary> RunAsync(IReadOnlyList<string> identifiers, IBatchProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var tally = new BatchTally(progress);
-        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, sourceLimits: Options.SourceLimits);
+        var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, sourceLimits: Options.SourceLimits, remote: Options.Remote);
         using var sink = Storage.OpenOutput(Options.Output, Options.Shard);
 
         var work = new List<WorkItem>();

@@ -85,6 +85,9 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
     /// <summary>How often failures are reported at most; those in between are counted into the next report. Default 1 minute.</summary>
     public TimeSpan WarningInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Keys asked for per page of a purge's listing (1..1000; S3's own maximum is the default): smaller in tests, to see paging.</summary>
+    public int ListPageSize { get; init; } = S3Listing.MaxPageSize;
+
     /// <summary>The largest derivative stored (bigger ones are rendered each time, as on a cold cache). Default 32 MiB.</summary>
     public long MaxEntryBytes { get; init; } = 32L << 20;
 
@@ -107,35 +110,49 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
         return Prefix.Length == 0 ? $"{hash[..2]}/{hash}/" : $"{Prefix}/{hash[..2]}/{hash}/";
     }
 
+    /// <summary>The synchronous read, for callers that cannot await (the pipeline uses <see cref="GetAsync"/>): waits at most <see cref="Timeout"/>.</summary>
     public bool TryGet(string key, out RenderedImage image)
     {
-        image = null!;
+        image = GetAsync(key).AsTask().GetAwaiter().GetResult()!;
+        return image is not null;
+    }
+
+    /// <summary>
+    /// The entry, or null on a miss; awaited without holding a thread, and at most <see cref="Timeout"/>. A failure is a
+    /// miss (counted, reported, and the tier left alone for <see cref="RetryInterval"/>); the caller's own cancellation
+    /// is a plain miss, not the store's failure.
+    /// </summary>
+    public async ValueTask<RenderedImage?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
         if (Unavailable)
         {
-            return false;
+            return null;
         }
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, cancellationToken);
             timeout.CancelAfter(Timeout);
-
-            // The interface is synchronous (memory and disk answer at once); a read waits here at most Timeout.
-            var found = ReadAsync(key, timeout.Token).GetAwaiter().GetResult();
+            var found = await ReadAsync(key, timeout.Token).ConfigureAwait(false);
             if (found is null)
             {
                 Interlocked.Increment(ref _misses);
-                return false;
+            }
+            else
+            {
+                Interlocked.Increment(ref _hits);
             }
 
-            image = found;
-            Interlocked.Increment(ref _hits);
-            return true;
+            return found;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Fail($"reading {ObjectKey(key)}", e);
-            return false;
+            return null;
         }
     }
 
@@ -261,23 +278,24 @@ public sealed class S3DerivativeCache : IDerivativeCache, IDisposable
     private async Task<int> PurgeAsync(string identifier, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = FolderOf(identifier) };
-        while (true)
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = FolderOf(identifier), MaxKeys = Math.Clamp(ListPageSize, 1, S3Listing.MaxPageSize) };
+        var keys = new List<string>();
+        await foreach (var item in S3Listing.ObjectsAsync(request, _client.ListObjectsV2Async, cancellationToken).ConfigureAwait(false))
         {
-            var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            var keys = (page.S3Objects ?? []).Select(o => o.Key).ToList();
-            if (keys.Count > 0)
+            keys.Add(item.Key);
+            if (keys.Count == S3Listing.MaxPageSize)
             {
                 deleted += await DeleteAsync(keys, cancellationToken).ConfigureAwait(false);
+                keys = [];
             }
-
-            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
-            {
-                return deleted;
-            }
-
-            request.ContinuationToken = page.NextContinuationToken;
         }
+
+        if (keys.Count > 0)
+        {
+            deleted += await DeleteAsync(keys, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
     }
 
     /// <summary>

@@ -44,6 +44,25 @@ public sealed class TieredDerivativeCache : IDerivativeCache
         return false;
     }
 
+    /// <summary>As <see cref="TryGet"/>, each tier asked through its own <see cref="IDerivativeCache.GetAsync"/> (the S3 tier without holding a thread).</summary>
+    public async ValueTask<RenderedImage?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < _tiers.Length; i++)
+        {
+            if (await _tiers[i].GetAsync(key, cancellationToken).ConfigureAwait(false) is { } image)
+            {
+                for (var nearer = 0; nearer < i; nearer++)
+                {
+                    _tiers[nearer].Set(key, image);
+                }
+
+                return image;
+            }
+        }
+
+        return null;
+    }
+
     public void Set(string key, RenderedImage image)
     {
         foreach (var tier in _tiers)

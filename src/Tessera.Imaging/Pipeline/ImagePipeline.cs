@@ -119,7 +119,7 @@ public sealed class ImagePipeline
             // An interior tile is a read of its bytes: cheaper than any cache. An edge tile is re-coded to its cropped
             // size (a Huffman decode and encode of the kept blocks): that is worth caching like a render.
             tileKey = decision.Reason == RenderReason.EdgeTile && Cache is not null ? key ?? KeyOf(plan, source) : null;
-            if (tileKey is not null && Cache!.TryGet(tileKey, out var cachedTile))
+            if (tileKey is not null && await Cache!.GetAsync(tileKey, cancellationToken).ConfigureAwait(false) is { } cachedTile)
             {
                 return Chosen(cachedTile with { Origin = RenderOrigin.Cache }, decision);
             }
@@ -156,7 +156,9 @@ public sealed class ImagePipeline
 
         // An edge tile whose stored bytes could not be used is rendered under the key already made for it.
         key ??= tileKey ?? KeyOf(plan, source);
-        if (Cache is not null && Cache.TryGet(key, out var cached))
+        // Awaited: the shared S3 tier asks another machine (up to its timeout) without holding a thread; memory and
+        // disk answer synchronously.
+        if (Cache is not null && await Cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             return Chosen(cached with { Origin = RenderOrigin.Cache }, decision);
         }

@@ -290,20 +290,30 @@ public sealed class JpegTileRenderer(RenderOptions options, PixelBufferPool buff
 
         // Every tile must be stored and inside the file (a sparse one shows what libvips decides); the largest sizes
         // the buffers a tile is read and made a standalone JPEG in.
-        // A remote TIFF read in place: one ranged GET per tile under the window, and no others.
+        // A remote TIFF read in place: one ranged GET per tile under the window, and no others, several at once.
         var reader = ReaderOf(source, cancellationToken);
+        var remote = source.Source.Remote is { InPlace: true } inPlace ? inPlace.Bytes : null;
+        var extents = remote is null ? null : new List<(long Offset, int Count)>();
         long largest = 0;
         for (var row = firstRow; row <= lastRow; row++)
         {
             for (var column = firstColumn; column <= lastColumn; column++)
             {
-                if (!TryTileExtent(directory, (row * directory.TilesAcross) + column, reader.Length, out _, out var count))
+                if (!TryTileExtent(directory, (row * directory.TilesAcross) + column, reader.Length, out var offset, out var count))
                 {
                     return false;
                 }
 
+                extents?.Add((offset, count));
                 largest = Math.Max(largest, count);
             }
+        }
+
+        if (remote is not null && extents!.Count > 1)
+        {
+            // Fetched together (bounded), then decoded in order from memory: the region waits for the store about
+            // once, not once per tile.
+            reader = TiffByteSource.From(new PrefetchedBytes(remote, extents, remote.ReadMany(extents, cancellationToken)), cancellationToken);
         }
 
         var tablesLength = directory.JpegTables.Length;

@@ -153,14 +153,9 @@ public sealed class HttpRemoteStore : IRemoteStore
 
     private static void Check(HttpResponseMessage response, string what)
     {
-        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
-        {
-            throw new RemoteStoreException(RemoteFailure.NotFound, $"{what}: {(int)response.StatusCode}");
-        }
-
         if (!response.IsSuccessStatusCode)
         {
-            throw new RemoteStoreException(RemoteFailure.Unavailable, $"{what}: the origin answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw RemoteCalls.Failed(response.StatusCode, what, response.ReasonPhrase);
         }
     }
 

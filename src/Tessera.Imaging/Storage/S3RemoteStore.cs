@@ -81,25 +81,18 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
 
     public async IAsyncEnumerable<string> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? continuation = null;
-        do
+        var request = new ListObjectsV2Request { BucketName = Location.Bucket, Prefix = Location.ListPrefix, MaxKeys = Math.Clamp(PageSize, 1, S3Listing.MaxPageSize) };
+        var objects = S3Listing.ObjectsAsync(
+            request,
+            (page, token) => RemoteCalls.RunAsync(_timeout, $"LIST {Location}", bounded => _client.ListObjectsV2Async(page, bounded), token),
+            cancellationToken);
+        await foreach (var entry in objects.ConfigureAwait(false))
         {
-            var page = await RemoteCalls.RunAsync(
-                _timeout,
-                $"LIST {Location}",
-                token => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Location.Bucket, Prefix = Location.ListPrefix, ContinuationToken = continuation, MaxKeys = Math.Clamp(PageSize, 1, 1000) }, token),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var entry in page.S3Objects ?? [])
+            if (Location.Relative(entry.Key) is { } relative && !relative.EndsWith('/'))
             {
-                if (Location.Relative(entry.Key) is { } relative && !relative.EndsWith('/'))
-                {
-                    yield return relative;
-                }
+                yield return relative;
             }
-
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
-        while (continuation is not null && !cancellationToken.IsCancellationRequested);
     }
 
     public async Task<string?> ProblemAsync(CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public sealed class SeedOptionsTests : IDisposable
         var (exit, _, error) = await CliRunner.RunAsync("seed", "--root", missing, "--out", _fixtures.Out("static"));
 
         Assert.Equal(2, exit);
-        Assert.Equal($"Expected an existing folder for --root but received \"{missing}\"", error.TrimEnd());
+        Assert.Equal($"Expected an existing folder, s3://bucket/prefix or https://host/prefix/ for --root but received \"{missing}\"", error.TrimEnd());
     }
 
     [Fact]

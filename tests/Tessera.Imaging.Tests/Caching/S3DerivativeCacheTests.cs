@@ -121,6 +121,48 @@ public sealed class S3DerivativeCacheTests : IClassFixture<S3TestServer>
     }
 
     [Fact]
+    public async Task A_read_from_a_store_that_does_not_answer_holds_no_thread_and_is_a_miss_after_the_timeout()
+    {
+        // Accepts connections and never answers: the read must be waiting on the network, not on a blocked thread.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var endpoint = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
+        using var client = S3ClientFactory.Create(new S3Settings { ServiceUrl = endpoint, ForcePathStyle = true, MaxRetries = 0 }, S3TestServer.Credentials);
+        using var cache = new S3DerivativeCache(client, S3Location.Parse("s3://tessera-cache/silent", "test")) { Timeout = TimeSpan.FromMilliseconds(500) };
+        var tiered = new TieredDerivativeCache(new MemoryDerivativeCache(1 << 20), cache);
+
+        var clock = Stopwatch.StartNew();
+        var pending = tiered.GetAsync(Key("a.tif", 1), TestContext.Current.CancellationToken);
+
+        Assert.False(pending.IsCompleted, "the read returned only when the store had answered: it held the calling thread");
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(400), $"the call took {clock.Elapsed} before it returned");
+        Assert.Null(await pending);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(10));
+        Assert.Equal((0L, 1L), (cache.Hits, cache.Failures));
+    }
+
+    [Fact]
+    public async Task An_awaited_read_through_the_tiers_returns_the_entry_and_fills_memory()
+    {
+        var prefix = Guid.NewGuid().ToString("N");
+        using var writer = Cache(prefix);
+        using var reader = Cache(prefix);
+        var key = Key("maps/atlas.tif", 7);
+        writer.Set(key, Entry(7));
+        await writer.FlushAsync(TestContext.Current.CancellationToken);
+        var memory = new MemoryDerivativeCache(1 << 20);
+        var tiered = new TieredDerivativeCache(memory, reader);
+
+        var found = await tiered.GetAsync(key, TestContext.Current.CancellationToken);
+
+        Assert.Equal(Entry(7).Data, found?.Data);
+        Assert.True(memory.TryGet(key, out var filled));
+        Assert.Equal(Entry(7).Data, filled.Data);
+        Assert.Null(await tiered.GetAsync(Key("maps/atlas.tif", 8), TestContext.Current.CancellationToken));
+        Assert.Equal((1L, 1L), (reader.Hits, reader.Misses));
+    }
+
+    [Fact]
     public async Task A_stopped_store_gives_quick_misses_one_warning_and_no_exception()
     {
         var store = S3TestServer.Start("tessera-cache");

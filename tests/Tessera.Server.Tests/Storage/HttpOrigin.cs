@@ -12,7 +12,8 @@ namespace Tessera.Server.Tests.Storage;
 
 /// <summary>
 /// A small HTTP origin for the remote-source tests: real Kestrel on 127.0.0.1 serving a folder under <c>/images/</c>
-/// with ASP.NET's static files (HEAD, ETag, Last-Modified, <c>Range</c>), counting every request it is asked, and made
+/// with ASP.NET's static files (HEAD, ETag, Last-Modified, <c>Range</c>), counting every request it is asked (and how
+/// many ranged GETs overlap, each held for <see cref="RangeDelay"/>), and made
 /// to fail on demand: <see cref="OriginMode.Down"/> drops each connection, <see cref="OriginMode.Stalling"/> answers
 /// nothing until the client gives up.
 /// </summary>
@@ -20,6 +21,8 @@ public sealed class HttpOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(string Method, string Path, string? Range)> _requests = new();
+    private int _rangesInFlight;
+    private int _maxRangesInFlight;
 
     private HttpOrigin(WebApplication app, string folder)
     {
@@ -39,7 +42,17 @@ public sealed class HttpOrigin : IAsyncDisposable
     /// <summary>Every request so far: method, path, Range header.</summary>
     public IReadOnlyList<(string Method, string Path, string? Range)> Requests => [.. _requests];
 
-    public void ClearRequests() => _requests.Clear();
+    public void ClearRequests()
+    {
+        _requests.Clear();
+        Interlocked.Exchange(ref _maxRangesInFlight, 0);
+    }
+
+    /// <summary>How long each ranged GET waits before it is answered (a distant store), so overlapping GETs show.</summary>
+    public TimeSpan RangeDelay { get; set; }
+
+    /// <summary>The most ranged GETs being answered at once since the last <see cref="ClearRequests"/>.</summary>
+    public int MaxRangesInFlight => Volatile.Read(ref _maxRangesInFlight);
 
     public static async Task<HttpOrigin> StartAsync(string folder)
     {
@@ -60,7 +73,28 @@ public sealed class HttpOrigin : IAsyncDisposable
                     await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
                     return;
                 default:
-                    await next(context);
+                    if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Headers.Range.Count == 0)
+                    {
+                        await next(context);
+                        return;
+                    }
+
+                    var inFlight = Interlocked.Increment(ref origin._rangesInFlight);
+                    try
+                    {
+                        for (var max = Volatile.Read(ref origin._maxRangesInFlight); inFlight > max; max = Volatile.Read(ref origin._maxRangesInFlight))
+                        {
+                            Interlocked.CompareExchange(ref origin._maxRangesInFlight, inFlight, max);
+                        }
+
+                        await Task.Delay(origin.RangeDelay, context.RequestAborted);
+                        await next(context);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref origin._rangesInFlight);
+                    }
+
                     return;
             }
         });

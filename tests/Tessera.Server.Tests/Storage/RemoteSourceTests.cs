@@ -81,6 +81,26 @@ public sealed class RemoteSourceTests(RemoteSourcesFixture remote) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_regions_tiles_are_fetched_from_a_slow_origin_several_at_once_with_the_folders_pixels()
+    {
+        await InfoAsync(remote.Http, Pyramid);
+        remote.Origin.ClearRequests();
+        remote.Origin.RangeDelay = TimeSpan.FromMilliseconds(300);
+        try
+        {
+            var region = await BytesAsync(remote.Http, Region);
+
+            Assert.Equal(await BytesAsync(remote.Local, Region), region);
+            Assert.Equal(4, remote.Origin.Requests.Count(r => r.Method == "GET" && r.Range is not null));
+            Assert.InRange(remote.Origin.MaxRangesInFlight, 2, Imaging.Storage.RemoteBytes.MaxConcurrentReads);
+        }
+        finally
+        {
+            remote.Origin.RangeDelay = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
     public async Task A_jpeg_is_fetched_once_into_the_spool_and_served_from_there()
     {
         const string full = "/iiif/3/photo.jpg/full/600,/0/default.jpg";
