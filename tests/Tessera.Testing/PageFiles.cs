@@ -174,13 +174,15 @@ public static class PageFiles
     /// An Aperio-style slide: <see cref="GenericSlide"/>'s pyramid with an ImageDescription starting "Aperio Image
     /// Library" (objective 20×, 0.499 µm a pixel) on its first directory, and a label and a macro (stripped, uncompressed
     /// images whose descriptions' second line names them) appended to the directory chain, as Aperio scanners write
-    /// them. OpenSlide reads it as <c>aperio</c> and lists both associated images.
+    /// them. OpenSlide reads it as <c>aperio</c> and lists both associated images. With <paramref name="damagedLabel"/>,
+    /// the label's strip points past the end of the file (its directory is whole: the slide opens and lists it). Both
+    /// associated images are the sample photograph <paramref name="associatedWidth"/> px wide.
     /// </summary>
-    public static string AperioSlide(string folder, string name = "aperio.svs")
+    public static string AperioSlide(string folder, string name = "aperio.svs", bool damagedLabel = false, int associatedWidth = 120)
     {
         var path = GenericSlide(folder, name);
         var data = new List<byte>(File.ReadAllBytes(path));
-        using var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", 120));
+        using var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", associatedWidth));
         var label = thumbnail.SaveToBuffer("tiffsave_buffer", ("compression", "none"));
 
         // The first directory, moved to the end with the description added; then the associated images after the last.
@@ -196,7 +198,8 @@ public static class PageFiles
         foreach (var kind in new[] { "label", "macro" })
         {
             var entries = Entries(label, U32(label, 4));
-            var appended = Append(data, Relocated(data, label, entries), Encoding.ASCII.GetBytes($"Aperio Image Library v10.0.50\n{kind} 120x80\0"), 0);
+            var relocated = Relocated(data, label, entries, pastTheEnd: damagedLabel && kind == "label");
+            var appended = Append(data, relocated, Encoding.ASCII.GetBytes($"Aperio Image Library v10.0.50\n{kind} {thumbnail.Width}x{thumbnail.Height}\0"), 0);
             Put32(data, (int)last + 2 + (12 * U16(data, (int)last)), appended);
             last = appended;
         }
@@ -232,8 +235,11 @@ public static class PageFiles
 
     private static int TypeSize(ushort type) => type switch { 3 or 8 => 2, 4 or 9 or 11 => 4, 5 or 10 or 12 or 16 => 8, _ => 1 };
 
-    /// <summary>The entries of a directory of <paramref name="source"/>, every value and strip it points to copied to the end of <paramref name="data"/>.</summary>
-    private static List<(ushort Tag, ushort Type, uint Count, byte[] Value)> Relocated(List<byte> data, byte[] source, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries)
+    /// <summary>
+    /// The entries of a directory of <paramref name="source"/>, every value and strip it points to copied to the end of
+    /// <paramref name="data"/>; with <paramref name="pastTheEnd"/>, the strip offsets point 1.75 GB on, past the file's end.
+    /// </summary>
+    private static List<(ushort Tag, ushort Type, uint Count, byte[] Value)> Relocated(List<byte> data, byte[] source, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries, bool pastTheEnd = false)
     {
         uint[] Values((ushort Tag, ushort Type, uint Count, byte[] Value) e)
         {
@@ -248,7 +254,7 @@ public static class PageFiles
         var moved = new List<uint>();
         for (var i = 0; i < offsets.Length; i++)
         {
-            moved.Add((uint)data.Count);
+            moved.Add((uint)data.Count + (pastTheEnd ? 0x7000_0000u : 0));
             data.AddRange(source.AsSpan((int)offsets[i], (int)counts[i]).ToArray());
             Pad(data);
         }

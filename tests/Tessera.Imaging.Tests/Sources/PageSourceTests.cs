@@ -1,4 +1,5 @@
 using Tessera.Imaging.Batch;
+using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Sources;
 using Tessera.Testing;
 using Tessera.Vips;
@@ -111,7 +112,7 @@ public sealed class PageSourceTests : IDisposable
     }
 
     [Fact]
-    public void An_aperio_slide_gives_its_vendor_facts_and_no_associated_page_that_would_crash_libvips()
+    public void An_aperio_slide_gives_its_vendor_facts_and_its_associated_images_as_pages()
     {
         PageFiles.AperioSlide(_root);
         var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
@@ -121,8 +122,56 @@ public sealed class PageSourceTests : IDisposable
         Assert.Equal("20", facts["Objective power"]);
         Assert.Equal("0.499", facts["Microns per pixel (x)"]);
         Assert.Equal("label, macro", facts["Associated images"]);
+        Assert.Equal(3, slide.PageCount);
+
+        var opener = new LevelOpener();
+        foreach (var (identifier, name) in new[] { ("aperio.svs;2", "label"), ("aperio.svs;3", "macro") })
+        {
+            Assert.True(catalog.Describe(identifier).TryGetValue(out var page, out error), error?.Message);
+            Assert.Equal((name, 3, 120, 80, 1), (page.PageName, page.PageCount, page.Info.Width, page.Info.Height, page.Info.Levels.Count));
+            using var pixels = opener.Open(page, page.Info.Levels[0]);
+            using var expected = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", 120));
+            using var difference = VipsOperation.Image("subtract", ("left", pixels), ("right", expected)).Call("abs");
+            Assert.Equal(0, (double)VipsOperation.Run("max", [new("in", difference)], ["out"])[0]!);
+        }
+
+        Assert.False(catalog.Describe("aperio.svs;4").TryGetValue(out _, out error));
+        Assert.Equal((404, true), (error.Status, error.Message.Contains("it has 3 pages, not 4", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_slide_without_associated_images_has_one_page()
+    {
+        PageFiles.GenericSlide(_root, "plain.svs");
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("plain.svs").TryGetValue(out var slide, out var error), error?.Message);
         Assert.Equal(1, slide.PageCount);
-        Assert.False(catalog.Describe("aperio.svs;2").TryGetValue(out _, out error));
+        Assert.False(catalog.Describe("plain.svs;2").TryGetValue(out _, out error));
         Assert.Equal(404, error.Status);
+    }
+
+    [Fact]
+    public void An_associated_image_over_the_limits_is_413_from_its_size_alone()
+    {
+        // The slide's tiles are 256 KiB decoded; its label, 1500×1000 read whole, needs about 10 MiB.
+        PageFiles.AperioSlide(_root, associatedWidth: 1500);
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root), limits: SourceLimits.Default with { MaxDecodeMegabytes = 1 });
+        Assert.True(catalog.Describe("aperio.svs").TryGetValue(out _, out var error), error?.Message);
+        Assert.False(catalog.Describe("aperio.svs;2").TryGetValue(out _, out error));
+        Assert.Equal(413, error.Status);
+        Assert.Contains("slide's label image of 1500×1000 pixels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_associated_image_is_described_and_its_read_is_an_error_not_a_crash()
+    {
+        PageFiles.AperioSlide(_root, "damaged.svs", damagedLabel: true);
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("damaged.svs;2").TryGetValue(out var label, out var error), error?.Message);
+        var e = Assert.Throws<VipsException>(() => new LevelOpener().Open(label, label.Info.Levels[0]).Dispose());
+        Assert.Contains("could not read its associated image \"label\"", e.Message, StringComparison.Ordinal);
+        Assert.True(catalog.Describe("damaged.svs;3").TryGetValue(out var macro, out error), error?.Message);
+        using var pixels = new LevelOpener().Open(macro, macro.Info.Levels[0]);
+        Assert.Equal(120, pixels.Width);
     }
 }
