@@ -36,6 +36,8 @@ public sealed class PagesServerFixture : IAsyncLifetime
         PageFiles.Truncated(Path.Combine(Root, "photo.jxl"), "cut.jxl", 0.5);
         PageFiles.JxlBomb(Root);
         PageFiles.GenericSlide(Root);
+        PageFiles.AperioSlide(Root);
+        PageFiles.AperioSlide(Root, "damaged.svs", damagedLabel: true);
         _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, PdfDpi = Dpi, Cache = CacheMode.Memory }, ["http://127.0.0.1:0"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
