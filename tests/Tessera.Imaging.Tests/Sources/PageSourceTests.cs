@@ -70,6 +70,18 @@ public sealed class PageSourceTests : IDisposable
         Assert.Contains("MaxDecodeMegabytes", SourceLimits.Default.Refuse(header), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.95)]
+    public void A_cut_jpeg_xl_is_an_error_when_described_not_only_when_rendered(double fraction)
+    {
+        PageFiles.Truncated(PageFiles.Jxl(_root), "cut.jxl", fraction);
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("photo.jxl").TryGetValue(out _, out var error), error?.Message);
+        Assert.False(catalog.Describe("cut.jxl").TryGetValue(out _, out error));
+        Assert.Equal(500, error.Status);
+    }
+
     [Fact]
     public void A_multi_image_tiff_has_one_page_per_image_and_a_pyramid_has_one()
     {

@@ -225,17 +225,14 @@ public sealed class PageSourceTests(PagesServerFixture server) : IClassFixture<P
     [InlineData("cut.pdf", 500)]
     [InlineData("cut.jxl", 500)]
     [InlineData("cut.heic", 500)]
+    [InlineData("cut-late.pdf", 500)]
+    [InlineData("cut-late.jxl", 500)]
+    [InlineData("cut-late.heic", 500)]
     public async Task Hostile_files_of_the_new_formats_are_refused_never_a_crash(string identifier, int expected)
     {
         foreach (var request in new[] { "info.json", "full/max/0/default.jpg", "0,0,64,64/64,/0/default.jpg" })
         {
             var (status, body) = await Get($"/iiif/3/{identifier}/{request}");
-            if (request == "info.json" && status == HttpStatusCode.OK && expected == 500)
-            {
-                // A cut file whose header is whole may describe itself; its pixels may not be served.
-                continue;
-            }
-
             Assert.True((int)status == expected, $"{identifier}/{request}: {(int)status} {body}");
             Assert.Contains(identifier, body, StringComparison.Ordinal);
             Assert.DoesNotContain(server.Root, body, StringComparison.Ordinal);

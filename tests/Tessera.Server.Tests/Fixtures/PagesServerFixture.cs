@@ -34,6 +34,9 @@ public sealed class PagesServerFixture : IAsyncLifetime
         PageFiles.Truncated(PageFiles.MultiImageHeif(Root, "burst-whole.heic", 2), "cut.heic", 0.5);
         PageFiles.Jxl(Root);
         PageFiles.Truncated(Path.Combine(Root, "photo.jxl"), "cut.jxl", 0.5);
+        PageFiles.Truncated(Path.Combine(Root, "whole.pdf"), "cut-late.pdf", 0.9);
+        PageFiles.Truncated(Path.Combine(Root, "photo.jxl"), "cut-late.jxl", 0.95);
+        PageFiles.Truncated(Path.Combine(Root, "burst-whole.heic"), "cut-late.heic", 0.95);
         PageFiles.JxlBomb(Root);
         PageFiles.GenericSlide(Root);
         PageFiles.AperioSlide(Root);
