@@ -208,6 +208,46 @@ public static class PageFiles
         return path;
     }
 
+    /// <summary>
+    /// A Philips TIFF slide: <see cref="GenericSlide"/>'s pyramid with the Software tag "Philips DP v1.0" and, as its
+    /// ImageDescription, the XML OpenSlide reads (a <c>DPUfsImport</c> DataObject: one WSI scanned image with a pixel
+    /// spacing of 0.25 µm and one PixelDataRepresentation per level, then a label and a macro image, each a JPEG in
+    /// base64, as Philips scanners put them). OpenSlide reads it as <c>philips</c>, with mpp 0.25 and both images.
+    /// </summary>
+    public static string PhilipsSlide(string folder, string name = "philips.tiff", int associatedWidth = 120)
+    {
+        var path = GenericSlide(folder, name);
+        var data = new List<byte>(File.ReadAllBytes(path));
+        var levels = 0;
+        for (var at = U32(data, 4); at != 0; at = U32(data, (int)at + 2 + (12 * U16(data, (int)at))))
+        {
+            levels++;
+        }
+
+        using var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", associatedWidth));
+        var jpeg = Convert.ToBase64String(thumbnail.SaveToBuffer("jpegsave_buffer", ("Q", 90)));
+        static string Attribute(string name, string value) => $"<Attribute Name=\"{name}\" PMSVR=\"IString\">{value}</Attribute>";
+        static string Spacing(double mm) => string.Create(CultureInfo.InvariantCulture, $"&quot;{mm}&quot; &quot;{mm}&quot;");
+        var representations = string.Concat(Enumerable.Range(0, levels).Select(level =>
+            $"<DataObject ObjectType=\"PixelDataRepresentation\">{Attribute("PIIM_PIXEL_DATA_REPRESENTATION_NUMBER", level.ToString(CultureInfo.InvariantCulture))}{Attribute("DICOM_PIXEL_SPACING", Spacing(0.00025 * (1 << level)))}</DataObject>"));
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<DataObject ObjectType=\"DPUfsImport\">"
+            + Attribute("DICOM_MANUFACTURER", "PHILIPS")
+            + Attribute("DICOM_SOFTWARE_VERSIONS", "&quot;1.6.6186&quot;")
+            + "<Attribute Name=\"PIM_DP_SCANNED_IMAGES\" PMSVR=\"IDataObjectArray\"><Array>"
+            + $"<DataObject ObjectType=\"DPScannedImage\">{Attribute("DICOM_PIXEL_SPACING", Spacing(0.00025))}{Attribute("PIM_DP_IMAGE_TYPE", "WSI")}"
+            + $"<Attribute Name=\"PIIM_PIXEL_DATA_REPRESENTATION_SEQUENCE\" PMSVR=\"IDataObjectArray\"><Array>{representations}</Array></Attribute></DataObject>"
+            + $"<DataObject ObjectType=\"DPScannedImage\">{Attribute("PIM_DP_IMAGE_TYPE", "LABELIMAGE")}{Attribute("PIM_DP_IMAGE_DATA", jpeg)}</DataObject>"
+            + $"<DataObject ObjectType=\"DPScannedImage\">{Attribute("PIM_DP_IMAGE_TYPE", "MACROIMAGE")}{Attribute("PIM_DP_IMAGE_DATA", jpeg)}</DataObject>"
+            + "</Array></Attribute></DataObject>\0";
+
+        // The first directory, moved to the end with the description and the software added.
+        var first = (long)U32(data, 4);
+        var moved = Append(data, Entries(data, first), Encoding.ASCII.GetBytes(xml), U32(data, (int)first + 2 + (12 * U16(data, (int)first))), Encoding.ASCII.GetBytes("Philips DP v1.0\0"));
+        Put32(data, 4, moved);
+        File.WriteAllBytes(path, [.. data]);
+        return path;
+    }
+
     private static ushort U16(IReadOnlyList<byte> d, int at) => (ushort)(d[at] | (d[at + 1] << 8));
 
     private static uint U32(IReadOnlyList<byte> d, long at) => (uint)(d[(int)at] | (d[(int)at + 1] << 8) | (d[(int)at + 2] << 16) | (d[(int)at + 3] << 24));
@@ -285,13 +325,27 @@ public static class PageFiles
         return result;
     }
 
-    /// <summary>Writes a directory of <paramref name="entries"/> plus an ImageDescription at the end of <paramref name="data"/>; its offset.</summary>
-    private static uint Append(List<byte> data, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries, byte[] description, uint next)
+    /// <summary>
+    /// Writes a directory of <paramref name="entries"/> plus an ImageDescription (and a Software tag when
+    /// <paramref name="software"/> is given) at the end of <paramref name="data"/>; its offset.
+    /// </summary>
+    private static uint Append(List<byte> data, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries, byte[] description, uint next, byte[]? software = null)
     {
-        var text = (uint)data.Count;
-        data.AddRange(description);
-        Pad(data);
-        var all = entries.Where(e => e.Tag != 270).Append(((ushort)270, (ushort)2, (uint)description.Length, BitConverter.GetBytes(text))).OrderBy(e => e.Item1).ToList();
+        (ushort, ushort, uint, byte[]) Text(ushort tag, byte[] bytes)
+        {
+            var at = (uint)data.Count;
+            data.AddRange(bytes);
+            Pad(data);
+            return (tag, 2, (uint)bytes.Length, bytes.Length <= 4 ? [.. bytes, .. new byte[4 - bytes.Length]] : BitConverter.GetBytes(at));
+        }
+
+        var added = new List<(ushort Tag, ushort Type, uint Count, byte[] Value)> { Text(270, description) };
+        if (software is not null)
+        {
+            added.Add(Text(305, software));
+        }
+
+        var all = entries.Where(e => !added.Any(a => a.Tag == e.Tag)).Concat(added).OrderBy(e => e.Tag).ToList();
         var at = (uint)data.Count;
         data.AddRange(BitConverter.GetBytes((ushort)all.Count));
         foreach (var (tag, type, count, value) in all)

@@ -70,6 +70,22 @@ public sealed class OpenSlideFileTests : IDisposable
     }
 
     [Fact]
+    public void A_philips_slide_is_read_as_philips_with_its_xml_label_and_macro()
+    {
+        using var slide = OpenSlideFile.Open(PageFiles.PhilipsSlide(_dir));
+        Assert.Equal("philips", slide.Vendor);
+        Assert.Equal("0.25", slide.Property("openslide.mpp-x"));
+        Assert.Equal(new[] { "label", "macro" }, slide.AssociatedImageNames);
+
+        // A JPEG in the XML: the pixels of the sample at 120 px, through one more lossy step.
+        using var image = slide.ReadAssociatedImage("label", 1_000_000);
+        using var expected = Label();
+        Assert.Equal((120, 80, 3), (image.Width, image.Height, image.Bands));
+        using var difference = VipsOperation.Image("subtract", ("left", image), ("right", expected)).Call("abs");
+        Assert.InRange(difference.Average(), 0, 3);
+    }
+
+    [Fact]
     public void A_file_no_vendor_recognises_is_an_error()
     {
         var path = Path.Combine(_dir, "photo.jpg");

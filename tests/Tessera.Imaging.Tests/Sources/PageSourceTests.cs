@@ -152,6 +152,33 @@ public sealed class PageSourceTests : IDisposable
     }
 
     [Fact]
+    public void A_philips_tiff_is_read_as_a_slide_by_its_software_tag_with_levels_facts_and_pages()
+    {
+        PageFiles.PhilipsSlide(_root);
+        PageFiles.GenericSlide(_root, "plain.tiff");
+        Assert.Equal("openslideload", LoaderChoice.Choose(Path.Combine(_root, "philips.tiff")));
+        Assert.Equal("tiffload", LoaderChoice.Choose(Path.Combine(_root, "plain.tiff")));
+
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("philips.tiff").TryGetValue(out var slide, out var error), error?.Message);
+        Assert.Equal(SourceLoader.Slide, slide.Loader);
+        Assert.Equal(new[] { 2000, 1000, 500, 250 }, slide.Info.Levels.Take(4).Select(l => l.Width));
+        var facts = slide.Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(("philips", "0.25", "0.25", "label, macro"), (facts["Scanner vendor"], facts["Microns per pixel (x)"], facts["Microns per pixel (y)"], facts["Associated images"]));
+        Assert.Equal(3, slide.PageCount);
+
+        // The label is a JPEG in the XML: OpenSlide decodes it, the page is its size.
+        Assert.True(catalog.Describe("philips.tiff;2").TryGetValue(out var label, out error), error?.Message);
+        using var pixels = new LevelOpener().Open(label, label.Info.Levels[0]);
+        Assert.Equal(("label", 120, 80), (label.PageName, pixels.Width, pixels.Height));
+
+        // The slide's own level through libvips' openslideload: the photograph, not a blank.
+        using var level = new LevelOpener().Open(slide, slide.Info.Levels[2]);
+        Assert.Equal((500, 3), (level.Width, level.Bands));
+        Assert.InRange(level.Average(), 20, 235);
+    }
+
+    [Fact]
     public void A_slide_without_associated_images_has_one_page()
     {
         PageFiles.GenericSlide(_root, "plain.svs");
