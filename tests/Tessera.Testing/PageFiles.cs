@@ -248,6 +248,46 @@ public static class PageFiles
         return path;
     }
 
+    /// <summary>
+    /// A Leica SCN slide: <see cref="GenericSlide"/>'s pyramid with, as its ImageDescription, the XML OpenSlide reads
+    /// (namespace <c>http://www.leica-microsystems.com/scn/2010/10/01</c>): a collection one pixel wider and taller on
+    /// each side than its one brightfield image (objective 20, device "Leica SCN400"), whose dimensions name the
+    /// pyramid's directories. OpenSlide reads it as <c>leica</c>, the slide the collection's size.
+    /// </summary>
+    public static string LeicaSlide(string folder, string name = "leica.scn")
+    {
+        var path = GenericSlide(folder, name);
+        var data = new List<byte>(File.ReadAllBytes(path));
+        var dimensions = new StringBuilder();
+        var ifd = 0;
+        for (var at = U32(data, 4); at != 0; at = U32(data, (int)at + 2 + (12 * U16(data, (int)at))), ifd++)
+        {
+            var entries = Entries(data, at);
+            uint Size(ushort tag) => entries.First(e => e.Tag == tag) is var e && e.Type == 3 ? U16(e.Value, 0) : U32(e.Value, 0);
+            dimensions.Append(CultureInfo.InvariantCulture, $"<dimension sizeX=\"{Size(256)}\" sizeY=\"{Size(257)}\" r=\"{ifd}\" ifd=\"{ifd}\"/>");
+        }
+
+        // 500 clicks (nm) a pixel at full resolution; the image sits one pixel in from the collection's corner.
+        const int Clicks = 500;
+        using var thumbnail = VipsImage.LoadFile("tiffload", path);
+        long width = thumbnail.Width * (long)Clicks, height = thumbnail.Height * (long)Clicks;
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<scn xmlns=\"http://www.leica-microsystems.com/scn/2010/10/01\">"
+            + string.Create(CultureInfo.InvariantCulture, $"<collection name=\"tessera\" uuid=\"urn:uuid:00000000-0000-0000-0000-000000000001\" sizeX=\"{width + (2 * Clicks)}\" sizeY=\"{height + (2 * Clicks)}\">")
+            + "<barcode>TESSERA-1</barcode><image name=\"main\" uuid=\"urn:uuid:00000000-0000-0000-0000-000000000002\">"
+            + "<creationDate>2026-12-07T12:00:00.00Z</creationDate><device model=\"Leica SCN400;Leica SCN\" version=\"1.4.0\"/>"
+            + string.Create(CultureInfo.InvariantCulture, $"<pixels sizeX=\"{thumbnail.Width}\" sizeY=\"{thumbnail.Height}\">{dimensions}</pixels>")
+            + string.Create(CultureInfo.InvariantCulture, $"<view sizeX=\"{width}\" sizeY=\"{height}\" offsetX=\"{Clicks}\" offsetY=\"{Clicks}\" spacingZ=\"0\"/>")
+            + "<scanSettings><objectiveSettings><objective>20</objective></objectiveSettings><illuminationSettings>"
+            + "<numericalAperture>0.7</numericalAperture><illuminationSource>brightfield</illuminationSource></illuminationSettings></scanSettings>"
+            + "</image></collection></scn>\0";
+
+        var first = (long)U32(data, 4);
+        var moved = Append(data, Entries(data, first), Encoding.ASCII.GetBytes(xml), U32(data, (int)first + 2 + (12 * U16(data, (int)first))));
+        Put32(data, 4, moved);
+        File.WriteAllBytes(path, [.. data]);
+        return path;
+    }
+
     private static ushort U16(IReadOnlyList<byte> d, int at) => (ushort)(d[at] | (d[at + 1] << 8));
 
     private static uint U32(IReadOnlyList<byte> d, long at) => (uint)(d[(int)at] | (d[(int)at + 1] << 8) | (d[(int)at + 2] << 16) | (d[(int)at + 3] << 24));

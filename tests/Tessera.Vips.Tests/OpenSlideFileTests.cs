@@ -86,6 +86,17 @@ public sealed class OpenSlideFileTests : IDisposable
     }
 
     [Fact]
+    public void A_leica_scn_is_read_as_leica_with_its_objective_and_no_associated_images()
+    {
+        using var slide = OpenSlideFile.Open(PageFiles.LeicaSlide(_dir));
+        Assert.Equal("leica", slide.Vendor);
+        Assert.Equal("20", slide.Property("openslide.objective-power"));
+        Assert.Equal("Leica SCN400;Leica SCN", slide.Property("leica.device-model"));
+        Assert.Equal("2002", slide.Property("openslide.level[0].width"));
+        Assert.Empty(slide.AssociatedImageNames);
+    }
+
+    [Fact]
     public void A_file_no_vendor_recognises_is_an_error()
     {
         var path = Path.Combine(_dir, "photo.jpg");

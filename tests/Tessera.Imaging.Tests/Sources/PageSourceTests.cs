@@ -179,6 +179,19 @@ public sealed class PageSourceTests : IDisposable
     }
 
     [Fact]
+    public void A_leica_scn_is_a_slide_of_the_collections_size_with_its_objective()
+    {
+        PageFiles.LeicaSlide(_root);
+        var catalog = new SourceCatalog(new FileSystemSourceResolver(_root));
+        Assert.True(catalog.Describe("leica.scn").TryGetValue(out var slide, out var error), error?.Message);
+        var facts = slide.Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(("leica", "20", 1), (facts["Scanner vendor"], facts["Objective power"], slide.PageCount));
+        Assert.Equal(2002, slide.Info.Width);
+        using var level = new LevelOpener().Open(slide, slide.Info.Levels[1]);
+        Assert.InRange(level.Average(), 20, 235);
+    }
+
+    [Fact]
     public void A_slide_without_associated_images_has_one_page()
     {
         PageFiles.GenericSlide(_root, "plain.svs");
