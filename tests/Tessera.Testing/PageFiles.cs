@@ -174,13 +174,15 @@ public static class PageFiles
     /// An Aperio-style slide: <see cref="GenericSlide"/>'s pyramid with an ImageDescription starting "Aperio Image
     /// Library" (objective 20×, 0.499 µm a pixel) on its first directory, and a label and a macro (stripped, uncompressed
     /// images whose descriptions' second line names them) appended to the directory chain, as Aperio scanners write
-    /// them. OpenSlide reads it as <c>aperio</c> and lists both associated images.
+    /// them. OpenSlide reads it as <c>aperio</c> and lists both associated images. With <paramref name="damagedLabel"/>,
+    /// the label's strip points past the end of the file (its directory is whole: the slide opens and lists it). Both
+    /// associated images are the sample photograph <paramref name="associatedWidth"/> px wide.
     /// </summary>
-    public static string AperioSlide(string folder, string name = "aperio.svs")
+    public static string AperioSlide(string folder, string name = "aperio.svs", bool damagedLabel = false, int associatedWidth = 120)
     {
         var path = GenericSlide(folder, name);
         var data = new List<byte>(File.ReadAllBytes(path));
-        using var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", 120));
+        using var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", associatedWidth));
         var label = thumbnail.SaveToBuffer("tiffsave_buffer", ("compression", "none"));
 
         // The first directory, moved to the end with the description added; then the associated images after the last.
@@ -196,11 +198,92 @@ public static class PageFiles
         foreach (var kind in new[] { "label", "macro" })
         {
             var entries = Entries(label, U32(label, 4));
-            var appended = Append(data, Relocated(data, label, entries), Encoding.ASCII.GetBytes($"Aperio Image Library v10.0.50\n{kind} 120x80\0"), 0);
+            var relocated = Relocated(data, label, entries, pastTheEnd: damagedLabel && kind == "label");
+            var appended = Append(data, relocated, Encoding.ASCII.GetBytes($"Aperio Image Library v10.0.50\n{kind} {thumbnail.Width}x{thumbnail.Height}\0"), 0);
             Put32(data, (int)last + 2 + (12 * U16(data, (int)last)), appended);
             last = appended;
         }
 
+        File.WriteAllBytes(path, [.. data]);
+        return path;
+    }
+
+    /// <summary>
+    /// A Philips TIFF slide: <see cref="GenericSlide"/>'s pyramid with the Software tag "Philips DP v1.0" and, as its
+    /// ImageDescription, the XML OpenSlide reads (a <c>DPUfsImport</c> DataObject: one WSI scanned image with a pixel
+    /// spacing of 0.25 µm and one PixelDataRepresentation per level, then a label and a macro image, each a JPEG in
+    /// base64, as Philips scanners put them). OpenSlide reads it as <c>philips</c>, with mpp 0.25 and both images.
+    /// </summary>
+    public static string PhilipsSlide(string folder, string name = "philips.tiff", int associatedWidth = 120)
+    {
+        var path = GenericSlide(folder, name);
+        var data = new List<byte>(File.ReadAllBytes(path));
+        var levels = 0;
+        for (var at = U32(data, 4); at != 0; at = U32(data, (int)at + 2 + (12 * U16(data, (int)at))))
+        {
+            levels++;
+        }
+
+        using var thumbnail = VipsOperation.Image("thumbnail", ("filename", Samples.PathOf(Samples.Sunset)), ("width", associatedWidth));
+        var jpeg = Convert.ToBase64String(thumbnail.SaveToBuffer("jpegsave_buffer", ("Q", 90)));
+        static string Attribute(string name, string value) => $"<Attribute Name=\"{name}\" PMSVR=\"IString\">{value}</Attribute>";
+        static string Spacing(double mm) => string.Create(CultureInfo.InvariantCulture, $"&quot;{mm}&quot; &quot;{mm}&quot;");
+        var representations = string.Concat(Enumerable.Range(0, levels).Select(level =>
+            $"<DataObject ObjectType=\"PixelDataRepresentation\">{Attribute("PIIM_PIXEL_DATA_REPRESENTATION_NUMBER", level.ToString(CultureInfo.InvariantCulture))}{Attribute("DICOM_PIXEL_SPACING", Spacing(0.00025 * (1 << level)))}</DataObject>"));
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<DataObject ObjectType=\"DPUfsImport\">"
+            + Attribute("DICOM_MANUFACTURER", "PHILIPS")
+            + Attribute("DICOM_SOFTWARE_VERSIONS", "&quot;1.6.6186&quot;")
+            + "<Attribute Name=\"PIM_DP_SCANNED_IMAGES\" PMSVR=\"IDataObjectArray\"><Array>"
+            + $"<DataObject ObjectType=\"DPScannedImage\">{Attribute("DICOM_PIXEL_SPACING", Spacing(0.00025))}{Attribute("PIM_DP_IMAGE_TYPE", "WSI")}"
+            + $"<Attribute Name=\"PIIM_PIXEL_DATA_REPRESENTATION_SEQUENCE\" PMSVR=\"IDataObjectArray\"><Array>{representations}</Array></Attribute></DataObject>"
+            + $"<DataObject ObjectType=\"DPScannedImage\">{Attribute("PIM_DP_IMAGE_TYPE", "LABELIMAGE")}{Attribute("PIM_DP_IMAGE_DATA", jpeg)}</DataObject>"
+            + $"<DataObject ObjectType=\"DPScannedImage\">{Attribute("PIM_DP_IMAGE_TYPE", "MACROIMAGE")}{Attribute("PIM_DP_IMAGE_DATA", jpeg)}</DataObject>"
+            + "</Array></Attribute></DataObject>\0";
+
+        // The first directory, moved to the end with the description and the software added.
+        var first = (long)U32(data, 4);
+        var moved = Append(data, Entries(data, first), Encoding.ASCII.GetBytes(xml), U32(data, (int)first + 2 + (12 * U16(data, (int)first))), Encoding.ASCII.GetBytes("Philips DP v1.0\0"));
+        Put32(data, 4, moved);
+        File.WriteAllBytes(path, [.. data]);
+        return path;
+    }
+
+    /// <summary>
+    /// A Leica SCN slide: <see cref="GenericSlide"/>'s pyramid with, as its ImageDescription, the XML OpenSlide reads
+    /// (namespace <c>http://www.leica-microsystems.com/scn/2010/10/01</c>): a collection one pixel wider and taller on
+    /// each side than its one brightfield image (objective 20, device "Leica SCN400"), whose dimensions name the
+    /// pyramid's directories. OpenSlide reads it as <c>leica</c>, the slide the collection's size.
+    /// </summary>
+    public static string LeicaSlide(string folder, string name = "leica.scn")
+    {
+        var path = GenericSlide(folder, name);
+        var data = new List<byte>(File.ReadAllBytes(path));
+        var dimensions = new StringBuilder();
+        var ifd = 0;
+        for (var at = U32(data, 4); at != 0; at = U32(data, (int)at + 2 + (12 * U16(data, (int)at))), ifd++)
+        {
+            var entries = Entries(data, at);
+            uint Size(ushort tag) => entries.First(e => e.Tag == tag) is var e && e.Type == 3 ? U16(e.Value, 0) : U32(e.Value, 0);
+            dimensions.Append(CultureInfo.InvariantCulture, $"<dimension sizeX=\"{Size(256)}\" sizeY=\"{Size(257)}\" r=\"{ifd}\" ifd=\"{ifd}\"/>");
+        }
+
+        // 500 clicks (nm) a pixel at full resolution; the image sits one pixel in from the collection's corner.
+        const int Clicks = 500;
+        using var thumbnail = VipsImage.LoadFile("tiffload", path);
+        long width = thumbnail.Width * (long)Clicks, height = thumbnail.Height * (long)Clicks;
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<scn xmlns=\"http://www.leica-microsystems.com/scn/2010/10/01\">"
+            + string.Create(CultureInfo.InvariantCulture, $"<collection name=\"tessera\" uuid=\"urn:uuid:00000000-0000-0000-0000-000000000001\" sizeX=\"{width + (2 * Clicks)}\" sizeY=\"{height + (2 * Clicks)}\">")
+            + "<barcode>TESSERA-1</barcode><image name=\"main\" uuid=\"urn:uuid:00000000-0000-0000-0000-000000000002\">"
+            + "<creationDate>2026-12-07T12:00:00.00Z</creationDate><device model=\"Leica SCN400;Leica SCN\" version=\"1.4.0\"/>"
+            + string.Create(CultureInfo.InvariantCulture, $"<pixels sizeX=\"{thumbnail.Width}\" sizeY=\"{thumbnail.Height}\">{dimensions}</pixels>")
+            + string.Create(CultureInfo.InvariantCulture, $"<view sizeX=\"{width}\" sizeY=\"{height}\" offsetX=\"{Clicks}\" offsetY=\"{Clicks}\" spacingZ=\"0\"/>")
+            + "<scanSettings><objectiveSettings><objective>20</objective></objectiveSettings><illuminationSettings>"
+            + "<numericalAperture>0.7</numericalAperture><illuminationSource>brightfield</illuminationSource></illuminationSettings></scanSettings>"
+            + "</image></collection></scn>\0";
+
+        var first = (long)U32(data, 4);
+        var moved = Append(data, Entries(data, first), Encoding.ASCII.GetBytes(xml), U32(data, (int)first + 2 + (12 * U16(data, (int)first))));
+        Put32(data, 4, moved);
         File.WriteAllBytes(path, [.. data]);
         return path;
     }
@@ -232,8 +315,11 @@ public static class PageFiles
 
     private static int TypeSize(ushort type) => type switch { 3 or 8 => 2, 4 or 9 or 11 => 4, 5 or 10 or 12 or 16 => 8, _ => 1 };
 
-    /// <summary>The entries of a directory of <paramref name="source"/>, every value and strip it points to copied to the end of <paramref name="data"/>.</summary>
-    private static List<(ushort Tag, ushort Type, uint Count, byte[] Value)> Relocated(List<byte> data, byte[] source, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries)
+    /// <summary>
+    /// The entries of a directory of <paramref name="source"/>, every value and strip it points to copied to the end of
+    /// <paramref name="data"/>; with <paramref name="pastTheEnd"/>, the strip offsets point 1.75 GB on, past the file's end.
+    /// </summary>
+    private static List<(ushort Tag, ushort Type, uint Count, byte[] Value)> Relocated(List<byte> data, byte[] source, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries, bool pastTheEnd = false)
     {
         uint[] Values((ushort Tag, ushort Type, uint Count, byte[] Value) e)
         {
@@ -248,7 +334,7 @@ public static class PageFiles
         var moved = new List<uint>();
         for (var i = 0; i < offsets.Length; i++)
         {
-            moved.Add((uint)data.Count);
+            moved.Add((uint)data.Count + (pastTheEnd ? 0x7000_0000u : 0));
             data.AddRange(source.AsSpan((int)offsets[i], (int)counts[i]).ToArray());
             Pad(data);
         }
@@ -279,13 +365,27 @@ public static class PageFiles
         return result;
     }
 
-    /// <summary>Writes a directory of <paramref name="entries"/> plus an ImageDescription at the end of <paramref name="data"/>; its offset.</summary>
-    private static uint Append(List<byte> data, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries, byte[] description, uint next)
+    /// <summary>
+    /// Writes a directory of <paramref name="entries"/> plus an ImageDescription (and a Software tag when
+    /// <paramref name="software"/> is given) at the end of <paramref name="data"/>; its offset.
+    /// </summary>
+    private static uint Append(List<byte> data, List<(ushort Tag, ushort Type, uint Count, byte[] Value)> entries, byte[] description, uint next, byte[]? software = null)
     {
-        var text = (uint)data.Count;
-        data.AddRange(description);
-        Pad(data);
-        var all = entries.Where(e => e.Tag != 270).Append(((ushort)270, (ushort)2, (uint)description.Length, BitConverter.GetBytes(text))).OrderBy(e => e.Item1).ToList();
+        (ushort, ushort, uint, byte[]) Text(ushort tag, byte[] bytes)
+        {
+            var at = (uint)data.Count;
+            data.AddRange(bytes);
+            Pad(data);
+            return (tag, 2, (uint)bytes.Length, bytes.Length <= 4 ? [.. bytes, .. new byte[4 - bytes.Length]] : BitConverter.GetBytes(at));
+        }
+
+        var added = new List<(ushort Tag, ushort Type, uint Count, byte[] Value)> { Text(270, description) };
+        if (software is not null)
+        {
+            added.Add(Text(305, software));
+        }
+
+        var all = entries.Where(e => !added.Any(a => a.Tag == e.Tag)).Concat(added).OrderBy(e => e.Tag).ToList();
         var at = (uint)data.Count;
         data.AddRange(BitConverter.GetBytes((ushort)all.Count));
         foreach (var (tag, type, count, value) in all)

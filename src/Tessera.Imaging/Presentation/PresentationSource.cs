@@ -81,11 +81,12 @@ public sealed class PresentationSource(SourceCatalog catalog)
         return canvases.Count == 0 && first is not null ? first : canvases;
     }
 
-    /// <summary>A page's Canvas: labelled by its page number when the source has several.</summary>
+    /// <summary>A page's Canvas: labelled by its page's name (a slide's "label") or else its number when the source has several.</summary>
     private static CanvasImage Canvas(string identifier, SourceDescription source)
     {
         var name = ObjectGrouping.StripExtension(identifier[..(identifier.Length - (source.Page > 0 ? $";{source.Page + 1}".Length : 0))]);
-        var label = source.PageCount > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}, page {source.Page + 1}")
+        var label = source.PageName is { } pageName ? $"{name}, {pageName}"
+            : source.PageCount > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}, page {source.Page + 1}")
             : null;
         return new CanvasImage(identifier, source.Info.Width, source.Info.Height) { Label = label, Properties = source.Properties };
     }

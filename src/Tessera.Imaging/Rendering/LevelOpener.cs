@@ -98,6 +98,9 @@ public sealed class LevelOpener(OpenImageCache? openImages = null, OpenFileCache
             // opened per request, as poppler keeps no rendered pixels to share.
             SourceLoader.Pdf => PageSources.LoadPdf(source.Source, source.Page, source.Dpi / (1 << level.Index)),
 
+            // A slide's associated image (label, macro): small, read whole by OpenSlide directly, held as RGB pixels.
+            SourceLoader.Slide when source.Page > 0 => OpenImages.Lease(key, () => PageSources.LoadAssociated(source), pixels * 3),
+
             // OpenSlide's open reads the slide's whole directory: a level is opened once and kept, as a TIFF level is.
             SourceLoader.Slide => OpenImages.Lease(key, () => PageSources.LoadSlide(path, level.Index), OpenImageCache.FileBackedBytes),
 

@@ -21,7 +21,8 @@ public static class LoaderChoice
     /// <summary>
     /// The extensions of whole-slide formats, read by OpenSlide: most are TIFFs underneath (an Aperio .svs, a
     /// Hamamatsu .ndpi, a Leica .scn), and only the name says they are a slide with associated images and vendor
-    /// properties; a MIRAX .mrxs is an index beside a folder of data. A generic tiled TIFF (.tif) stays with libtiff,
+    /// properties; a MIRAX .mrxs is an index beside a folder of data. A Philips slide is a .tiff told by its Software
+    /// tag (<see cref="Choose(string, Microsoft.Win32.SafeHandles.SafeFileHandle)"/>). A generic tiled TIFF (.tif) stays with libtiff,
     /// whose pyramid path (stored tiles sent as they are) serves it better than OpenSlide would.
     /// </summary>
     public static readonly IReadOnlySet<string> SlideExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -56,7 +57,7 @@ public static class LoaderChoice
         // The magic bytes win over libvips' answer: a damaged TIFF must be read (and refused) by libtiff.
         if (Sniff(file) is { } sniffed)
         {
-            return sniffed;
+            return sniffed == "tiffload" && IsVendorSlide(file) ? "openslideload" : sniffed;
         }
 
         string? found;
@@ -101,6 +102,58 @@ public static class LoaderChoice
             // GIF, WebP and HEIF are named by libvips' own check, as they always were.
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// Whether a TIFF is a slide of a vendor whose files carry no extension of their own (a Philips slide is a
+    /// <c>.tiff</c>): the first directory's Software starts with "Philips", as OpenSlide's own detection asks first.
+    /// Classic TIFF only (one directory read, at most 64 bytes of the tag's value); anything unreadable is not a slide,
+    /// and libtiff then says what is wrong with it.
+    /// </summary>
+    private static bool IsVendorSlide(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        Span<byte> head = stackalloc byte[8];
+        if (RandomAccess.Read(file, head, 0) < 8 || head[2] + head[3] != 42)
+        {
+            return false;
+        }
+
+        var little = head[0] == (byte)'I';
+        uint U32(ReadOnlySpan<byte> b) => little ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(b) : System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b);
+        ushort U16(ReadOnlySpan<byte> b) => little ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(b) : System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(b);
+        long directory = U32(head[4..]);
+        Span<byte> count = stackalloc byte[2];
+        if (RandomAccess.Read(file, count, directory) < 2)
+        {
+            return false;
+        }
+
+        var entries = new byte[Math.Min((int)U16(count), 1000) * 12];
+        var read = RandomAccess.Read(file, entries, directory + 2);
+        for (var at = 0; at + 12 <= read; at += 12)
+        {
+            var entry = entries.AsSpan(at, 12);
+            if (U16(entry) != 305 || U16(entry[2..]) != 2)
+            {
+                continue;
+            }
+
+            var length = (int)Math.Min(U32(entry[4..]), 64);
+            Span<byte> software = stackalloc byte[64];
+            software = software[..length];
+            if (length <= 4)
+            {
+                entry.Slice(8, length).CopyTo(software);
+            }
+            else if (RandomAccess.Read(file, software, U32(entry[8..])) < length)
+            {
+                return false;
+            }
+
+            return software.StartsWith("Philips"u8);
+        }
+
+        return false;
     }
 
     /// <summary>The kind an extension promises, for the message.</summary>

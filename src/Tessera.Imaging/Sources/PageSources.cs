@@ -7,7 +7,7 @@ namespace Tessera.Imaging.Sources;
 
 /// <summary>
 /// The sources made of pages: where a multi-image TIFF's pages begin, and the inspection of PDF pages (poppler) and
-/// whole slides (OpenSlide, one page: see <see cref="InspectSlide"/>). Every size here comes from a header (a PDF page's MediaBox scaled to the DPI, a slide's
+/// whole slides (OpenSlide: the slide, then its associated images, see <see cref="InspectSlide"/>). Every size here comes from a header (a PDF page's MediaBox scaled to the DPI, a slide's
 /// level properties, a TIFF directory) and is judged against the limits before anything is rendered.
 /// </summary>
 internal static class PageSources
@@ -139,16 +139,22 @@ internal static class PageSources
         source.Load("pdfload", ("page", page), ("dpi", dpi), ("fail_on", "truncated"));
 
     /// <summary>
-    /// A whole slide: one page, with OpenSlide's levels as its pyramid; the manifest's facts are a chosen few of
-    /// OpenSlide's properties. Its associated images (label, macro, thumbnail) are named in those facts but not served
-    /// as pages: libvips 8.14.1's <c>openslideload</c> crashes the process reading their pixels (a segfault in
-    /// <c>openslide_get_error</c> under the associated image's generate function, reproduced with an Aperio-style
-    /// slide made by the tests), and no limit can stop a crash.
+    /// A whole slide: page 1 is the slide, with OpenSlide's levels as its pyramid, and the manifest's facts a chosen few
+    /// of OpenSlide's properties; pages 2, 3, ... are its associated images (label, macro, thumbnail, in OpenSlide's
+    /// order, the order the facts name them), each one level, read with OpenSlide directly (<see cref="OpenSlideFile"/>):
+    /// libvips 8.14.1's <c>openslideload</c> crashes the process reading their pixels (a segfault in
+    /// <c>openslide_get_error</c> under the associated image's generate function), and no limit can stop a crash.
     /// </summary>
     public static SourceDescription InspectSlide(ResolvedSource source, int page, SourceLimits limits)
     {
+        var associated = AssociatedImageNames(source.Path);
+        SourceInspector.NoSuchPage(page, 1 + associated.Count);
+        if (page > 0)
+        {
+            return InspectAssociated(source, page, associated, limits);
+        }
+
         using var slide = LoadSlide(source.Path, 0);
-        SourceInspector.NoSuchPage(page, 1);
         var levels = new List<PyramidLevel>();
         var count = Math.Clamp(Property(slide, "openslide.level-count") ?? 1, 1, 32);
         for (var level = 0; level < count; level++)
@@ -165,8 +171,7 @@ internal static class PageSources
             levels.Add(new PyramidLevel(level, width, height, tileWidth, tileHeight));
         }
 
-        var associated = (slide.GetString("slide-associated-images") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var properties = SlideProperties(slide, levels[0], levels.Count, [.. associated.Take(8)]);
+        var properties = SlideProperties(slide, levels[0], levels.Count, [.. associated]);
         var tile = levels[0].IsTiled ? HeaderProbe.Multiply(levels[0].TileWidth, levels[0].TileHeight, 4) : HeaderProbe.Multiply(Math.Min(levels[0].Width, 512), Math.Min(levels[0].Height, 512), 4);
         var header = new SourceHeader("whole slide", levels[0].Width, levels[0].Height, SourceDecoding.Tiled, tile);
         if (limits.Refuse(header) is { } reason)
@@ -175,7 +180,79 @@ internal static class PageSources
         }
 
         var info = new SourceInfo(levels[0].Width, levels[0].Height, levels, 1, false);
-        return new SourceDescription(source, info, SourceLoader.Slide, "openslideload") { Header = header, Properties = properties };
+        return new SourceDescription(source, info, SourceLoader.Slide, "openslideload") { Header = header, Properties = properties, PageCount = 1 + associated.Count };
+    }
+
+    /// <summary>Associated images served as pages at most (vendors write three at most; the rest stay unnamed).</summary>
+    public const int MaxAssociatedImages = 8;
+
+    /// <summary>The slide's associated images, in OpenSlide's order, as many as are served.</summary>
+    private static List<string> AssociatedImageNames(string path)
+    {
+        using var slide = OpenSlide(path);
+        return [.. slide.AssociatedImageNames.Take(MaxAssociatedImages)];
+    }
+
+    /// <summary>
+    /// Associated image <paramref name="page"/> − 1 of the slide: its size from the slide's directory (nothing decoded),
+    /// judged against the limits as an image decoded whole (OpenSlide reads it in one call: ARGB words, then RGB).
+    /// </summary>
+    private static SourceDescription InspectAssociated(ResolvedSource source, int page, IReadOnlyList<string> associated, SourceLimits limits)
+    {
+        var name = associated[page - 1];
+        long width, height;
+        using (var slide = OpenSlide(source.Path))
+        {
+            try
+            {
+                (width, height) = slide.AssociatedImageSize(name);
+            }
+            catch (OpenSlideException e)
+            {
+                throw new VipsException(e.Message, e);
+            }
+        }
+
+        var header = new SourceHeader($"slide's {name} image", width, height, SourceDecoding.Whole, HeaderProbe.Multiply(width, height, 7));
+        if (limits.Refuse(header) is { } reason)
+        {
+            throw new SourceRefusedException(413, reason);
+        }
+
+        var info = new SourceInfo((int)width, (int)height, [new PyramidLevel(0, (int)width, (int)height)], 1, false);
+        return new SourceDescription(source, info, SourceLoader.Slide, "openslide") { Header = header, Page = page, PageCount = 1 + associated.Count, PageName = name };
+    }
+
+    /// <summary>
+    /// The pixels of an associated image page (<see cref="InspectAssociated"/>), read whole by OpenSlide, as RGB: read
+    /// by path, as the slide's levels are, and refused when it has grown past the size the page was described with.
+    /// </summary>
+    /// <exception cref="VipsException">OpenSlide could not read it (damaged, truncated, replaced by something else).</exception>
+    public static VipsImage LoadAssociated(SourceDescription page)
+    {
+        var name = page.PageName ?? throw new ArgumentException($"Expected an associated image page of a slide but received page {page.Page + 1} of {page.Source.Path}", nameof(page));
+        using var slide = OpenSlide(page.Source.Path);
+        try
+        {
+            return slide.ReadAssociatedImage(name, (long)page.Info.Width * page.Info.Height);
+        }
+        catch (OpenSlideException e)
+        {
+            throw new VipsException(e.Message, e);
+        }
+    }
+
+    /// <summary>The slide opened by OpenSlide directly; its failures are a 500 for the request, as libvips' are.</summary>
+    private static OpenSlideFile OpenSlide(string path)
+    {
+        try
+        {
+            return OpenSlideFile.Open(path);
+        }
+        catch (OpenSlideException e)
+        {
+            throw new VipsException(e.Message, e);
+        }
     }
 
     /// <summary>

@@ -46,6 +46,9 @@ public sealed record SourceDescription(ResolvedSource Source, SourceInfo Info, S
     /// <summary>How many pages the source has (1 for most images); known from the header alone, never by rendering.</summary>
     public int PageCount { get; init; } = 1;
 
+    /// <summary>The name of a page that has one (a slide's associated image: <c>label</c>, <c>macro</c>, <c>thumbnail</c>), else null.</summary>
+    public string? PageName { get; init; }
+
     /// <summary>For a PDF: the DPI its pages are rendered at (which made <see cref="Info"/>'s size).</summary>
     public double Dpi { get; init; }
 

@@ -84,6 +84,15 @@ public static class SourceInspector
             throw new VipsException(damage);
         }
 
+        if (loaderName == "jxlload")
+        {
+            // A bare JPEG XL codestream declares no length to check against the file's (PDF and HEIF do: poppler and
+            // libheif refuse a cut file at its header): decode it once here, whole, as every render of it does anyway
+            // (one level, decoded whole, within the same header limits), so a cut one is an error for info.json too,
+            // not a description whose every image is then a 500. Described once per file version (SourceCatalog).
+            _ = image.Average();
+        }
+
         var last = page + 1 < tiffPages.Count ? tiffPages[page + 1] : int.MaxValue;
         var levels = loader switch
         {

@@ -18,6 +18,6 @@ public enum SourceLoader
     /// <summary>PDF through poppler: each page rendered at <see cref="SourceLimits.PdfDpi"/>, one level.</summary>
     Pdf,
 
-    /// <summary>A whole slide through OpenSlide: its levels are the slide's own (its associated images are not served: see <see cref="PageSources.InspectSlide"/>).</summary>
+    /// <summary>A whole slide through OpenSlide: its levels are the slide's own; its associated images are pages 2, 3, ... of one level each (see <see cref="PageSources.InspectSlide"/>).</summary>
     Slide,
 }

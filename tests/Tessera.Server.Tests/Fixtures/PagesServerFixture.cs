@@ -34,8 +34,13 @@ public sealed class PagesServerFixture : IAsyncLifetime
         PageFiles.Truncated(PageFiles.MultiImageHeif(Root, "burst-whole.heic", 2), "cut.heic", 0.5);
         PageFiles.Jxl(Root);
         PageFiles.Truncated(Path.Combine(Root, "photo.jxl"), "cut.jxl", 0.5);
+        PageFiles.Truncated(Path.Combine(Root, "whole.pdf"), "cut-late.pdf", 0.9);
+        PageFiles.Truncated(Path.Combine(Root, "photo.jxl"), "cut-late.jxl", 0.95);
+        PageFiles.Truncated(Path.Combine(Root, "burst-whole.heic"), "cut-late.heic", 0.95);
         PageFiles.JxlBomb(Root);
         PageFiles.GenericSlide(Root);
+        PageFiles.AperioSlide(Root);
+        PageFiles.AperioSlide(Root, "damaged.svs", damagedLabel: true);
         _app = TesseraServer.Build(new TesseraServerOptions { Root = Root, PdfDpi = Dpi, Cache = CacheMode.Memory }, ["http://127.0.0.1:0"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
