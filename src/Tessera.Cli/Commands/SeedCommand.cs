@@ -3,6 +3,7 @@ using Tessera.Core.Iiif;
 using Tessera.Imaging.Batch;
 using Tessera.Imaging.Rendering;
 using Tessera.Imaging.Storage;
+using Tessera.Server.Access;
 
 namespace Tessera.Cli.Commands;
 
@@ -18,6 +19,7 @@ internal static class SeedCommand
         version.AcceptOnlyFromAmong("2", "3");
         var tileSize = new Option<int>("--tile-size") { Description = "Tile width and height in pixels (match the pyramid TIFF's tiles to copy them as stored).", DefaultValueFactory = _ => 256 };
         var scaleFactors = new Option<string?>("--scale-factors") { Description = "Comma-separated scale factors, e.g. 1,2,4,8 (default: powers of two until the image is one tile)." };
+        var access = new Option<FileInfo?>("--access") { Description = "The server's access rules (docs/access.md): a static tree is public, so only images the rules leave public are seeded (the others are listed as left out), with their redaction boxes drawn." };
         var baseUrl = new Option<string>("--base-url") { Description = "Public URL the tree is served under; info.json's id is {base-url}/{id}.", DefaultValueFactory = _ => "http://localhost:8000" };
         var quality = BatchOptions.Quality($"JPEG quality; keep the server's (default {RenderOptions.DefaultJpegQuality}) for tiles identical to the server's.");
         var kernel = BatchOptions.Kernel();
@@ -42,7 +44,7 @@ internal static class SeedCommand
               python3 -m http.server -d ./static 8000                   # then open http://localhost:8000/photo.tif/info.json
             """)
         {
-            identifiers, root, output, version, tileSize, scaleFactors, baseUrl, quality, kernel, jobs, shard,
+            identifiers, root, output, version, tileSize, scaleFactors, baseUrl, quality, kernel, jobs, shard, access,
         };
         limits.AddTo(command);
 
@@ -79,6 +81,17 @@ internal static class SeedCommand
                 return 2;
             }
 
+            AccessRules? rules = null;
+            if (result.GetValue(access) is { } accessFile)
+            {
+                (rules, var accessProblem) = AccessRules.Load(accessFile.FullName);
+                if (accessProblem is not null)
+                {
+                    error.WriteLine(accessProblem);
+                    return 2;
+                }
+            }
+
             // A store that cannot be read is one clear line and exit code 1, before any work (a job runner retries it).
             var ids = remote is null
                 ? BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken)
@@ -86,6 +99,19 @@ internal static class SeedCommand
             if (ids is null)
             {
                 return 1;
+            }
+
+            if (rules is not null)
+            {
+                // Static tiles are for anyone who finds them: an image the rules protect (login, degraded or hidden) is
+                // not seeded, as the server would not hand its full pixels to the public either.
+                var protectedIds = ids.Where(id => rules.Find(id).Access != AccessKind.Public).ToList();
+                foreach (var id in protectedIds)
+                {
+                    error.WriteLine($"left out {id}: the access rules make it {rules.Find(id).Access.ToString().ToLowerInvariant()}, and a static tree is public");
+                }
+
+                ids = [.. ids.Except(protectedIds, StringComparer.Ordinal)];
             }
 
             var options = new SeedOptions
@@ -102,6 +128,7 @@ internal static class SeedCommand
                 Jobs = result.GetValue(jobs),
                 Shard = part,
                 SourceLimits = limits.Read(result),
+                Redactions = rules is { HasRedactions: true } ? rules.RedactionsOf : null,
             };
             if (!BatchOptions.Valid(options.Validate(), error))
             {

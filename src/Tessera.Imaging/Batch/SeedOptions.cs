@@ -61,6 +61,12 @@ public sealed record SeedOptions
     /// </summary>
     public SourceLimits SourceLimits { get; init; } = SourceLimits.Default;
 
+    /// <summary>
+    /// The redaction boxes of an identifier (the server's access rules, <c>--access</c>), drawn on every tile and size
+    /// as the server draws them; null: none.
+    /// </summary>
+    public Func<string, IReadOnlyList<Core.Planning.RedactionBox>>? Redactions { get; init; }
+
     /// <summary>Every problem with these options (empty when they are valid); <see cref="TileSeeder"/> refuses invalid ones.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -30,6 +30,7 @@ public sealed class TileSeeder(SeedOptions options, BatchStorage? storage = null
     {
         var tally = new BatchTally(progress);
         var pipeline = BatchPipeline.Create(Options.Root, Options.Jobs, Options.Render, sourceLimits: Options.SourceLimits, remote: Options.Remote);
+        pipeline.Redactions = Options.Redactions;
         using var sink = Storage.OpenOutput(Options.Output, Options.Shard);
 
         var work = new List<WorkItem>();
