@@ -39,28 +39,33 @@ public static class HeaderProbe
     public static SourceHeader Read(Microsoft.Win32.SafeHandles.SafeFileHandle file)
     {
         var length = RandomAccess.GetLength(file);
-        var size = (int)Math.Min(length, FirstRead);
-        Span<byte> start = stackalloc byte[8];
-        var started = RandomAccess.Read(file, start, 0);
-        var signature = MagicBytes.Of(start[..started]);
-        if ((started == 8 && signature == ImageSignature.Tiff) || signature == ImageSignature.Jpeg)
+        return Read(length, (offset, count) =>
+        {
+            var bytes = new byte[(int)Math.Clamp(Math.Min(count, length - offset), 0, MaxHeaderBytes)];
+            return bytes.AsSpan(0, RandomAccess.Read(file, bytes, offset)).ToArray();
+        });
+    }
+
+    /// <summary>
+    /// The header of a file of <paramref name="length"/> bytes read through <paramref name="readAt"/> (offset, count: at
+    /// most count bytes there). The file may be cut or rewritten while it is read (a copy in place), so every read may
+    /// return fewer bytes than the length promised: the readers check what they got, never what they asked for.
+    /// </summary>
+    internal static SourceHeader Read(long length, Func<long, int, byte[]> readAt)
+    {
+        ReadOnlySpan<byte> start = readAt(0, 8);
+        var signature = MagicBytes.Of(start);
+        if ((start.Length == 8 && signature == ImageSignature.Tiff) || signature == ImageSignature.Jpeg)
         {
             // libtiff writes the first directory after the pixels, and JPEG metadata may fill megabytes before the frame
             // header: both are read by seeking where the structure points, a few bytes at a time.
-            byte[] ReadAt(long offset, int count)
-            {
-                var bytes = new byte[(int)Math.Clamp(Math.Min(count, length - offset), 0, MaxHeaderBytes)];
-                return bytes.AsSpan(0, RandomAccess.Read(file, bytes, offset)).ToArray();
-            }
-
-            return signature == ImageSignature.Tiff ? Tiff(ReadAt) : Jpeg(ReadAt);
+            return signature == ImageSignature.Tiff ? Tiff(readAt) : Jpeg(readAt);
         }
 
+        var size = (int)Math.Min(length, FirstRead);
         while (true)
         {
-            var buffer = new byte[size];
-            var read = RandomAccess.Read(file, buffer, 0);
-            var header = Parse(buffer.AsSpan(0, read), out var wantsMore);
+            var header = Parse(readAt(0, size), out var wantsMore);
             if (!wantsMore || size >= length || size >= MaxHeaderBytes)
             {
                 return header;
@@ -282,6 +287,11 @@ public static class HeaderProbe
     private static SourceHeader Tiff(Func<long, int, byte[]> readAt)
     {
         ReadOnlySpan<byte> head = readAt(0, 16);
+        if (head.Length < 8)
+        {
+            return SourceHeader.Unknown; // cut since its signature was read
+        }
+
         var little = head[0] == 'I';
         ushort U16(ReadOnlySpan<byte> b) => little ? BinaryPrimitives.ReadUInt16LittleEndian(b) : BinaryPrimitives.ReadUInt16BigEndian(b);
         uint U32(ReadOnlySpan<byte> b) => little ? BinaryPrimitives.ReadUInt32LittleEndian(b) : BinaryPrimitives.ReadUInt32BigEndian(b);

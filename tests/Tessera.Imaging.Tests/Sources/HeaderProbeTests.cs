@@ -30,20 +30,7 @@ public sealed class HeaderProbeTests : IDisposable
     [InlineData("photo.avif", "heifsave", SourceDecoding.Whole, "AVIF")]
     public void Reads_the_size_libvips_reads(string name, string saver, SourceDecoding decoding, string format)
     {
-        VipsArg[] options = name switch
-        {
-            "progressive.jpg" => [("interlace", true)],
-            "interlaced.png" => [("interlace", true)],
-            "strips.tif" => [("compression", "deflate")],
-            "pyramid.tif" => [("tile", true), ("pyramid", true), ("compression", "jpeg")],
-            "bigtiff.tif" => [("tile", true), ("bigtiff", true), ("tile_width", 128), ("tile_height", 64)],
-            "lossless.webp" => [("lossless", true)],
-            "tiled.jp2" => [("tile_width", 128), ("tile_height", 128)],
-            "whole.jp2" => [("tile_width", 1024), ("tile_height", 1024)],
-            "photo.avif" => [("compression", "av1"), ("effort", 0)],
-            _ => [],
-        };
-        var path = _files.Photo(name, 333, saver, options);
+        var path = _files.Photo(name, 333, saver, Options(name));
 
         var header = HeaderProbe.Read(path);
 
@@ -53,6 +40,78 @@ public sealed class HeaderProbeTests : IDisposable
         Assert.Equal(format, header.Format);
         Assert.InRange(header.DecodeUnitBytes, 1, 64L << 20);
     }
+
+    /// <summary>
+    /// A file copied over in place while it is probed: its length was taken whole, then every read finds it cut at some
+    /// point, or finds the other version's bytes past that point. The probe answers a header or unknown, never throws
+    /// (it once read the TIFF signature, then indexed a cut 16-byte read: a 500 during a copy in place).
+    /// </summary>
+    [Theory]
+    [InlineData("baseline.jpg", "jpegsave")]
+    [InlineData("progressive.jpg", "jpegsave")]
+    [InlineData("interlaced.png", "pngsave")]
+    [InlineData("strips.tif", "tiffsave")]
+    [InlineData("pyramid.tif", "tiffsave")]
+    [InlineData("bigtiff.tif", "tiffsave")]
+    [InlineData("lossy.webp", "webpsave")]
+    [InlineData("tiled.jp2", "jp2ksave")]
+    public void A_file_cut_or_rewritten_while_it_is_read_is_never_an_exception(string name, string saver)
+    {
+        var bytes = File.ReadAllBytes(_files.Photo(name, 333, saver, Options(name)));
+        var other = File.ReadAllBytes(_files.Photo("other-" + name, 200, saver, Options(name)));
+        var cuts = Enumerable.Range(0, 80).Concat(Enumerable.Range(0, 64).Select(i => 80 + (int)((long)(bytes.Length - 80) * i / 64))).Append(bytes.Length);
+        var wholeReads = 0;
+        foreach (var cut in cuts)
+        {
+            // The copy may start before the first read or between any two: reads before it see the whole file.
+            for (var readsBefore = 0; readsBefore < 4; readsBefore++)
+            {
+                var reads = 0;
+                byte[] Cut(long offset, int count)
+                {
+                    var end = reads++ < readsBefore ? bytes.Length : cut;
+                    return bytes.AsSpan((int)Math.Min(offset, end), (int)Math.Clamp(Math.Min(count, end - offset), 0, count)).ToArray();
+                }
+
+                var header = HeaderProbe.Read(bytes.Length, Cut);
+                Assert.True(header.Width >= 0 && header.Height >= 0 && header.DecodeUnitBytes >= 0);
+                wholeReads += cut == bytes.Length && readsBefore == 0 && header.Width == 333 ? 1 : 0;
+
+                reads = 0;
+                byte[] Mixed(long offset, int count)
+                {
+                    var end = reads++ < readsBefore ? bytes.Length : cut;
+                    var result = new byte[(int)Math.Clamp(Math.Min(count, bytes.Length - offset), 0, count)];
+                    for (var i = 0; i < result.Length; i++)
+                    {
+                        var at = offset + i;
+                        result[i] = at < end ? bytes[at] : at < other.Length ? other[at] : (byte)0;
+                    }
+
+                    return result;
+                }
+
+                header = HeaderProbe.Read(bytes.Length, Mixed);
+                Assert.True(header.Width >= 0 && header.Height >= 0 && header.DecodeUnitBytes >= 0);
+            }
+        }
+
+        Assert.Equal(1, wholeReads); // the uncut file is still read: the reads above did reach the formats' readers
+    }
+
+    private static VipsArg[] Options(string name) => name switch
+    {
+        "progressive.jpg" => [("interlace", true)],
+        "interlaced.png" => [("interlace", true)],
+        "strips.tif" => [("compression", "deflate")],
+        "pyramid.tif" => [("tile", true), ("pyramid", true), ("compression", "jpeg")],
+        "bigtiff.tif" => [("tile", true), ("bigtiff", true), ("tile_width", 128), ("tile_height", 64)],
+        "lossless.webp" => [("lossless", true)],
+        "tiled.jp2" => [("tile_width", 128), ("tile_height", 128)],
+        "whole.jp2" => [("tile_width", 1024), ("tile_height", 1024)],
+        "photo.avif" => [("compression", "av1"), ("effort", 0)],
+        _ => [],
+    };
 
     [Fact]
     public void A_progressive_jpeg_needs_two_bytes_a_dct_sample()
