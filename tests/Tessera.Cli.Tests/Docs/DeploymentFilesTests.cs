@@ -29,6 +29,18 @@ public sealed class DeploymentFilesTests
         AssertSettingsValid("deploy/Dockerfile", DeploymentFiles.DockerfileEnvironment());
     }
 
+    /// <summary>The memory settings of the process (glibc's allocator, the young generation) are the ones the <c>tessera</c> script sets.</summary>
+    [Theory]
+    [InlineData("GLIBC_TUNABLES")]
+    [InlineData("DOTNET_GCgen0MaxBudget")]
+    public void The_image_sets_the_process_variables_the_script_sets(string variable)
+    {
+        var script = File.ReadAllText(Tessera.Testing.Repository.PathOf("tessera"));
+        var match = System.Text.RegularExpressions.Regex.Match(script, $@"export {variable}=""\$\{{{variable}:-([^}}]+)\}}""");
+        Assert.True(match.Success, $"the tessera script does not export a default {variable}");
+        Assert.Equal(match.Groups[1].Value, DeploymentFiles.DockerfileEnvironment()[variable]);
+    }
+
     [Fact]
     public void The_compose_services_environment_binds_to_settings_that_validate()
     {
