@@ -14,99 +14,28 @@ namespace Tessera.Server.Presentation;
 /// </summary>
 public sealed partial class ManifestMetadata
 {
-    private static readonly TimeSpan LookInterval = TimeSpan.FromSeconds(1);
     private static readonly IReadOnlyDictionary<string, DescriptiveMetadata> None = new Dictionary<string, DescriptiveMetadata>();
 
-    private readonly string? _path;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
-    private IReadOnlyDictionary<string, DescriptiveMetadata> _rows = None;
-    private (DateTime Written, long Length) _version;
-    private long _lookedAt;
+    private readonly Hosting.ReloadedFile<IReadOnlyDictionary<string, DescriptiveMetadata>>? _file;
 
     /// <summary>The metadata of <paramref name="path"/> (null: none, documents keep their generated labels).</summary>
     /// <exception cref="InvalidOperationException">The file cannot be read or has problems; the message lists them, with rows.</exception>
     public ManifestMetadata(string? path, ILogger<ManifestMetadata> logger, TimeProvider? time = null)
     {
-        _path = path;
-        _logger = logger;
-        _time = time ?? TimeProvider.System;
         if (path is not null)
         {
-            var version = Version(path);
-            var (rows, problems) = MetadataCsvFile.Read(path, "ManifestCsv");
-            if (problems.Count > 0)
-            {
-                throw new InvalidOperationException("Invalid ManifestCsv:\n  " + string.Join("\n  ", problems));
-            }
-
-            (_rows, _version) = (rows, version);
+            _file = new(
+                path,
+                "ManifestCsv",
+                p => MetadataCsvFile.Read(p, "ManifestCsv"),
+                rows => Reloaded(logger, path, rows.Count),
+                problems => KeptOldRows(logger, path, string.Join("; ", problems)),
+                time);
         }
     }
 
     /// <summary>The metadata per object id as the file says now (read again first if it changed, at most once a second).</summary>
-    public IReadOnlyDictionary<string, DescriptiveMetadata> Current
-    {
-        get
-        {
-            Refresh();
-            lock (_gate)
-            {
-                return _rows;
-            }
-        }
-    }
-
-    private void Refresh()
-    {
-        if (_path is null)
-        {
-            return;
-        }
-
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lookedAt);
-        if ((last != 0 && _time.GetElapsedTime(last, now) < LookInterval) || Interlocked.CompareExchange(ref _lookedAt, now, last) != last)
-        {
-            return;
-        }
-
-        var version = Version(_path);
-        lock (_gate)
-        {
-            if (version == _version)
-            {
-                return;
-            }
-        }
-
-        var (rows, problems) = MetadataCsvFile.Read(_path, "ManifestCsv");
-        lock (_gate)
-        {
-            // Said once per version of the file, not once a second; a bad version keeps the rows read before.
-            _version = version;
-            if (problems.Count == 0)
-            {
-                _rows = rows;
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            KeptOldRows(_logger, _path, string.Join("; ", problems));
-        }
-        else
-        {
-            Reloaded(_logger, _path, rows.Count);
-        }
-    }
-
-    private static (DateTime, long) Version(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
-    }
+    public IReadOnlyDictionary<string, DescriptiveMetadata> Current => _file?.Current ?? None;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ManifestCsv {Path} read again: {Count} rows")]
     private static partial void Reloaded(ILogger logger, string path, int count);
