@@ -33,7 +33,6 @@ public sealed class DeploymentFilesTests
     [Theory]
     [InlineData("GLIBC_TUNABLES")]
     [InlineData("DOTNET_GCgen0MaxBudget")]
-    [InlineData("DOTNET_TC_CallCountingDelayMs")]
     public void The_image_sets_the_process_variables_the_script_sets(string variable)
     {
         var script = File.ReadAllText(Tessera.Testing.Repository.PathOf("tessera"));
