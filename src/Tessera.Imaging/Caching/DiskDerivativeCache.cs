@@ -36,7 +36,14 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
     private readonly string _root;
     private readonly long _capacityBytes;
     private readonly LruCache<string, long> _index;
-    private readonly Channel<(string Key, RenderedImage Image)> _writes;
+    private readonly Channel<(string Key, RenderedImage Image, long QueuedAt)> _writes;
+
+    // Purges win over writes queued before them: each purge takes the next number and marks its folder with it; a
+    // write carries the number current when it was queued and does not land in a folder marked later. Renaming into
+    // place and purging take one lock, so a write never lands between a purge's mark and its deletion.
+    private readonly Lock _purgeGate = new();
+    private readonly Dictionary<string, long> _purgedAt = new(StringComparer.Ordinal);
+    private long _purges;
     private readonly Task _writer;
     private readonly Action<string>? _warn;
     private readonly WarningThrottle _warnings = new();
@@ -60,7 +67,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         // Writes waiting for the disk hold their images: at most PendingWrites of them (when the disk falls behind, an
         // entry is not cached and is rendered again next time). 1024 let a burst of thumbnails hold ~100 MB.
         // DropWrite still answers TryWrite with true: a dropped write is counted out here.
-        _writes = Channel.CreateBounded<(string, RenderedImage)>(
+        _writes = Channel.CreateBounded<(string, RenderedImage, long)>(
             new BoundedChannelOptions(PendingWrites) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             itemDropped: _ => Interlocked.Decrement(ref _pending));
         _writer = Task.Run(WriteLoopAsync);
@@ -131,30 +138,44 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         }
 
         Interlocked.Increment(ref _pending);
-        if (!_writes.Writer.TryWrite((key, image)))
+        if (!_writes.Writer.TryWrite((key, image, Interlocked.Read(ref _purges))))
         {
             Interlocked.Decrement(ref _pending);
         }
     }
 
+    /// <summary>Removes an identifier's entries, and keeps writes queued before now (renders done before the purge) from landing after it.</summary>
     public int Purge(string identifier)
     {
         var folder = Path.Combine(_root, FolderOf(identifier));
-        var removed = _index.RemoveWhere(p => p.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal));
-        try
+        lock (_purgeGate)
         {
-            if (Directory.Exists(folder))
+            if (Volatile.Read(ref _pending) == 0)
             {
-                Directory.Delete(folder, recursive: true);
+                _purgedAt.Clear(); // no write is queued: no mark can matter any more
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Files left behind are not in the index, so they are never served; the next rebuild drops them.
-        }
 
-        return removed;
+            _purgedAt[folder] = Interlocked.Increment(ref _purges);
+            var removed = _index.RemoveWhere(p => p.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+            try
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Files left behind are not in the index, so they are never served; the next rebuild drops them.
+            }
+
+            return removed;
+        }
     }
+
+    /// <summary>Whether the folder of <paramref name="path"/> was purged after a write queued at <paramref name="queuedAt"/>. Under <see cref="_purgeGate"/>.</summary>
+    private bool PurgedSince(string path, long queuedAt) =>
+        _purgedAt.TryGetValue(Path.GetDirectoryName(path)!, out var purgedAt) && purgedAt > queuedAt;
 
     /// <summary>Waits until every queued write is on disk (tests, shutdown).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
@@ -266,7 +287,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
 
     private async Task WriteLoopAsync()
     {
-        await foreach (var (key, image) in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (key, image, queuedAt) in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
             {
@@ -275,7 +296,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
                     Size();
                 }
 
-                Write(key, image);
+                Write(key, image, queuedAt);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -292,7 +313,7 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
         }
     }
 
-    private void Write(string key, RenderedImage image)
+    private void Write(string key, RenderedImage image, long queuedAt)
     {
         var path = PathOf(key);
         var header = EncodeHeader(key, image);
@@ -314,15 +335,41 @@ public sealed class DiskDerivativeCache : IDerivativeCache, IDisposable
                 file.Write(image.Data);
             }
 
-            File.Move(temp, path, overwrite: true);
+            lock (_purgeGate)
+            {
+                if (PurgedSince(path, queuedAt))
+                {
+                    DeleteQuietly(temp);
+                    return;
+                }
+
+                File.Move(temp, path, overwrite: true);
+                _index.Set(path, size);
+            }
+        }
+        catch (IOException)
+        {
+            DeleteQuietly(temp);
+            if (!PurgedSinceLocked(path, queuedAt))
+            {
+                throw;
+            }
+
+            // The folder was deleted by a purge while this entry was written: it was not to land anyway.
         }
         catch
         {
             DeleteQuietly(temp);
             throw;
         }
+    }
 
-        _index.Set(path, size);
+    private bool PurgedSinceLocked(string path, long queuedAt)
+    {
+        lock (_purgeGate)
+        {
+            return PurgedSince(path, queuedAt);
+        }
     }
 
     /// <summary>

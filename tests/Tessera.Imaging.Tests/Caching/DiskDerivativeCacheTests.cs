@@ -133,6 +133,40 @@ public sealed class DiskDerivativeCacheTests : IDisposable
         Assert.True(cache.TryGet(Key("b.tif", 1), out _));
     }
 
+    /// <summary>
+    /// A render cached just before a purge is written after it (the writes wait in a queue): it must not land, or the
+    /// purge would not make the next request render again (seen once in CI through the server's purge endpoint).
+    /// </summary>
+    [Fact]
+    public async Task A_write_queued_before_a_purge_never_lands_after_it()
+    {
+        using var cache = new DiskDerivativeCache(_root, 256 << 20);
+        var queue = Image(200_000);
+        var landed = 0;
+        for (var round = 0; round < 20; round++)
+        {
+            // Writes of other images ahead in the queue, so the purge comes before the writer reaches ours.
+            for (var i = 0; i < 20; i++)
+            {
+                cache.Set(Key("ahead.tif", (round * 20) + i), queue);
+            }
+
+            cache.Set(Key("purged.tif", round), Image(100));
+            cache.Purge("purged.tif");
+            await cache.FlushAsync(TestContext.Current.CancellationToken);
+            landed += cache.TryGet(Key("purged.tif", round), out _) ? 1 : 0;
+        }
+
+        Assert.Equal(0, landed);
+        Assert.True(cache.TryGet(Key("ahead.tif", 399), out _)); // the others' writes still land
+        Assert.Empty(Directory.EnumerateFiles(_root, "*.tmp", SearchOption.AllDirectories));
+
+        // After the purge, new renders are cached again.
+        cache.Set(Key("purged.tif", 99), Image(100));
+        await cache.FlushAsync(TestContext.Current.CancellationToken);
+        Assert.True(cache.TryGet(Key("purged.tif", 99), out _));
+    }
+
     [Fact]
     public async Task Concurrent_readers_and_writers_never_see_a_partial_entry()
     {
