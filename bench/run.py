@@ -22,7 +22,7 @@ REPO = HERE.parent
 DURATION = os.environ.get("DURATION", "15s")
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
-WARMUP = os.environ.get("WARMUP", "4s")
+WARMUP = os.environ.get("WARMUP", "10s")
 ID = "mosaic.tif"
 PORTS = {"tessera": 8200, "tessera-cached": 8203, "iipsrv": 8201, "nginx": 8202, "tessera-embed": 8204}
 
