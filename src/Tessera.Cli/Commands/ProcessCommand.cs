@@ -86,7 +86,9 @@ internal static class ProcessCommand
                 : BatchOptions.Identifiers(result.GetValue(identifiers), rootFolder, error, cancellationToken);
             if (ids is null)
             {
-                return 2;
+                // A bucket that cannot be listed is exit code 1, as for seed and manifest (a job runner retries it); a web
+                // server (which cannot be listed) without identifiers is a usage error.
+                return OutputPaths.IsS3(rootFolder) ? 1 : 2;
             }
 
             var options = new ProcessOptions

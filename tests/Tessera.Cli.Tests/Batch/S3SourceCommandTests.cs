@@ -145,6 +145,22 @@ public sealed class S3SourceCommandTests : IClassFixture<S3TestServer>, IDisposa
         Assert.False(Directory.Exists(_fixtures.Out("x")));
     }
 
+    /// <summary><c>process</c> answers a bucket it cannot list as seed and manifest do: one line, exit code 1 (it said 2, a usage error).</summary>
+    [Fact]
+    public async Task Process_over_a_missing_bucket_is_one_line_and_exit_code_1()
+    {
+        var instructions = _fixtures.Out("instructions.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(instructions)!);
+        File.WriteAllText(instructions, """{"thumb": {"region": "full", "size": "100,", "rotation": "0", "quality": "default", "format": "jpg"}}""");
+
+        var (exit, _, error) = await RunAsync("process", "--root", "s3://no-such-bucket/masters", "--instructions", instructions, "--out", _fixtures.Out("p"));
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("Expected to list the masters under s3://no-such-bucket/masters but it failed", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_fixtures.Out("p")));
+    }
+
     [Theory]
     [InlineData("seed")]
     [InlineData("manifest")]
